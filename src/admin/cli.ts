@@ -1,0 +1,126 @@
+// hearth start | user add|list|passwd|delete — the interface scripts and the docs rely on.
+import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
+import { loadConfigFile, ConfigError } from '../core/config/load.js';
+import type { ResolvedConfig } from '../core/config/schema.js';
+import { openSqliteStorage } from '../storage/sqlite/index.js';
+import { AccountService, AccountError } from '../core/accounts/service.js';
+import { startServer, makeLogger } from '../main.js';
+import { promptPassword } from './prompt.js';
+
+const USAGE = `usage:
+  hearth start [--config FILE]
+  hearth user add NAME [--password PW] [--admin] [--config FILE]
+  hearth user list [--config FILE]
+  hearth user passwd NAME [--password PW] [--config FILE]
+  hearth user delete NAME [--config FILE]`;
+
+const OPTIONS = {
+  config: { type: 'string' },
+  password: { type: 'string' },
+  admin: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch (e) {
+    console.error(`hearth: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  let config: ResolvedConfig;
+  try {
+    config = loadConfigFile(values.config ?? null);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`hearth: ${e.message}`);
+      return 78;
+    }
+    throw e;
+  }
+  const [cmd, sub, name] = positionals;
+  if (cmd === 'start') return start(config);
+  if (cmd === 'user') return user(config, sub, name, values);
+  console.error(`hearth: unknown command '${positionals.join(' ')}'\n${USAGE}`);
+  return 2;
+}
+
+async function start(config: ResolvedConfig): Promise<number> {
+  const logger = makeLogger(config);
+  let server;
+  try {
+    server = await startServer(config, logger);
+  } catch (e) {
+    console.error(`hearth: cannot start: ${(e as Error).message}`);
+    return 1;
+  }
+  const x = server.xmppPorts;
+  console.log([
+    `Hearth is running for ${config.server_name}`,
+    `  Matrix Client-Server API: ${server.matrixUrl}`,
+    `  XMPP clients: ${config.xmpp.c2s_listen ?? 'off'} (STARTTLS), ${config.xmpp.c2s_tls_listen ?? 'off'} (direct TLS)${x.starttls === null && x.tls === null ? '' : ''}`,
+    `  XMPP group chat: ${config.mucDomain}`,
+    `  data: ${resolve(config.data_dir)}`,
+    `Add the first user with: npx hearth user add NAME${configHint()}`,
+  ].join('\n'));
+  await new Promise<void>((done) => {
+    const stop = () => { done(); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}
+
+function configHint(): string {
+  const i = process.argv.indexOf('--config');
+  return i > 0 ? ` --config ${process.argv[i + 1]}` : '';
+}
+
+async function user(config: ResolvedConfig, sub: string | undefined, name: string | undefined,
+  values: { password?: string; admin?: boolean }): Promise<number> {
+  const storage = openSqliteStorage({ path: join(resolve(config.data_dir), 'hearth.db') });
+  const accounts = new AccountService(storage, config.server_name, config.accounts.scram_iterations);
+  try {
+    if (sub === 'list') {
+      for (const a of accounts.list()) {
+        const flags = [a.admin ? 'admin' : '', a.deactivated ? 'deactivated' : ''].filter(Boolean).join(',');
+        console.log(`@${a.localpart}:${config.server_name}\t${a.localpart}@${config.server_name}${flags ? `\t${flags}` : ''}`);
+      }
+      return 0;
+    }
+    if (!name || !['add', 'passwd', 'delete'].includes(sub ?? '')) {
+      console.error(USAGE);
+      return 2;
+    }
+    if (sub === 'delete') {
+      accounts.deactivate(name);
+      console.log(`deactivated ${name}: its sessions are ended and the name stays reserved`);
+      return 0;
+    }
+    const password = values.password ?? await promptPassword(`password for ${name}: `);
+    if (sub === 'add') {
+      await accounts.create(name, password, values.admin ?? false);
+      console.log(`added @${name}:${config.server_name} (XMPP: ${name}@${config.server_name})`);
+    } else {
+      await accounts.setPassword(name, password);
+      console.log(`password of ${name} changed`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof AccountError) {
+      console.error(`hearth: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    storage.close();
+  }
+}

@@ -1,0 +1,52 @@
+// The one source of every option and its default. docs/configuration.md and the README's table
+// are written from this file; keep them in step.
+import { z } from 'zod';
+import { isValidServerName } from '../ids.js';
+
+const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:8008')
+  .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be 0-65535');
+const domain = z.string().refine(isValidServerName, 'expected a DNS name or IP literal');
+
+export const configSchema = z.strictObject({
+  /** The domain of every address here: @alice:SERVER_NAME and alice@SERVER_NAME. */
+  server_name: domain.default('localhost'),
+  /** Database, signing key, TLS certificate and media live here. */
+  data_dir: z.string().min(1).default('./data'),
+  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  matrix: z.strictObject({
+    /** Client-Server API (plain HTTP; put a TLS reverse proxy in front for the internet). */
+    client_listen: hostPort.default('127.0.0.1:8008'),
+    /** Base URL clients are told in /.well-known/matrix/client; derived from client_listen when unset. */
+    public_baseurl: z.url().nullable().default(null),
+    /** Longest /sync long-poll a client may ask for, in milliseconds. */
+    max_sync_timeout_ms: z.number().int().min(0).max(600000).default(30000),
+    /** Largest request body accepted, in bytes. */
+    max_request_bytes: z.number().int().min(65536).max(1 << 30).default(1048576),
+  }).prefault({}),
+  xmpp: z.strictObject({
+    /** Client connections with STARTTLS (RFC 6120). null switches the listener off. */
+    c2s_listen: hostPort.nullable().default('0.0.0.0:5222'),
+    /** Client connections with direct TLS (XEP-0368). null switches the listener off. */
+    c2s_tls_listen: hostPort.nullable().default('0.0.0.0:5223'),
+    /** Group chat service: a room with alias #name:SERVER_NAME is name@MUC_DOMAIN. Default conference.SERVER_NAME. */
+    muc_domain: domain.nullable().default(null),
+    /** Allow authentication without TLS. Refused unless every c2s listener is on loopback (tests, benchmarks). */
+    allow_insecure_auth: z.boolean().default(false),
+    /** Largest stanza accepted, in bytes; larger ones end the stream with <policy-violation/>. */
+    max_stanza_bytes: z.number().int().min(10000).max(16 * 1024 * 1024).default(262144),
+    /** Messages kept for delivery at the next login when a user has no XMPP session. */
+    offline_max_messages: z.number().int().min(0).max(100000).default(500),
+  }).prefault({}),
+  accounts: z.strictObject({
+    /** PBKDF2 iterations of new SCRAM credentials (RFC 7677 asks for at least 4096). */
+    scram_iterations: z.number().int().min(4096).max(1000000).default(10000),
+  }).prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** The config with the derived defaults filled in. */
+export interface ResolvedConfig extends Config {
+  mucDomain: string;
+  publicBaseUrl: string;
+}

@@ -1,0 +1,164 @@
+// The storage interfaces the core needs. Each caller gets a narrow one; storage/ implements them.
+// Reads are synchronous (SQLite answers in microseconds); writes that must be durable before the
+// caller goes on go through the WriteQueue, which commits everything of one event-loop turn at once.
+import type { ScramCredential, ScramHash } from './accounts/scram.js';
+import type { Pdu, StateTuple, JsonObject } from './events/types.js';
+
+export interface AccountRecord {
+  localpart: string;
+  createdTs: number;
+  admin: boolean;
+  deactivated: boolean;
+  displayname: string | null;
+  avatarUrl: string | null;
+}
+
+export interface AccountStore {
+  /** Returns false when the localpart is taken (even by a deactivated account). */
+  createAccount(localpart: string, createdTs: number, admin: boolean, creds: ScramCredential[]): boolean;
+  getAccount(localpart: string): AccountRecord | null;
+  listAccounts(): AccountRecord[];
+  credential(localpart: string, hash: ScramHash): ScramCredential | null;
+  setCredentials(localpart: string, creds: ScramCredential[]): void;
+  setAdmin(localpart: string, admin: boolean): void;
+  /** Removes credentials, devices and tokens and marks the account deactivated; the name stays taken. */
+  deactivate(localpart: string, userId: string): void;
+  setProfile(localpart: string, field: 'displayname' | 'avatar_url', value: string | null): void;
+}
+
+export interface DeviceRecord {
+  userId: string;
+  deviceId: string;
+  displayName: string | null;
+  lastSeenTs: number | null;
+}
+
+export interface DeviceStore {
+  /** Creates or replaces the device and issues the access token for it (hashed at rest). */
+  createSession(userId: string, deviceId: string, displayName: string | null, accessToken: string, ts: number): void;
+  lookupToken(accessToken: string): { userId: string; deviceId: string } | null;
+  deleteToken(accessToken: string): void;
+  deleteDevice(userId: string, deviceId: string): void;
+  deleteAllDevices(userId: string): void;
+  listDevices(userId: string): DeviceRecord[];
+}
+
+export interface RoomRecord {
+  roomId: string;
+  version: string;
+  creator: string;
+  createdTs: number;
+  /** The latest event of the room (its only forward extremity while the room is local-only). */
+  headEventId: string;
+  headDepth: number;
+  headStateGroup: number;
+}
+
+export interface StoredEvent {
+  stream: number;
+  eventId: string;
+  pdu: Pdu;
+  /** State group after this event (equal to before it for non-state events). */
+  stateGroup: number;
+}
+
+/** Everything one accepted event writes, committed together. */
+export interface EventWrite {
+  stream: number;
+  eventId: string;
+  pdu: Pdu;
+  stateGroup: number;
+  /** Set when the event changed state: the new group and the delta from the previous one. */
+  newStateGroup?: { id: number; prevId: number | null; delta: Record<StateTuple, string>; full: boolean };
+  /** Set for m.room.member events: the membership index row. */
+  membership?: { userId: string; membership: string };
+  /** Set when the event created the room. */
+  newRoom?: { version: string; creator: string; createdTs: number };
+}
+
+export interface RoomStore {
+  getRoom(roomId: string): RoomRecord | null;
+  listRooms(): RoomRecord[];
+  /** Rooms where the user's current membership is one of the given ones, with its stream position. */
+  roomsForUser(userId: string, memberships: string[]): { roomId: string; membership: string; stream: number; eventId: string }[];
+  /** Current membership rows of a room. */
+  members(roomId: string): { userId: string; membership: string }[];
+  getAlias(alias: string): string | null;
+  aliasesOf(roomId: string): string[];
+  putAlias(alias: string, roomId: string, creator: string): boolean;
+  deleteAlias(alias: string): void;
+}
+
+export interface EventStore {
+  maxStream(): number;
+  getEvent(eventId: string): StoredEvent | null;
+  /** Events of the room with stream in (from, to], oldest first. */
+  roomEventsBetween(roomId: string, fromExclusive: number, toInclusive: number, limit: number, newestFirst: boolean): StoredEvent[];
+  /** Events of any of the rooms with stream > from, oldest first. */
+  eventsSince(roomIds: string[], fromExclusive: number, limit: number): StoredEvent[];
+  /** Events of the room before a stream position (exclusive), newest first. */
+  roomEventsBefore(roomId: string, beforeExclusive: number, limit: number): StoredEvent[];
+  /** Events of the room after a stream position (exclusive), oldest first. */
+  roomEventsAfter(roomId: string, afterExclusive: number, limit: number): StoredEvent[];
+  /** State group full map: (type, state_key) -> event id. */
+  stateGroup(id: number): Map<StateTuple, string>;
+  maxStateGroup(): number;
+  writeEvent(w: EventWrite): void;
+}
+
+export interface AccountDataStore {
+  put(userId: string, roomId: string, type: string, content: JsonObject, stream: number): void;
+  get(userId: string, roomId: string, type: string): JsonObject | null;
+  /** Entries changed after the stream position (all when since is 0). */
+  since(userId: string, sinceExclusive: number): { roomId: string; type: string; content: JsonObject; stream: number }[];
+  maxStream(): number;
+}
+
+export interface TxnStore {
+  /** The event id a client transaction produced earlier, if any. */
+  get(userId: string, deviceId: string, txnId: string): string | null;
+  put(userId: string, deviceId: string, txnId: string, eventId: string, ts: number): void;
+}
+
+export interface RosterItem {
+  jid: string;
+  name: string | null;
+  subscription: 'none' | 'to' | 'from' | 'both';
+  ask: boolean;
+  /** A pending inbound subscription request (RFC 6121 §3.1.3), kept to re-deliver at login. */
+  pendingIn: boolean;
+  groups: string[];
+}
+
+export interface RosterStore {
+  items(user: string): RosterItem[];
+  item(user: string, jid: string): RosterItem | null;
+  put(user: string, item: RosterItem): number;
+  remove(user: string, jid: string): number;
+  version(user: string): number;
+}
+
+export interface KeyValueStore {
+  get(ns: string, key: string): string | null;
+  put(ns: string, key: string, value: string): void;
+}
+
+/** Runs writes for one event-loop turn in one transaction; resolves after the commit. */
+export interface WriteQueue {
+  enqueue(write: () => void): Promise<void>;
+  /** Commits what is queued now (used at shutdown and by tests). */
+  flush(): Promise<void>;
+}
+
+export interface Storage {
+  accounts: AccountStore;
+  devices: DeviceStore;
+  rooms: RoomStore;
+  events: EventStore;
+  accountData: AccountDataStore;
+  txns: TxnStore;
+  roster: RosterStore;
+  kv: KeyValueStore;
+  writes: WriteQueue;
+  close(): void;
+}

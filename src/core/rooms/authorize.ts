@@ -1,0 +1,33 @@
+// Pipeline step 2: the room version's authorization rules against the state the event names,
+// plus the size limit every event has.
+import { canonicalJson, type RoomVersionRules } from '../events/index.js';
+import { authorizeEvent } from '../auth/index.js';
+import { stateTuple, type Pdu, type StateTuple } from '../events/types.js';
+import type { RoomHead } from './head.js';
+import { RoomError } from './errors.js';
+
+export const MAX_EVENT_BYTES = 65536;
+
+export function checkSize(pdu: Pdu): void {
+  if (Buffer.byteLength(canonicalJson(pdu as never), 'utf8') > MAX_EVENT_BYTES) {
+    throw new RoomError('too_large', `event is larger than ${MAX_EVENT_BYTES} bytes`);
+  }
+}
+
+export function authorizeAgainstHead(head: RoomHead, rules: RoomVersionRules, pdu: Pdu): void {
+  const authState = new Map<StateTuple, Pdu>();
+  const wanted = new Set(pdu.auth_events);
+  for (const [tuple, ev] of head.state) {
+    if (wanted.has(head.stateIds.get(tuple)!)) authState.set(tuple, ev);
+  }
+  const verdict = authorizeEvent(pdu, authState, rules);
+  if (!verdict.allowed) throw new RoomError('forbidden', verdict.reason);
+}
+
+/** A create event is checked against empty state. */
+export function authorizeCreate(rules: RoomVersionRules, pdu: Pdu): void {
+  const verdict = authorizeEvent(pdu, new Map(), rules);
+  if (!verdict.allowed) throw new RoomError('forbidden', verdict.reason);
+}
+
+export { stateTuple };

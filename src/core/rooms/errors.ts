@@ -1,0 +1,8 @@
+// Why the room core refused something; each protocol front end maps these to its own errors.
+export type RoomErrorCode = 'not_found' | 'forbidden' | 'bad_event' | 'too_large' | 'unsupported_version';
+
+export class RoomError extends Error {
+  constructor(public readonly code: RoomErrorCode, message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,46 @@
+// Start-up, wired explicitly: config -> data dir -> storage -> core -> Matrix, XMPP.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pino } from 'pino';
+import type { ResolvedConfig } from './core/config/schema.js';
+import type { Logger } from './core/logger.js';
+import { openSqliteStorage } from './storage/sqlite/index.js';
+import { createCore, loadOrCreateSigningKey, type CoreServices } from './core/services.js';
+import { startMatrix } from './matrix/index.js';
+import { startXmpp } from './xmpp/index.js';
+
+export interface RunningServer {
+  core: CoreServices;
+  matrixUrl: string;
+  xmppPorts: { starttls: number | null; tls: number | null };
+  close(): Promise<void>;
+}
+
+export function makeLogger(config: ResolvedConfig): Logger {
+  return pino({ level: config.log_level }) as unknown as Logger;
+}
+
+export async function startServer(config: ResolvedConfig, logger: Logger = makeLogger(config)): Promise<RunningServer> {
+  const dataDir = resolve(config.data_dir);
+  mkdirSync(dataDir, { recursive: true });
+  const storage = openSqliteStorage({
+    path: join(dataDir, 'hearth.db'),
+    onFatal: (err) => {
+      logger.error({ err }, 'database commit failed; stopping so that nothing acknowledged is lost');
+      process.exit(70);
+    },
+  });
+  const core = createCore(config, storage, logger, loadOrCreateSigningKey(dataDir));
+  const matrix = await startMatrix(core);
+  const xmpp = await startXmpp(core);
+  return {
+    core,
+    matrixUrl: matrix.url,
+    xmppPorts: xmpp.ports,
+    async close() {
+      await Promise.allSettled([xmpp.close(), matrix.close()]);
+      await storage.writes.flush();
+      storage.close();
+    },
+  };
+}

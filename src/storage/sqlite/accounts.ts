@@ -1,0 +1,66 @@
+import type Database from 'better-sqlite3';
+import type { AccountRecord, AccountStore } from '../../core/ports.js';
+import type { ScramCredential, ScramHash } from '../../core/accounts/scram.js';
+
+interface AccountRow {
+  localpart: string; created_ts: number; admin: number; deactivated: number;
+  displayname: string | null; avatar_url: string | null;
+}
+
+function toRecord(r: AccountRow): AccountRecord {
+  return {
+    localpart: r.localpart, createdTs: r.created_ts, admin: r.admin === 1, deactivated: r.deactivated === 1,
+    displayname: r.displayname, avatarUrl: r.avatar_url,
+  };
+}
+
+export function sqliteAccountStore(db: Database.Database): AccountStore {
+  const insert = db.prepare('INSERT OR IGNORE INTO accounts (localpart, created_ts, admin) VALUES (?, ?, ?)');
+  const get = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE localpart = ?');
+  const list = db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY localpart');
+  const cred = db.prepare<[string, string], { salt: Buffer; iterations: number; stored_key: Buffer; server_key: Buffer }>(
+    `SELECT c.salt, c.iterations, c.stored_key, c.server_key FROM scram_credentials c
+     JOIN accounts a ON a.localpart = c.localpart WHERE c.localpart = ? AND c.hash = ? AND a.deactivated = 0`);
+  const delCreds = db.prepare('DELETE FROM scram_credentials WHERE localpart = ?');
+  const putCred = db.prepare(
+    'INSERT INTO scram_credentials (localpart, hash, salt, iterations, stored_key, server_key) VALUES (?, ?, ?, ?, ?, ?)');
+  const setAdmin = db.prepare('UPDATE accounts SET admin = ? WHERE localpart = ?');
+  const deactivate = db.prepare('UPDATE accounts SET deactivated = 1 WHERE localpart = ?');
+  const delTokens = db.prepare('DELETE FROM access_tokens WHERE user_id = ?');
+  const delDevices = db.prepare('DELETE FROM devices WHERE user_id = ?');
+  const setDisplayname = db.prepare('UPDATE accounts SET displayname = ? WHERE localpart = ?');
+  const setAvatar = db.prepare('UPDATE accounts SET avatar_url = ? WHERE localpart = ?');
+
+  const writeCreds = (localpart: string, creds: ScramCredential[]) => {
+    delCreds.run(localpart);
+    for (const c of creds) putCred.run(localpart, c.hash, c.salt, c.iterations, c.storedKey, c.serverKey);
+  };
+
+  return {
+    createAccount: db.transaction((localpart: string, createdTs: number, admin: boolean, creds: ScramCredential[]) => {
+      if (insert.run(localpart, createdTs, admin ? 1 : 0).changes === 0) return false;
+      writeCreds(localpart, creds);
+      return true;
+    }),
+    getAccount(localpart) {
+      const r = get.get(localpart);
+      return r ? toRecord(r) : null;
+    },
+    listAccounts: () => list.all().map(toRecord),
+    credential(localpart, hash: ScramHash) {
+      const r = cred.get(localpart, hash);
+      return r ? { hash, salt: r.salt, iterations: r.iterations, storedKey: r.stored_key, serverKey: r.server_key } : null;
+    },
+    setCredentials: db.transaction(writeCreds),
+    setAdmin(localpart, admin) { setAdmin.run(admin ? 1 : 0, localpart); },
+    deactivate: db.transaction((localpart: string, userId: string) => {
+      deactivate.run(localpart);
+      delCreds.run(localpart);
+      delTokens.run(userId);
+      delDevices.run(userId);
+    }),
+    setProfile(localpart, field, value) {
+      (field === 'displayname' ? setDisplayname : setAvatar).run(value, localpart);
+    },
+  };
+}

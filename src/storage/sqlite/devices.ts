@@ -1,0 +1,49 @@
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import type { DeviceRecord, DeviceStore } from '../../core/ports.js';
+
+// Tokens are stored hashed so that a copy of the database does not hand out sessions.
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('base64');
+}
+
+export function sqliteDeviceStore(db: Database.Database): DeviceStore {
+  const upsertDevice = db.prepare(
+    `INSERT INTO devices (user_id, device_id, display_name, last_seen_ts) VALUES (?, ?, ?, ?)
+     ON CONFLICT (user_id, device_id) DO UPDATE SET display_name = COALESCE(excluded.display_name, display_name), last_seen_ts = excluded.last_seen_ts`);
+  const insertToken = db.prepare('INSERT INTO access_tokens (token_hash, user_id, device_id, created_ts) VALUES (?, ?, ?, ?)');
+  const lookup = db.prepare<[string], { user_id: string; device_id: string }>(
+    'SELECT user_id, device_id FROM access_tokens WHERE token_hash = ?');
+  const delToken = db.prepare('DELETE FROM access_tokens WHERE token_hash = ?');
+  const delDeviceTokens = db.prepare('DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?');
+  const delDevice = db.prepare('DELETE FROM devices WHERE user_id = ? AND device_id = ?');
+  const delAllTokens = db.prepare('DELETE FROM access_tokens WHERE user_id = ?');
+  const delAllDevices = db.prepare('DELETE FROM devices WHERE user_id = ?');
+  const list = db.prepare<[string], { user_id: string; device_id: string; display_name: string | null; last_seen_ts: number | null }>(
+    'SELECT * FROM devices WHERE user_id = ? ORDER BY device_id');
+
+  return {
+    createSession: db.transaction((userId: string, deviceId: string, displayName: string | null, token: string, ts: number) => {
+      // A login that names an existing device replaces that device's old tokens (spec: login with device_id).
+      delDeviceTokens.run(userId, deviceId);
+      upsertDevice.run(userId, deviceId, displayName, ts);
+      insertToken.run(tokenHash(token), userId, deviceId, ts);
+    }),
+    lookupToken(token) {
+      const r = lookup.get(tokenHash(token));
+      return r ? { userId: r.user_id, deviceId: r.device_id } : null;
+    },
+    deleteToken(token) { delToken.run(tokenHash(token)); },
+    deleteDevice: db.transaction((userId: string, deviceId: string) => {
+      delDeviceTokens.run(userId, deviceId);
+      delDevice.run(userId, deviceId);
+    }),
+    deleteAllDevices: db.transaction((userId: string) => {
+      delAllTokens.run(userId);
+      delAllDevices.run(userId);
+    }),
+    listDevices: (userId): DeviceRecord[] => list.all(userId).map((r) => ({
+      userId: r.user_id, deviceId: r.device_id, displayName: r.display_name, lastSeenTs: r.last_seen_ts,
+    })),
+  };
+}

@@ -1,0 +1,125 @@
+// Versioned schema: migration N brings the database from user_version N-1 to N. Never edit a
+// released migration; add the next one.
+import type Database from 'better-sqlite3';
+
+export const MIGRATIONS: string[] = [
+  // 1: accounts, devices, rooms, events, state groups, aliases, account data, roster
+  `
+  CREATE TABLE accounts (
+    localpart TEXT PRIMARY KEY,
+    created_ts INTEGER NOT NULL,
+    admin INTEGER NOT NULL DEFAULT 0,
+    deactivated INTEGER NOT NULL DEFAULT 0,
+    displayname TEXT,
+    avatar_url TEXT
+  );
+  CREATE TABLE scram_credentials (
+    localpart TEXT NOT NULL REFERENCES accounts(localpart) ON DELETE CASCADE,
+    hash TEXT NOT NULL,
+    salt BLOB NOT NULL,
+    iterations INTEGER NOT NULL,
+    stored_key BLOB NOT NULL,
+    server_key BLOB NOT NULL,
+    PRIMARY KEY (localpart, hash)
+  );
+  CREATE TABLE devices (
+    user_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    display_name TEXT,
+    last_seen_ts INTEGER,
+    PRIMARY KEY (user_id, device_id)
+  );
+  CREATE TABLE access_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    created_ts INTEGER NOT NULL
+  );
+  CREATE INDEX access_tokens_device ON access_tokens(user_id, device_id);
+  CREATE TABLE rooms (
+    room_id TEXT PRIMARY KEY,
+    version TEXT NOT NULL,
+    creator TEXT NOT NULL,
+    created_ts INTEGER NOT NULL,
+    head_event_id TEXT NOT NULL,
+    head_depth INTEGER NOT NULL,
+    head_state_group INTEGER NOT NULL
+  );
+  CREATE TABLE events (
+    stream INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE,
+    room_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    state_key TEXT,
+    sender TEXT NOT NULL,
+    state_group INTEGER NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX events_room_stream ON events(room_id, stream);
+  CREATE TABLE state_groups (
+    id INTEGER PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    prev_id INTEGER,
+    full INTEGER NOT NULL,
+    delta TEXT NOT NULL
+  );
+  CREATE TABLE memberships (
+    room_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    membership TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    stream INTEGER NOT NULL,
+    PRIMARY KEY (room_id, user_id)
+  );
+  CREATE INDEX memberships_user ON memberships(user_id, membership);
+  CREATE TABLE room_aliases (
+    alias TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    creator TEXT NOT NULL
+  );
+  CREATE INDEX room_aliases_room ON room_aliases(room_id);
+  CREATE TABLE account_data (
+    user_id TEXT NOT NULL,
+    room_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    content TEXT NOT NULL,
+    stream INTEGER NOT NULL,
+    PRIMARY KEY (user_id, room_id, type)
+  );
+  CREATE INDEX account_data_stream ON account_data(user_id, stream);
+  CREATE TABLE client_txns (
+    user_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    txn_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    PRIMARY KEY (user_id, device_id, txn_id)
+  );
+  CREATE TABLE roster (
+    user TEXT NOT NULL,
+    jid TEXT NOT NULL,
+    name TEXT,
+    subscription TEXT NOT NULL,
+    ask INTEGER NOT NULL,
+    pending_in INTEGER NOT NULL,
+    groups TEXT NOT NULL,
+    PRIMARY KEY (user, jid)
+  );
+  CREATE TABLE roster_versions (user TEXT PRIMARY KEY, version INTEGER NOT NULL);
+  CREATE TABLE kv (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, key));
+  `,
+];
+
+export function migrate(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this Hearth (${MIGRATIONS.length}); upgrade Hearth`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return MIGRATIONS.length;
+}
