@@ -1,0 +1,97 @@
+// The contract every storage backend must pass. A backend's test file calls runStorageContract
+// with a factory for a fresh, empty store (Dendrite's "with all databases" in spirit).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Storage } from '../core/ports.js';
+import { makeCredential } from '../core/accounts/scram.js';
+import type { Pdu } from '../core/events/types.js';
+
+function pdu(roomId: string, type: string, sender: string, depth: number, stateKey?: string, content: Record<string, string> = {}): Pdu {
+  return {
+    auth_events: [], content, depth, hashes: { sha256: 'x' }, origin_server_ts: 1, prev_events: [],
+    room_id: roomId, sender, type, signatures: {}, ...(stateKey === undefined ? {} : { state_key: stateKey }),
+  };
+}
+
+export function runStorageContract(name: string, open: () => Storage): void {
+  test(`${name}: accounts keep credentials and refuse a taken name`, async () => {
+    const s = open();
+    const cred = await makeCredential('sha256', 'pw', 4096);
+    assert.equal(s.accounts.createAccount('alice', 1, false, [cred]), true);
+    assert.equal(s.accounts.createAccount('alice', 2, true, []), false);
+    const back = s.accounts.credential('alice', 'sha256')!;
+    assert.deepEqual(back.storedKey, cred.storedKey);
+    assert.equal(back.iterations, 4096);
+    s.accounts.setProfile('alice', 'displayname', 'Alice');
+    assert.equal(s.accounts.getAccount('alice')!.displayname, 'Alice');
+    s.devices.createSession('@alice:h', 'DEV', null, 'tok', 1);
+    s.accounts.deactivate('alice', '@alice:h');
+    assert.equal(s.accounts.credential('alice', 'sha256'), null);
+    assert.equal(s.devices.lookupToken('tok'), null);
+    assert.equal(s.accounts.getAccount('alice')!.deactivated, true);
+    s.close();
+  });
+
+  test(`${name}: tokens map to devices, a re-login on the same device replaces its token`, () => {
+    const s = open();
+    s.devices.createSession('@a:h', 'D1', 'phone', 't1', 1);
+    assert.deepEqual(s.devices.lookupToken('t1'), { userId: '@a:h', deviceId: 'D1' });
+    s.devices.createSession('@a:h', 'D1', null, 't2', 2);
+    assert.equal(s.devices.lookupToken('t1'), null);
+    assert.equal(s.devices.listDevices('@a:h')[0].displayName, 'phone');
+    s.devices.deleteDevice('@a:h', 'D1');
+    assert.equal(s.devices.lookupToken('t2'), null);
+    s.close();
+  });
+
+  test(`${name}: events, state groups and memberships commit together and read back in order`, async () => {
+    const s = open();
+    const r = '!r:h';
+    s.events.writeEvent({
+      stream: 1, eventId: '$c', pdu: pdu(r, 'm.room.create', '@a:h', 1, ''), stateGroup: 1,
+      newStateGroup: { id: 1, prevId: null, full: true, delta: { 'm.room.create\u0000': '$c' } },
+      newRoom: { version: '11', creator: '@a:h', createdTs: 1 },
+    });
+    await s.writes.enqueue(() => s.events.writeEvent({
+      stream: 2, eventId: '$m', pdu: pdu(r, 'm.room.member', '@a:h', 2, '@a:h', { membership: 'join' }), stateGroup: 2,
+      newStateGroup: { id: 2, prevId: 1, full: false, delta: { 'm.room.member\u0000@a:h': '$m' } },
+      membership: { userId: '@a:h', membership: 'join' },
+    }));
+    await s.writes.enqueue(() => s.events.writeEvent({ stream: 3, eventId: '$t', pdu: pdu(r, 'm.room.message', '@a:h', 3), stateGroup: 2 }));
+    assert.equal(s.events.maxStream(), 3);
+    assert.deepEqual([...s.events.stateGroup(2)].sort(), [['m.room.create\u0000', '$c'], ['m.room.member\u0000@a:h', '$m']]);
+    assert.equal(s.rooms.getRoom(r)!.headEventId, '$t');
+    assert.deepEqual(s.rooms.roomsForUser('@a:h', ['join']).map((x) => x.roomId), [r]);
+    assert.deepEqual(s.events.roomEventsBefore(r, 3, 10).map((e) => e.eventId), ['$m', '$c']);
+    assert.deepEqual(s.events.roomEventsAfter(r, 1, 10).map((e) => e.eventId), ['$m', '$t']);
+    assert.deepEqual(s.events.eventsSince([r, '!other:h'], 1, 10).map((e) => e.stream), [2, 3]);
+    assert.equal(s.events.getEvent('$t')!.pdu.type, 'm.room.message');
+    s.close();
+  });
+
+  test(`${name}: aliases, account data, transactions, roster versions`, () => {
+    const s = open();
+    assert.equal(s.rooms.putAlias('#a:h', '!r:h', '@a:h'), true);
+    assert.equal(s.rooms.putAlias('#a:h', '!x:h', '@a:h'), false);
+    assert.equal(s.rooms.getAlias('#a:h'), '!r:h');
+    s.accountData.put('@a:h', '', 'm.direct', { '@b:h': ['!r:h'] }, 5);
+    assert.deepEqual(s.accountData.get('@a:h', '', 'm.direct'), { '@b:h': ['!r:h'] });
+    assert.equal(s.accountData.since('@a:h', 4).length, 1);
+    assert.equal(s.accountData.since('@a:h', 5).length, 0);
+    s.txns.put('@a:h', 'D', 'txn1', '$e', 1);
+    assert.equal(s.txns.get('@a:h', 'D', 'txn1'), '$e');
+    const v1 = s.roster.put('a', { jid: 'b@h', name: null, subscription: 'none', ask: true, pendingIn: false, groups: ['Friends'] });
+    const v2 = s.roster.remove('a', 'b@h');
+    assert.ok(v2 > v1);
+    assert.equal(s.roster.items('a').length, 0);
+    s.close();
+  });
+
+  test(`${name}: a failed write rejects its batch and reports it, earlier commits stay`, async () => {
+    const s = open();
+    await s.writes.enqueue(() => s.kv.put('n', 'k', 'v'));
+    await assert.rejects(s.writes.enqueue(() => { throw new Error('disk full'); }));
+    assert.equal(s.kv.get('n', 'k'), 'v');
+    s.close();
+  });
+}
