@@ -77,7 +77,11 @@ export async function createRoom(rooms: RoomService, req: CreateRoomRequest): Pr
   for (const invitee of req.invite ?? []) {
     state('m.room.member', { membership: 'invite', ...(req.isDirect ? { is_direct: true } : {}) }, invitee);
   }
-  for (const j of req.autoJoin ?? []) state('m.room.member', memberContent('join', j), j.userId);
+  // A join is always sent by the joining user (auth rules); the server acts for its own users.
+  for (const j of req.autoJoin ?? []) {
+    const { userId, ...profile } = j;
+    pending.push(rooms.send(roomId, { type: 'm.room.member', sender: userId, stateKey: userId, content: memberContent('join', profile) }));
+  }
   events.push(...(await Promise.all(pending)));
   return { roomId, events };
 }
