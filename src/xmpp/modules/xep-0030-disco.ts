@@ -1,0 +1,55 @@
+// XEP-0030 Service Discovery for the server and, on their behalf, for its accounts' bare JIDs.
+// What is listed comes from the other modules (features, identities, items on the module API).
+import type { IqContext, ModuleApi, XmppModule } from '../module.js';
+import { x, type XmlElement } from '../xml/element.js';
+
+export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
+export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
+
+export const discoModule: XmppModule = {
+  name: 'disco',
+  load(server) {
+    server.features.add(NS_DISCO_INFO);
+    server.features.add(NS_DISCO_ITEMS);
+    server.iq(`query ${NS_DISCO_INFO}`, 'get', (ctx) => hostInfo(server, ctx), 'host');
+    server.iq(`query ${NS_DISCO_ITEMS}`, 'get', (ctx) => hostItems(server, ctx), 'host');
+    server.iq(`query ${NS_DISCO_INFO}`, 'get', (ctx) => accountInfo(server, ctx), 'bare');
+    server.iq(`query ${NS_DISCO_ITEMS}`, 'get', (ctx) => accountItems(ctx), 'bare');
+  },
+};
+
+/** Nodes are not published yet: any node query is for something that does not exist. */
+function unknownNode(ctx: IqContext): boolean {
+  if (ctx.payload.attr('node') === undefined) return false;
+  ctx.error('item-not-found');
+  return true;
+}
+
+function hostInfo(server: ModuleApi, ctx: IqContext): void {
+  if (unknownNode(ctx)) return;
+  ctx.result(infoQuery(server.identities.values(), server.features));
+}
+
+function hostItems(server: ModuleApi, ctx: IqContext): void {
+  if (unknownNode(ctx)) return;
+  ctx.result(x('query', { xmlns: NS_DISCO_ITEMS },
+    server.items.values().map((i) => x('item', { jid: i.jid, name: i.name, node: i.node }))));
+}
+
+// XEP-0030 §3.1 / RFC 6121 §8.5.1: the server answers for a registered account's bare JID.
+function accountInfo(server: ModuleApi, ctx: IqContext): void {
+  if (unknownNode(ctx)) return;
+  const features = new Set([NS_DISCO_INFO, NS_DISCO_ITEMS, ...server.accountFeatures]);
+  ctx.result(infoQuery([{ category: 'account', type: 'registered' }], features));
+}
+
+function accountItems(ctx: IqContext): void {
+  if (unknownNode(ctx)) return;
+  ctx.result(x('query', { xmlns: NS_DISCO_ITEMS }));
+}
+
+function infoQuery(identities: { category: string; type: string; name?: string }[], features: Iterable<string>): XmlElement {
+  return x('query', { xmlns: NS_DISCO_INFO },
+    identities.map((i) => x('identity', { category: i.category, type: i.type, name: i.name })),
+    [...features].sort().map((f) => x('feature', { var: f })));
+}

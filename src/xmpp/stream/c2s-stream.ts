@@ -1,0 +1,215 @@
+// One client-to-server stream (RFC 6120), from TCP connect to close: header and features,
+// STARTTLS, SASL, restarts, resource binding, then stanzas handed to the session host with their
+// `from` stamped. Any bad input ends in a stream error for this connection only.
+import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { stanzaError, streamError, type StreamErrorCondition } from '../errors.js';
+import { parseJid, prepDomain } from '../jid.js';
+import { closeTag, x, type XmlElement } from '../xml/element.js';
+import { StreamParser, type StreamEvent } from '../xml/stream-parser.js';
+import { bind, isBindRequest, isSessionRequest, sessionResult } from './bind.js';
+import { NS_CLIENT, NS_SASL, NS_TLS, streamFeatures, streamHeader, supportsVersion1 } from './features.js';
+import { SaslNegotiation } from './sasl-negotiation.js';
+import { Transport } from './transport.js';
+import type { C2sSession, C2sStreamOptions } from './types.js';
+
+const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
+
+export class C2sStream implements C2sSession {
+  readonly data = new Map<string, unknown>();
+  readonly id = randomBytes(12).toString('base64url');
+  private readonly transport: Transport;
+  private readonly parser: StreamParser;
+  private readonly sasl: SaslNegotiation;
+  private headerSent = false;
+  private closed = false;
+  private user = '';
+  private boundResource = '';
+  private negotiationTimer: NodeJS.Timeout | undefined;
+
+  constructor(socket: Duplex, private readonly opts: C2sStreamOptions) {
+    this.parser = new StreamParser({ maxStanzaSize: opts.maxStanzaSize });
+    this.sasl = new SaslNegotiation(
+      { domain: opts.domain, credential: (u, h) => opts.auth.scramCredential(u, h) },
+      opts.maxAuthFailures ?? 3,
+    );
+    this.transport = new Transport(socket, opts.directTls, {
+      data: (chunk) => this.onData(chunk),
+      gone: (reason) => this.onGone(reason),
+      overflow: () => this.close('policy-violation', 'too much unread data queued'),
+    }, opts.maxWriteBuffer ?? 4 * 1024 * 1024);
+    this.negotiationTimer = setTimeout(() => this.close('connection-timeout', 'negotiation took too long'),
+      opts.negotiationTimeoutMs ?? 60_000);
+    this.negotiationTimer.unref();
+  }
+
+  get username(): string { return this.user; }
+  get resource(): string { return this.boundResource; }
+  get bareJid(): string { return this.user ? `${this.user}@${this.opts.domain}` : ''; }
+  get jid(): string { return this.boundResource ? `${this.bareJid}/${this.boundResource}` : ''; }
+  get isTls(): boolean { return this.transport.isTls; }
+  get isClosed(): boolean { return this.closed; }
+
+  send(el: XmlElement | string): boolean {
+    if (this.closed) return false;
+    return this.transport.write(typeof el === 'string' ? el : el.toString());
+  }
+
+  close(condition?: StreamErrorCondition, text?: string): void {
+    if (this.closed) return;
+    if (condition) {
+      this.opts.logger.debug({ stream: this.id, jid: this.jid, condition, text }, 'closing stream with error');
+      if (!this.headerSent) this.sendHeader();
+      this.transport.write(streamError(condition, text).toString());
+    }
+    // RFC 6120 §4.4: our closing tag, then the TCP connection is ended.
+    if (this.headerSent) this.transport.write(closeTag('stream:stream'));
+    this.closed = true;
+    this.transport.end();
+    this.finish();
+  }
+
+  private onGone(reason: string): void {
+    if (this.closed) return;
+    this.opts.logger.debug({ stream: this.id, jid: this.jid, reason }, 'connection gone');
+    this.closed = true;
+    this.finish();
+  }
+
+  /** Runs once whichever way the stream ended. */
+  private finish(): void {
+    clearTimeout(this.negotiationTimer);
+    if (!this.boundResource) return;
+    try {
+      this.opts.host.closed(this);
+    } catch (err) {
+      this.opts.logger.warn({ err, jid: this.jid }, 'session host failed on close');
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      for (const ev of this.parser.feed(chunk)) {
+        if (this.closed) return;
+        // After a restart the rest of this chunk belongs to no stream and is dropped (RFC 6120 §5.4.3.3).
+        if (this.handle(ev) === 'restart') return;
+      }
+    } catch (err) {
+      // A bug or a failing backend must cost this connection only, never the process.
+      this.opts.logger.warn({ err, stream: this.id, jid: this.jid }, 'xmpp: stream failed');
+      this.close('internal-server-error');
+    }
+  }
+
+  private handle(ev: StreamEvent): 'restart' | void {
+    switch (ev.type) {
+      case 'open': return this.onOpen(ev.attrs, ev.contentNs);
+      case 'stanza': return this.onElement(ev.element);
+      case 'close': return this.close();
+      case 'error': return this.close(ev.condition, ev.text);
+    }
+  }
+
+  private onOpen(attrs: Record<string, string>, contentNs: string): void {
+    // RFC 6120 §4.7.2: answer to the 'from' the client announced, when it is a JID at all.
+    this.sendHeader(parseJid(attrs.from)?.toString());
+    if (contentNs !== NS_CLIENT) return this.close('invalid-namespace', `content namespace must be ${NS_CLIENT}`);
+    if (attrs.to !== undefined && prepDomain(attrs.to) !== this.opts.domain) return this.close('host-unknown', 'this server does not serve that domain');
+    if (!supportsVersion1(attrs.version)) return this.close('unsupported-version', 'XMPP 1.0 streams only');
+    this.send(streamFeatures({
+      isTls: this.isTls,
+      canStartTls: !!this.opts.secureContext,
+      allowInsecureAuth: this.opts.allowInsecureAuth,
+      authenticated: this.user !== '',
+    }));
+  }
+
+  private sendHeader(to?: string): void {
+    this.headerSent = true;
+    this.transport.write(streamHeader(this.opts.domain, this.id, to));
+  }
+
+  private onElement(el: XmlElement): 'restart' | void {
+    if (this.boundResource) return this.onStanza(el);
+    if (this.user) return this.onPreBind(el);
+    if (el.xmlns === NS_TLS && el.name === 'starttls') return this.onStartTls();
+    if (el.xmlns === NS_SASL) return this.onSasl(el);
+    this.close('not-authorized', 'authenticate first');
+  }
+
+  private onStartTls(): 'restart' | void {
+    const ctx = this.opts.secureContext;
+    if (this.isTls || !ctx) {
+      this.send(x('failure', { xmlns: NS_TLS }));
+      return this.close();
+    }
+    this.send(x('proceed', { xmlns: NS_TLS }));
+    this.transport.startTls(ctx);
+    this.restart();
+    return 'restart';
+  }
+
+  private onSasl(el: XmlElement): 'restart' | void {
+    const offer = { tls: this.isTls, allowPlaintext: this.opts.allowInsecureAuth };
+    const outcome = this.sasl.handle(el, offer);
+    this.send(outcome.reply);
+    if (outcome.username) {
+      this.user = outcome.username;
+      this.opts.logger.debug({ stream: this.id, user: this.user }, 'authenticated');
+      this.restart();
+      return 'restart';
+    }
+    // RFC 6120 §6.4.5: past a reasonable number of retries the stream ends.
+    if (outcome.tooManyFailures) this.close('policy-violation', 'too many failed authentication attempts');
+  }
+
+  private restart(): void {
+    this.parser.reset();
+    this.headerSent = false;
+  }
+
+  private onPreBind(el: XmlElement): void {
+    if (isSessionRequest(el)) {
+      this.send(sessionResult(el));
+    } else if (isBindRequest(el)) {
+      this.onBind(el);
+    } else {
+      this.close('not-authorized', 'bind a resource first');
+    }
+  }
+
+  private onBind(iq: XmlElement): void {
+    let outcome;
+    try {
+      outcome = bind(iq, this.bareJid, (resource) => this.opts.host.bind(this, resource));
+    } catch (err) {
+      this.opts.logger.warn({ err, user: this.user }, 'session host failed on bind');
+      this.send(stanzaError(iq, 'cancel', 'internal-server-error'));
+      return;
+    }
+    if (outcome.resource) {
+      this.boundResource = outcome.resource;
+      clearTimeout(this.negotiationTimer);
+    }
+    this.send(outcome.reply);
+  }
+
+  private onStanza(el: XmlElement): void {
+    if (el.xmlns !== NS_CLIENT || !STANZA_NAMES.has(el.name)) {
+      return this.close('unsupported-stanza-type', `<${el.name}/> in ${el.xmlns || 'no namespace'} is not supported`);
+    }
+    if (isSessionRequest(el) && (el.attr('to') === undefined || el.attr('to') === this.opts.domain)) {
+      this.send(sessionResult(el));
+      return;
+    }
+    // RFC 6120 §8.1.2.1: the server stamps the sender's full JID, whatever the client wrote.
+    const stamped = el.withAttrs({ from: this.jid });
+    try {
+      this.opts.host.stanza(this, stamped);
+    } catch (err) {
+      this.opts.logger.warn({ err, jid: this.jid, stanza: el.name }, 'stanza handling failed');
+      const type = el.attr('type');
+      if (el.name === 'iq' && (type === 'get' || type === 'set')) this.send(stanzaError(stamped, 'cancel', 'internal-server-error'));
+    }
+  }
+}

@@ -1,0 +1,51 @@
+// What the server says at the start of each stream: the header (RFC 6120 §4.7) and the features
+// offered at that point of the negotiation (RFC 6120 §4.3.2).
+import { NS_STREAMS } from '../errors.js';
+import { openTag, x, XML_DECLARATION, type XmlElement } from '../xml/element.js';
+import { offeredMechanisms } from '../sasl/mechanisms.js';
+
+export const NS_CLIENT = 'jabber:client';
+export const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
+export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
+export const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
+export const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
+
+export function streamHeader(domain: string, id: string, to?: string): string {
+  return XML_DECLARATION + openTag('stream:stream', {
+    xmlns: NS_CLIENT,
+    'xmlns:stream': NS_STREAMS,
+    id,
+    from: domain,
+    to,
+    version: '1.0',
+    'xml:lang': 'en',
+  });
+}
+
+export interface FeatureState {
+  isTls: boolean;
+  canStartTls: boolean;
+  allowInsecureAuth: boolean;
+  authenticated: boolean;
+}
+
+export function streamFeatures(s: FeatureState): XmlElement {
+  if (s.authenticated) {
+    return x('stream:features', null,
+      x('bind', { xmlns: NS_BIND }),
+      // RFC 3921 sessions are a no-op today; advertised as optional for old clients (RFC 6121 App. E).
+      x('session', { xmlns: NS_SESSION }, x('optional')));
+  }
+  const tlsRequired = !s.isTls && !s.allowInsecureAuth;
+  const starttls = !s.isTls && s.canStartTls ? x('starttls', { xmlns: NS_TLS }, tlsRequired ? x('required') : null) : null;
+  // While TLS is mandatory-to-negotiate nothing else is offered (RFC 6120 §5.3.1).
+  const sasl = tlsRequired ? null : x('mechanisms', { xmlns: NS_SASL },
+    offeredMechanisms({ tls: s.isTls, allowPlaintext: s.allowInsecureAuth }).map((m) => x('mechanism', null, m)));
+  return x('stream:features', null, starttls, sasl);
+}
+
+/** Major and minor of a stream `version` attribute; absent means pre-1.0 (RFC 6120 §4.7.5). */
+export function supportsVersion1(version: string | undefined): boolean {
+  const m = /^(\d+)\.(\d+)$/.exec(version ?? '');
+  return !!m && Number(m[1]) >= 1;
+}

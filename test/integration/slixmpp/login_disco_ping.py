@@ -1,0 +1,69 @@
+"""Logs in to Hearth with slixmpp over STARTTLS, asks disco#info and pings; prints JSON.
+
+Usage: login_disco_ping.py HOST PORT JID PASSWORD
+Run with Debian's /usr/bin/python3 (python3-slixmpp). The certificate is self-signed, so
+verification is switched off: this checks the protocol, not the PKI.
+"""
+import asyncio
+import json
+import ssl
+import sys
+
+import slixmpp
+
+NS_PING = 'urn:xmpp:ping'
+
+
+class Probe(slixmpp.ClientXMPP):
+    def __init__(self, jid, password):
+        super().__init__(jid, password)
+        self.result = {'ok': False}
+        self.register_plugin('xep_0030')
+        self.register_plugin('xep_0199')
+        self.ssl_context.check_hostname = False
+        self.ssl_context.verify_mode = ssl.CERT_NONE
+        self.add_event_handler('session_start', self.on_session)
+        self.add_event_handler('failed_auth', self.on_failed_auth)
+        self.add_event_handler('tls_success', self.on_tls)
+
+    def on_tls(self, _event):
+        self.result['tls'] = True
+
+    def on_failed_auth(self, _event):
+        self.result['error'] = 'authentication failed'
+        self.disconnect()
+
+    async def on_session(self, _event):
+        try:
+            mech = self['feature_mechanisms'].mech
+            self.result['mechanism'] = mech.name if mech else None
+            self.result['jid'] = str(self.boundjid)
+            self.send_presence()
+            info = await self['xep_0030'].get_info(jid=self.boundjid.domain, timeout=5)
+            self.result['identities'] = [[i[0], i[1]] for i in info['disco_info']['identities']]
+            self.result['features'] = sorted(info['disco_info']['features'])
+            account = await self['xep_0030'].get_info(jid=self.boundjid.bare, timeout=5)
+            self.result['account_identities'] = [[i[0], i[1]] for i in account['disco_info']['identities']]
+            rtt = await self['xep_0199'].ping(jid=self.boundjid.domain, timeout=5)
+            self.result['ping'] = rtt is not None
+            self.result['ok'] = True
+        except Exception as exc:  # reported to the test as data
+            self.result['error'] = repr(exc)
+        finally:
+            self.disconnect()
+
+
+def main():
+    host, port, jid, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    probe = Probe(jid, password)
+    probe.connect(address=(host, port), force_starttls=True)
+    loop = probe.loop
+    try:
+        loop.run_until_complete(asyncio.wait_for(probe.disconnected, timeout=15))
+    except asyncio.TimeoutError:
+        probe.result['error'] = 'timed out'
+    print(json.dumps(probe.result))
+
+
+if __name__ == '__main__':
+    main()
