@@ -1,0 +1,29 @@
+// The route table: every Client-Server endpoint this server answers. Anything else is 404
+// M_UNRECOGNIZED, which clients read as "not supported here".
+import type { MatrixContext } from '../context.js';
+import type { Route } from '../http/types.js';
+import { accountDataRoutes } from './account-data.js';
+import { directoryRoutes } from './directory.js';
+import { loginRoutes } from './login.js';
+import { membershipRoutes } from './membership.js';
+import { messageRoutes } from './messages.js';
+import { profileRoutes } from './profile.js';
+import { roomStateRoutes } from './room-state.js';
+import { roomRoutes } from './rooms.js';
+import { syncRoutes } from './sync.js';
+import { versionRoutes } from './versions.js';
+
+export function allRoutes(m: MatrixContext): Route[] {
+  return [
+    ...versionRoutes(m),
+    ...loginRoutes(m),
+    ...syncRoutes(m),
+    ...roomRoutes(m),
+    ...membershipRoutes(m),
+    ...messageRoutes(m),
+    ...roomStateRoutes(m),
+    ...profileRoutes(m),
+    ...accountDataRoutes(m),
+    ...directoryRoutes(m),
+  ];
+}

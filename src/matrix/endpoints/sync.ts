@@ -1,0 +1,56 @@
+// GET /sync (spec sync.yaml): computed at once, and when an incremental sync has nothing new,
+// held open until the bus reports something for the user or the timeout passes.
+import type { MatrixContext } from '../context.js';
+import { ErrCode, MatrixError, invalidParam } from '../errors.js';
+import type { AuthedCtx, Route } from '../http/types.js';
+import { intQuery } from '../http/validate.js';
+import { tokenParam } from '../tokens.js';
+import { computeSync, isEmptySync, type SyncDeps } from '../sync/compute.js';
+import { EMPTY_SYNC_FILTER, parseSyncFilter, type SyncFilter } from '../sync/filter.js';
+import { storedFilter } from './account-data.js';
+
+/** Spec: the `filter` parameter is inline JSON when it starts with '{', else a filter id. */
+function resolveFilter(m: MatrixContext, userId: string, raw: string | null): SyncFilter {
+  if (raw === null || raw === '') return EMPTY_SYNC_FILTER;
+  if (raw.startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new MatrixError(400, ErrCode.NOT_JSON, "'filter' is not JSON");
+    }
+    return parseSyncFilter(json);
+  }
+  const stored = storedFilter(m, userId, raw);
+  if (!stored) throw invalidParam(`Unknown filter id '${raw}'`);
+  return parseSyncFilter(stored);
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function sync(m: MatrixContext, deps: SyncDeps, ctx: AuthedCtx): Promise<unknown> {
+  const since = tokenParam(ctx.query.get('since'), 'since');
+  const fullState = ctx.query.get('full_state') === 'true';
+  const timeout = intQuery(ctx.query, 'timeout', 0, 0, m.core.config.matrix.max_sync_timeout_ms);
+  const req = { viewer: ctx.requester, since, fullState, filter: resolveFilter(m, ctx.requester.userId, ctx.query.get('filter')) };
+  const deadline = Date.now() + timeout;
+  let res = computeSync(deps, req);
+  // Computing is synchronous and notices are published in the same tick as the position they
+  // carry commits, so nothing can slip in between computing and starting to wait.
+  while (isEmptySync(res) && since !== null && !fullState && !ctx.signal.aborted) {
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    await m.notifier.wait(ctx.requester.userId, left, ctx.signal);
+    // One turn later: the sender's own continuation (which records the txn id echo) has run,
+    // and events committed together arrive together.
+    await nextTurn();
+    if (ctx.signal.aborted || m.notifier.closed) break;
+    res = computeSync(deps, req);
+  }
+  return res;
+}
+
+export function syncRoutes(m: MatrixContext): Route[] {
+  const deps: SyncDeps = { core: m.core, formatter: m.formatter, notifier: m.notifier, history: m.history };
+  return [{ method: 'GET', path: '/_matrix/client/v3/sync', auth: 'required', handler: (ctx) => sync(m, deps, ctx) }];
+}

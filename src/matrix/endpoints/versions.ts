@@ -1,0 +1,37 @@
+// Discovery: /versions, /.well-known/matrix/client, /capabilities, and the push rules stub.
+import { roomVersionsCapability } from '../../core/events/index.js';
+import type { MatrixContext } from '../context.js';
+import type { Route } from '../http/types.js';
+
+// The spec versions whose Client-Server API shapes this server follows. Clients gate features
+// on this list; modules not built yet (media, E2EE, push, ...) answer 404 M_UNRECOGNIZED, which
+// clients treat as "not supported here".
+const SPEC_VERSIONS = ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10', 'v1.11'];
+
+// An empty ruleset in the spec's shape (push_ruleset.yaml): matrix-js-sdk fetches it before its
+// first sync. The real rules, with the server-default ones, come with the push module.
+const EMPTY_PUSH_RULES = { global: { content: [], override: [], room: [], sender: [], underride: [] } };
+
+export function versionRoutes(m: MatrixContext): Route[] {
+  return [
+    { method: 'GET', path: '/_matrix/client/versions', auth: 'none', handler: () => ({ versions: SPEC_VERSIONS, unstable_features: {} }) },
+    {
+      method: 'GET', path: '/.well-known/matrix/client', auth: 'none',
+      handler: () => ({ 'm.homeserver': { base_url: m.baseUrl() } }),
+    },
+    {
+      method: 'GET', path: '/_matrix/client/v3/capabilities', auth: 'required',
+      handler: () => ({
+        capabilities: {
+          'm.room_versions': roomVersionsCapability(),
+          'm.change_password': { enabled: false },
+          'm.set_displayname': { enabled: true },
+          'm.set_avatar_url': { enabled: true },
+          'm.3pid_changes': { enabled: false },
+        },
+      }),
+    },
+    { method: 'GET', path: '/_matrix/client/v3/pushrules/', auth: 'required', handler: () => EMPTY_PUSH_RULES },
+    { method: 'GET', path: '/_matrix/client/v3/pushrules', auth: 'required', handler: () => EMPTY_PUSH_RULES },
+  ];
+}

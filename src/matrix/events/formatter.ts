@@ -1,0 +1,83 @@
+// Turns stored events into client events for one viewer: applies redactions and echoes the
+// transaction id to the device that sent the event.
+import type { Storage, StoredEvent } from '../../core/ports.js';
+import { stateTuple, type JsonObject, type Pdu } from '../../core/events/types.js';
+import { getRoomVersion, redactContent } from '../../core/events/index.js';
+import type { RoomService } from '../../core/rooms/service.js';
+import type { Requester } from '../http/types.js';
+import { toClientEvent, type ClientEvent } from './format.js';
+import type { Redactions } from './redactions.js';
+import { stateIdsAt } from './history.js';
+
+/**
+ * Recently sent events' transaction ids, kept in memory: the echo only matters to a client
+ * still waiting for its own send, so it need not survive a restart (the txn store keeps the
+ * id -> event mapping for idempotent retries). Bounded, oldest dropped first.
+ */
+export class TxnEcho {
+  private readonly map = new Map<string, { userId: string; deviceId: string; txnId: string }>();
+  constructor(private readonly max = 10000) {}
+
+  remember(eventId: string, userId: string, deviceId: string, txnId: string): void {
+    this.map.set(eventId, { userId, deviceId, txnId });
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+
+  for(eventId: string, viewer: Requester | null): string | undefined {
+    const t = this.map.get(eventId);
+    return t && viewer && t.userId === viewer.userId && t.deviceId === viewer.deviceId ? t.txnId : undefined;
+  }
+}
+
+export class Formatter {
+  constructor(
+    private readonly storage: Storage,
+    private readonly rooms: RoomService,
+    private readonly redactions: Redactions,
+    private readonly echo: TxnEcho,
+  ) {}
+
+  format(ev: { eventId: string; pdu: Pdu }, viewer: Requester | null, includeRoomId: boolean, now = Date.now()): ClientEvent {
+    const transactionId = this.echo.for(ev.eventId, viewer);
+    const redaction = this.redactionOf(ev.eventId, ev.pdu, viewer, includeRoomId, now);
+    return toClientEvent(ev.eventId, ev.pdu, { now, includeRoomId, transactionId, redaction });
+  }
+
+  formatAll(evs: { eventId: string; pdu: Pdu }[], viewer: Requester | null, includeRoomId: boolean): ClientEvent[] {
+    const now = Date.now();
+    return evs.map((ev) => this.format(ev, viewer, includeRoomId, now));
+  }
+
+  /**
+   * Timeline events (/sync timeline, /messages, /event) also carry `unsigned.prev_content` for
+   * state events: clients tell a profile change from a join by it. State lists leave it out,
+   * since it costs a state lookup per event.
+   */
+  formatTimeline(evs: StoredEvent[], viewer: Requester | null, includeRoomId: boolean): ClientEvent[] {
+    const now = Date.now();
+    return evs.map((ev) => {
+      const out = this.format(ev, viewer, includeRoomId, now);
+      const prev = ev.pdu.state_key === undefined ? undefined : this.prevContent(ev);
+      if (prev !== undefined) out.unsigned.prev_content = prev;
+      return out;
+    });
+  }
+
+  private prevContent(ev: StoredEvent): JsonObject | undefined {
+    const tuple = stateTuple(ev.pdu.type, ev.pdu.state_key!);
+    const prevId = stateIdsAt(this.storage.events, ev.pdu.room_id, ev.stream - 1).get(tuple);
+    const prev = prevId ? this.storage.events.getEvent(prevId) : null;
+    if (!prev) return undefined;
+    return this.redactions.redactedBy(prev.eventId) === null ? prev.pdu.content : this.format(prev, null, false).content;
+  }
+
+  private redactionOf(eventId: string, pdu: Pdu, viewer: Requester | null, includeRoomId: boolean, now: number) {
+    const by = this.redactions.redactedBy(eventId);
+    if (by === null) return undefined;
+    const redaction = this.storage.events.getEvent(by);
+    const rules = getRoomVersion(this.rooms.head(pdu.room_id)?.version ?? '');
+    if (!redaction || !rules) return undefined;
+    const because = toClientEvent(by, redaction.pdu, { now, includeRoomId, transactionId: this.echo.for(by, viewer) });
+    return { content: redactContent(pdu.type, pdu.content, rules), because };
+  }
+}

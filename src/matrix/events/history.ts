@@ -1,0 +1,62 @@
+// Reading a room's past: its state at a stream position, and how far back a user may read.
+import type { EventStore, Storage, StoredEvent } from '../../core/ports.js';
+import type { RoomService } from '../../core/rooms/service.js';
+import { stateTuple, type StateTuple } from '../../core/events/types.js';
+
+/** State of the room just after stream position `pos`: the state group of its last event at or before it. */
+export function stateIdsAt(events: EventStore, roomId: string, pos: number): Map<StateTuple, string> {
+  const last = events.roomEventsBefore(roomId, pos + 1, 1)[0];
+  return last ? events.stateGroup(last.stateGroup) : new Map();
+}
+
+export function loadEvents(events: EventStore, ids: Iterable<string>): StoredEvent[] {
+  const out: StoredEvent[] = [];
+  for (const id of ids) {
+    const ev = events.getEvent(id);
+    if (ev) out.push(ev);
+  }
+  return out;
+}
+
+/** Longest chain of past memberships walked to find a user's last join (join/leave/ban loops are short). */
+const MAX_MEMBERSHIP_WALK = 20;
+
+export class History {
+  constructor(private readonly storage: Storage, private readonly rooms: RoomService) {}
+
+  /**
+   * The last stream position of the room the user may read, or null when they may read nothing.
+   * Spec "Room History Visibility", simplified to room-level rules: a joined member reads the
+   * whole history (the `shared` default of every preset), a former member reads up to the
+   * membership change that ended their last join, and `world_readable` rooms are open to all.
+   * Per-event visibility (`joined`/`invited` applied at each event) is not implemented yet.
+   */
+  visibleUpTo(roomId: string, userId: string, upto: number): number | null {
+    const head = this.rooms.head(roomId);
+    if (!head) return null;
+    const membership = this.rooms.membership(roomId, userId);
+    if (membership === 'join') return upto;
+    const hv = this.rooms.stateContent(roomId, 'm.room.history_visibility')?.history_visibility;
+    if (hv === 'world_readable') return upto;
+    if (membership !== 'leave' && membership !== 'ban') return null;
+    const memberId = head.stateIds.get(stateTuple('m.room.member', userId));
+    const current = memberId ? this.storage.events.getEvent(memberId) : null;
+    if (!current) return null;
+    const end = this.endOfLastJoin(roomId, userId, current);
+    return end === null ? null : Math.min(end, upto);
+  }
+
+  /** Walks back through the user's membership events to the one that ended their last join. */
+  private endOfLastJoin(roomId: string, userId: string, current: StoredEvent): number | null {
+    const tuple = stateTuple('m.room.member', userId);
+    let ev = current;
+    for (let i = 0; i < MAX_MEMBERSHIP_WALK; i++) {
+      const prevId = stateIdsAt(this.storage.events, roomId, ev.stream - 1).get(tuple);
+      const prev = prevId ? this.storage.events.getEvent(prevId) : null;
+      if (!prev) return null;
+      if (prev.pdu.content.membership === 'join') return ev.stream;
+      ev = prev;
+    }
+    return null;
+  }
+}

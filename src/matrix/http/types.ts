@@ -1,0 +1,32 @@
+// Endpoints are data: method, path template, auth mode and a thin handler (ruma's style, DESIGN §2).
+// A handler returns the JSON body of a 200 response, or throws a MatrixError.
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type AuthMode = 'required' | 'optional' | 'none';
+
+export interface Requester {
+  userId: string;
+  deviceId: string;
+  accessToken: string;
+}
+
+export interface RequestCtx {
+  /** Path parameters, percent-decoded. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The parsed JSON body; undefined for GET/DELETE and for an empty body. */
+  body: unknown;
+  requester: Requester | null;
+  /** Aborted when the client goes away (long-polls stop waiting). */
+  signal: AbortSignal;
+}
+
+export interface AuthedCtx extends RequestCtx {
+  requester: Requester;
+}
+
+export type Handler<C> = (ctx: C) => unknown;
+
+export type Route =
+  | { method: Method; path: string; auth: 'required'; handler: Handler<AuthedCtx> }
+  | { method: Method; path: string; auth: 'optional' | 'none'; handler: Handler<RequestCtx> };

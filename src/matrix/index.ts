@@ -1,0 +1,78 @@
+// The Matrix Client-Server API: builds the Matrix-side helpers over the core, the route table,
+// and the HTTP listener on `matrix.client_listen`.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CoreServices } from '../core/services.js';
+import { splitHostPort } from '../core/config/load.js';
+import type { MatrixContext } from './context.js';
+import { allRoutes } from './endpoints/index.js';
+import { Formatter, TxnEcho } from './events/formatter.js';
+import { History } from './events/history.js';
+import { Redactions } from './events/redactions.js';
+import { Router } from './http/router.js';
+import { requestListener } from './http/server.js';
+import { SyncNotifier } from './sync/notifier.js';
+
+export interface MatrixApi {
+  /** Where the API listens, e.g. http://127.0.0.1:8008 (the bound port when the config says 0). */
+  url: string;
+  close(): Promise<void>;
+}
+
+function urlOf(addr: AddressInfo): string {
+  const host = addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address === '::' ? '::1' : addr.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+}
+
+export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
+  const logger = core.logger.child({ module: 'matrix' });
+  let url = '';
+  const redactions = new Redactions(core.storage, core.rooms, logger);
+  const echo = new TxnEcho();
+  const m: MatrixContext = {
+    core,
+    echo,
+    redactions,
+    formatter: new Formatter(core.storage, core.rooms, redactions, echo),
+    history: new History(core.storage, core.rooms),
+    notifier: new SyncNotifier(core.storage.events, core.bus),
+    // The configured public URL, unless it was derived from a listen address with port 0.
+    baseUrl: () => (core.config.matrix.public_baseurl === null && core.config.publicBaseUrl.endsWith(':0') ? url : core.config.publicBaseUrl),
+  };
+  const stopRedactions = redactions.listen(core.bus);
+  const server = createServer(requestListener({
+    router: new Router(allRoutes(m)),
+    maxBodyBytes: core.config.matrix.max_request_bytes,
+    authenticate: (token) => {
+      const session = core.storage.devices.lookupToken(token);
+      return session && { ...session, accessToken: token };
+    },
+    logger,
+  }));
+  const [host, port] = splitHostPort(core.config.matrix.client_listen);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host.replace(/^\[|\]$/g, ''), () => { server.off('error', reject); resolve(); });
+    });
+  } catch (err) {
+    stopRedactions();
+    m.notifier.close();
+    throw err;
+  }
+  // An error on the listening socket must be logged, not thrown out of the event loop.
+  server.on('error', (err) => logger.error({ err }, 'Matrix listener error'));
+  url = urlOf(server.address() as AddressInfo);
+  logger.info({ url }, 'Matrix Client-Server API listening');
+  return {
+    url,
+    async close() {
+      stopRedactions();
+      m.notifier.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Long-polls would hold close() for their whole timeout.
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,128 @@
+// Filters (spec "Filtering", definitions/sync_filter.yaml, event_filter.yaml,
+// room_event_filter.yaml), parsed once into a normalized form. Unknown keys are ignored, as the
+// spec's extensible objects ask; wrong types are M_BAD_JSON. Honoured here: limits, types and
+// senders (with `*` wildcards), rooms, include_leave. lazy_load_members is accepted and not
+// applied (full member state is always sent, which the spec allows).
+import { badJson } from '../errors.js';
+import { isObject } from '../http/validate.js';
+import type { JsonObject } from '../../core/events/types.js';
+
+export interface EventFilter {
+  limit: number | undefined;
+  types: string[] | undefined;
+  notTypes: string[];
+  senders: string[] | undefined;
+  notSenders: string[];
+}
+
+export interface RoomEventFilter extends EventFilter {
+  rooms: string[] | undefined;
+  notRooms: string[];
+}
+
+export interface SyncFilter {
+  accountData: EventFilter;
+  presence: EventFilter;
+  room: {
+    rooms: string[] | undefined;
+    notRooms: string[];
+    includeLeave: boolean;
+    timeline: RoomEventFilter;
+    state: RoomEventFilter;
+    accountData: RoomEventFilter;
+  };
+}
+
+/** Synapse's default timeline limit, which clients have come to expect. */
+export const DEFAULT_TIMELINE_LIMIT = 10;
+export const MAX_FILTER_LIMIT = 1000;
+
+function stringList(obj: JsonObject, key: string): string[] | undefined {
+  const v = obj[key];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw badJson(`filter '${key}' must be a list of strings`);
+  return v as string[];
+}
+
+function limitOf(obj: JsonObject): number | undefined {
+  const v = obj.limit;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw badJson("filter 'limit' must be an integer");
+  return Math.min(MAX_FILTER_LIMIT, Math.max(1, v));
+}
+
+function sub(obj: JsonObject, key: string): JsonObject {
+  const v = obj[key];
+  if (v === undefined || v === null) return {};
+  if (!isObject(v)) throw badJson(`filter '${key}' must be an object`);
+  return v;
+}
+
+export function parseEventFilter(raw: unknown): EventFilter {
+  const obj = raw === undefined ? {} : raw;
+  if (!isObject(obj)) throw badJson('a filter must be a JSON object');
+  return {
+    limit: limitOf(obj),
+    types: stringList(obj, 'types'),
+    notTypes: stringList(obj, 'not_types') ?? [],
+    senders: stringList(obj, 'senders'),
+    notSenders: stringList(obj, 'not_senders') ?? [],
+  };
+}
+
+export function parseRoomEventFilter(raw: unknown): RoomEventFilter {
+  const base = parseEventFilter(raw);
+  const obj = (raw ?? {}) as JsonObject;
+  return { ...base, rooms: stringList(obj, 'rooms'), notRooms: stringList(obj, 'not_rooms') ?? [] };
+}
+
+export function parseSyncFilter(raw: unknown): SyncFilter {
+  if (!isObject(raw)) throw badJson('a filter must be a JSON object');
+  const room = sub(raw, 'room');
+  const includeLeave = room.include_leave;
+  if (includeLeave !== undefined && typeof includeLeave !== 'boolean') throw badJson("filter 'include_leave' must be a boolean");
+  return {
+    accountData: parseEventFilter(sub(raw, 'account_data')),
+    presence: parseEventFilter(sub(raw, 'presence')),
+    room: {
+      rooms: stringList(room, 'rooms'),
+      notRooms: stringList(room, 'not_rooms') ?? [],
+      includeLeave: includeLeave === true,
+      timeline: parseRoomEventFilter(sub(room, 'timeline')),
+      state: parseRoomEventFilter(sub(room, 'state')),
+      accountData: parseRoomEventFilter(sub(room, 'account_data')),
+    },
+  };
+}
+
+export const EMPTY_SYNC_FILTER: SyncFilter = parseSyncFilter({});
+
+const patternCache = new Map<string, RegExp>();
+
+/** Spec: "A '*' can be used as a wildcard to match any sequence of characters." */
+export function globMatches(pattern: string, value: string): boolean {
+  if (!pattern.includes('*')) return pattern === value;
+  let re = patternCache.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+    if (patternCache.size < 1000) patternCache.set(pattern, re);
+  }
+  return re.test(value);
+}
+
+const anyMatches = (patterns: string[], value: string) => patterns.some((p) => globMatches(p, value));
+
+export function eventMatches(f: EventFilter, ev: { type: string; sender?: string }): boolean {
+  if (anyMatches(f.notTypes, ev.type)) return false;
+  if (f.types && !anyMatches(f.types, ev.type)) return false;
+  if (ev.sender !== undefined) {
+    if (f.notSenders.includes(ev.sender)) return false;
+    if (f.senders && !f.senders.includes(ev.sender)) return false;
+  }
+  return true;
+}
+
+export function roomMatches(f: { rooms: string[] | undefined; notRooms: string[] }, roomId: string): boolean {
+  if (f.notRooms.includes(roomId)) return false;
+  return !f.rooms || f.rooms.includes(roomId);
+}

@@ -1,0 +1,71 @@
+// Wakes /sync long-polls from the in-memory bus (DESIGN §5: never by polling the database), and
+// remembers each room's latest stream position so an incremental sync reads only rooms that
+// changed.
+import type { Bus } from '../../core/bus.js';
+import type { EventStore } from '../../core/ports.js';
+
+export class SyncNotifier {
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly latest = new Map<string, number>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(private readonly events: EventStore, bus: Bus) {
+    this.unsubscribe.push(
+      bus.onRoomEvent((n) => {
+        const known = this.latest.get(n.roomId);
+        // Rooms not cached yet are read from the database on first use, which already has this event.
+        if (known !== undefined && known < n.stream) this.latest.set(n.roomId, n.stream);
+        for (const u of n.recipients) this.wake(u);
+      }),
+      bus.onUser((n) => this.wake(n.userId)),
+    );
+  }
+
+  /** The stream position of the room's newest event (0 for none). */
+  latestIn(roomId: string): number {
+    let pos = this.latest.get(roomId);
+    if (pos === undefined) {
+      pos = this.events.roomEventsBefore(roomId, Number.MAX_SAFE_INTEGER, 1)[0]?.stream ?? 0;
+      this.latest.set(roomId, pos);
+    }
+    return pos;
+  }
+
+  /** Resolves at the next notice for the user, after timeoutMs, or when the signal aborts. */
+  wait(userId: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      let set = this.waiters.get(userId);
+      if (!set) this.waiters.set(userId, (set = new Set()));
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        const s = this.waiters.get(userId);
+        if (s) {
+          s.delete(done);
+          if (s.size === 0) this.waiters.delete(userId);
+        }
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal.addEventListener('abort', done);
+      set.add(done);
+      if (signal.aborted) done();
+    });
+  }
+
+  /** True once the API is shutting down: woken long-polls must not read the closing database. */
+  get closed(): boolean { return this.stopped; }
+
+  /** Ends every wait (shutdown) and stops listening to the bus. */
+  close(): void {
+    this.stopped = true;
+    for (const fn of this.unsubscribe) fn();
+    for (const set of [...this.waiters.values()]) for (const done of [...set]) done();
+  }
+
+  private wake(userId: string): void {
+    const set = this.waiters.get(userId);
+    if (set) for (const done of [...set]) done();
+  }
+}

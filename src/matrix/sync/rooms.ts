@@ -1,0 +1,99 @@
+// One room's part of a /sync response (spec sync.yaml: Joined Room, Invited Room, Left Room).
+import type { CoreServices } from '../../core/services.js';
+import { stateTuple, type JsonObject, type StateTuple } from '../../core/events/types.js';
+import type { RoomHead } from '../../core/rooms/head.js';
+import type { Requester } from '../http/types.js';
+import type { Formatter } from '../events/formatter.js';
+import { toStrippedState, type ClientEvent, type StrippedStateEvent } from '../events/format.js';
+import { loadEvents, stateIdsAt } from '../events/history.js';
+import { formatToken } from '../tokens.js';
+import { DEFAULT_TIMELINE_LIMIT, eventMatches, type SyncFilter } from './filter.js';
+
+export interface RoomSyncDeps {
+  core: CoreServices;
+  formatter: Formatter;
+}
+
+export interface TimelineSpan {
+  roomId: string;
+  /** Exclusive lower bound of the timeline: the since position, or 0 for the whole room. */
+  from: number;
+  /** Inclusive upper bound: the sync's position, or the user's leave. */
+  to: number;
+  /** State the client already has is at `since`; null means it has none. */
+  since: number | null;
+  /** Send the whole state at the start of the timeline, not only what changed since `since`. */
+  fullState: boolean;
+}
+
+export interface TimelineAndState {
+  timeline: { events: ClientEvent[]; limited: boolean; prev_batch: string };
+  state: { events: ClientEvent[] };
+}
+
+/** Entries of `now` that differ from `before`: the state changes between two points. */
+function stateDiff(now: Map<StateTuple, string>, before: Map<StateTuple, string>): Map<StateTuple, string> {
+  const out = new Map<StateTuple, string>();
+  for (const [k, v] of now) if (before.get(k) !== v) out.set(k, v);
+  return out;
+}
+
+export function timelineAndState(d: RoomSyncDeps, span: TimelineSpan, filter: SyncFilter, viewer: Requester): TimelineAndState {
+  const events = d.core.storage.events;
+  const limit = filter.room.timeline.limit ?? DEFAULT_TIMELINE_LIMIT;
+  const fetched = events.roomEventsBetween(span.roomId, span.from, span.to, limit + 1, true);
+  const limited = fetched.length > limit;
+  const page = fetched.slice(0, limit).reverse();
+  // The point just before the first event of the timeline: where state is taken and where
+  // backwards pagination starts.
+  const start = page.length > 0 ? page[0].stream - 1 : span.to;
+  let stateIds: Map<StateTuple, string>;
+  if (span.fullState || span.since === null) stateIds = stateIdsAt(events, span.roomId, start);
+  else if (limited) stateIds = stateDiff(stateIdsAt(events, span.roomId, start), stateIdsAt(events, span.roomId, span.since));
+  else stateIds = new Map();
+  // Filters apply after the page is read, so a filtered timeline may hold fewer than `limit`.
+  const shown = page.filter((e) => eventMatches(filter.room.timeline, e.pdu));
+  const state = loadEvents(events, stateIds.values()).filter((e) => eventMatches(filter.room.state, e.pdu));
+  return {
+    timeline: { events: d.formatter.formatTimeline(shown, viewer, false), limited, prev_batch: formatToken(start) },
+    state: { events: d.formatter.formatAll(state, viewer, false) },
+  };
+}
+
+/** Spec RoomSummary: heroes (up to 5 other joined or invited members, else former ones) and counts. */
+export function summaryOf(head: RoomHead, userId: string): JsonObject {
+  const joined: string[] = [];
+  const invited: string[] = [];
+  const former: string[] = [];
+  for (const ev of head.state.values()) {
+    if (ev.type !== 'm.room.member' || ev.state_key === undefined) continue;
+    const m = ev.content.membership;
+    if (m === 'join') joined.push(ev.state_key);
+    else if (m === 'invite') invited.push(ev.state_key);
+    else former.push(ev.state_key);
+  }
+  const others = [...joined, ...invited].filter((u) => u !== userId);
+  const heroes = (others.length > 0 ? others : former.filter((u) => u !== userId)).slice(0, 5);
+  return { 'm.heroes': heroes, 'm.joined_member_count': joined.length, 'm.invited_member_count': invited.length };
+}
+
+/** The state an invitee sees before joining (spec "Stripped state"), with their own invite. */
+const INVITE_STATE_TYPES = [
+  'm.room.create', 'm.room.name', 'm.room.avatar', 'm.room.topic',
+  'm.room.join_rules', 'm.room.canonical_alias', 'm.room.encryption',
+];
+
+export function inviteState(head: RoomHead, userId: string): { events: StrippedStateEvent[] } {
+  const out: StrippedStateEvent[] = [];
+  for (const type of INVITE_STATE_TYPES) {
+    const ev = head.state.get(stateTuple(type, ''));
+    if (ev) out.push(toStrippedState(ev));
+  }
+  const self = head.state.get(stateTuple('m.room.member', userId));
+  if (self) out.push(toStrippedState(self));
+  return { events: out };
+}
+
+export function accountDataEvents(entries: { type: string; content: JsonObject }[] | undefined): { events: { type: string; content: JsonObject }[] } {
+  return { events: (entries ?? []).map((e) => ({ type: e.type, content: e.content })) };
+}
