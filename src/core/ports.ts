@@ -72,6 +72,8 @@ export interface EventWrite {
   newStateGroup?: { id: number; prevId: number | null; delta: Record<StateTuple, string>; full: boolean };
   /** Set for m.room.member events: the membership index row. */
   membership?: { userId: string; membership: string };
+  /** Set for a redaction that takes effect: the event it redacts. */
+  redacts?: string;
   /** Set when the event created the room. */
   newRoom?: { version: string; creator: string; createdTs: number };
 }
@@ -103,6 +105,8 @@ export interface EventStore {
   /** State group full map: (type, state_key) -> event id. */
   stateGroup(id: number): Map<StateTuple, string>;
   maxStateGroup(): number;
+  /** The redaction that took effect on the event, if any. */
+  redactedBy(eventId: string): string | null;
   writeEvent(w: EventWrite): void;
 }
 

@@ -27,7 +27,7 @@ function urlOf(addr: AddressInfo): string {
 export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
   const logger = core.logger.child({ module: 'matrix' });
   let url = '';
-  const redactions = new Redactions(core.storage, core.rooms, logger);
+  const redactions = new Redactions(core.storage, core.rooms);
   const echo = new TxnEcho();
   const m: MatrixContext = {
     core,
@@ -39,7 +39,6 @@ export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
     // The configured public URL, unless it was derived from a listen address with port 0.
     baseUrl: () => (core.config.matrix.public_baseurl === null && core.config.publicBaseUrl.endsWith(':0') ? url : core.config.publicBaseUrl),
   };
-  const stopRedactions = redactions.listen(core.bus);
   const server = createServer(requestListener({
     router: new Router(allRoutes(m)),
     maxBodyBytes: core.config.matrix.max_request_bytes,
@@ -56,7 +55,6 @@ export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
       server.listen(port, host.replace(/^\[|\]$/g, ''), () => { server.off('error', reject); resolve(); });
     });
   } catch (err) {
-    stopRedactions();
     m.notifier.close();
     throw err;
   }
@@ -67,8 +65,7 @@ export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
   return {
     url,
     async close() {
-      stopRedactions();
-      m.notifier.close();
+        m.notifier.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Long-polls would hold close() for their whole timeout.
       server.closeAllConnections();

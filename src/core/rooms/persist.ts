@@ -12,10 +12,10 @@ export interface StateGroupCounter { next(): number }
 
 export function applyAndQueue(
   head: RoomHead, eventId: string, pdu: Pdu, stream: StreamCounter, groups: StateGroupCounter, storage: Storage,
-  newRoom?: EventWrite['newRoom'],
+  newRoom?: EventWrite['newRoom'], redacts?: string,
 ): { stream: number; committed: Promise<void> } {
   const pos = stream.next();
-  const write: EventWrite = { stream: pos, eventId, pdu, stateGroup: head.stateGroup, newRoom };
+  const write: EventWrite = { stream: pos, eventId, pdu, stateGroup: head.stateGroup, newRoom, redacts };
   if (pdu.state_key !== undefined) {
     const tuple = stateTuple(pdu.type, pdu.state_key);
     const full = newRoom !== undefined || head.deltaChain >= SNAPSHOT_EVERY;

@@ -120,3 +120,17 @@ test('DM rooms: one per pair, both joined, listed in both users\' m.direct', asy
   assert.deepEqual(core.directs.pairOf(r1)?.sort(), [A, B]);
   core.storage.close();
 });
+
+test('a redaction records its target in the same commit, only when it takes effect', async () => {
+  const core = makeCore();
+  const { roomId } = await createRoom(core.rooms, { creator: A, preset: 'public_chat' });
+  await core.rooms.send(roomId, { type: 'm.room.member', sender: B, stateKey: B, content: { membership: 'join' } });
+  const mine = await core.rooms.send(roomId, { type: 'm.room.message', sender: A, content: { body: 'secret' } });
+  // bob (level 0) may send a redaction event, but it does not apply to alice's message.
+  const denied = await core.rooms.send(roomId, { type: 'm.room.redaction', sender: B, content: { redacts: mine.eventId }, redacts: mine.eventId });
+  assert.equal(core.storage.events.redactedBy(mine.eventId), null);
+  const ok = await core.rooms.send(roomId, { type: 'm.room.redaction', sender: A, content: { redacts: mine.eventId }, redacts: mine.eventId });
+  assert.equal(core.storage.events.redactedBy(mine.eventId), ok.eventId);
+  assert.notEqual(denied.eventId, ok.eventId);
+  core.storage.close();
+});

@@ -12,6 +12,7 @@ import { prepareEvent, type NewEvent } from './build.js';
 import { authorizeAgainstHead, authorizeCreate, checkSize } from './authorize.js';
 import { applyAndQueue, type StateGroupCounter } from './persist.js';
 import { RoomError } from './errors.js';
+import { effectiveRedactionTarget } from './redaction.js';
 
 export interface AcceptedEvent {
   eventId: string;
@@ -104,7 +105,7 @@ export class RoomService {
     const { eventId, pdu } = prepareEvent(head, rules, { ...ev, ts: ev.ts ?? this.now() });
     checkSize(pdu);
     authorizeAgainstHead(head, rules, pdu);
-    return this.commit(head, eventId, pdu);
+    return this.commit(head, eventId, pdu, undefined, effectiveRedactionTarget(head, rules, pdu, this.deps.storage.events));
   }
 
   /** The event as it leaves this server: with the server's signature (signing is deferred to here, DESIGN §5). */
@@ -113,10 +114,11 @@ export class RoomService {
     return signEvent(structuredClone(pdu), this.deps.serverName, this.deps.signingKey, rules);
   }
 
-  private async commit(head: RoomHead, eventId: string, pdu: Pdu, newRoom?: { version: string; creator: string; createdTs: number }): Promise<AcceptedEvent> {
-    const before = pdu.type === 'm.room.member' ? membershipOf(head, pdu.state_key!) : null;
-    const { stream, committed } = applyAndQueue(head, eventId, pdu, this.deps.stream, this.groups, this.deps.storage, newRoom);
-    const recipients = this.recipients(head, pdu, before);
+  private async commit(
+    head: RoomHead, eventId: string, pdu: Pdu, newRoom?: { version: string; creator: string; createdTs: number }, redacts?: string,
+  ): Promise<AcceptedEvent> {
+    const { stream, committed } = applyAndQueue(head, eventId, pdu, this.deps.stream, this.groups, this.deps.storage, newRoom, redacts);
+    const recipients = this.recipients(head, pdu);
     await committed;
     this.deps.stream.markCommitted(stream);
     this.deps.bus.publishRoomEvent({ stream, roomId: head.roomId, eventId, pdu, recipients });
@@ -124,7 +126,7 @@ export class RoomService {
   }
 
   /** Pipeline step 4's audience: local joined members, the sender, and whoever a membership event is about. */
-  private recipients(head: RoomHead, pdu: Pdu, _before: string | null): string[] {
+  private recipients(head: RoomHead, pdu: Pdu): string[] {
     const out = new Set(joinedMembers(head));
     out.add(pdu.sender);
     if (pdu.type === 'm.room.member' && pdu.state_key) out.add(pdu.state_key);

@@ -35,7 +35,6 @@ async function redact(m: MatrixContext, roomId: string, sender: string, targetId
   if (!target || target.pdu.room_id !== roomId) throw notFound('Event not found');
   if (!m.redactions.mayRedact(sender, target)) throw forbidden('You may only redact your own events in this room');
   const sent = await m.core.rooms.send(roomId, { type: 'm.room.redaction', sender, content, redacts: targetId });
-  await m.redactions.record(targetId, sent.eventId);
   return sent.eventId;
 }
 

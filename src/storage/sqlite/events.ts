@@ -30,6 +30,8 @@ export function sqliteEventStore(db: Database.Database): EventStore {
      ON CONFLICT (room_id, user_id) DO UPDATE SET membership = excluded.membership, event_id = excluded.event_id, stream = excluded.stream`);
   const insertRoom = db.prepare(
     'INSERT INTO rooms (room_id, version, creator, created_ts, head_event_id, head_depth, head_state_group) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertRedaction = db.prepare('INSERT OR IGNORE INTO redactions (target_id, redaction_id) VALUES (?, ?)');
+  const redactedBy = db.prepare<[string], { redaction_id: string }>('SELECT redaction_id FROM redactions WHERE target_id = ?');
   const updateHead = db.prepare('UPDATE rooms SET head_event_id = ?, head_depth = ?, head_state_group = ? WHERE room_id = ?');
 
   function loadGroup(id: number): Map<StateTuple, string> {
@@ -72,6 +74,7 @@ export function sqliteEventStore(db: Database.Database): EventStore {
     roomEventsAfter: (roomId, afterExclusive, limit) => after.all(roomId, afterExclusive, limit).map(toStored),
     stateGroup: loadGroup,
     maxStateGroup: () => maxGroup.get()?.m ?? 0,
+    redactedBy: (eventId) => redactedBy.get(eventId)?.redaction_id ?? null,
     writeEvent(w: EventWrite) {
       const p = w.pdu;
       if (w.newStateGroup) {
@@ -79,6 +82,7 @@ export function sqliteEventStore(db: Database.Database): EventStore {
         insertGroup.run(g.id, p.room_id, g.prevId, g.full ? 1 : 0, JSON.stringify(g.delta));
       }
       insertEvent.run(w.stream, w.eventId, p.room_id, p.type, p.state_key ?? null, p.sender, w.stateGroup, JSON.stringify(p));
+      if (w.redacts) insertRedaction.run(w.redacts, w.eventId);
       if (w.membership) upsertMember.run(p.room_id, w.membership.userId, w.membership.membership, w.eventId, w.stream);
       if (w.newRoom) {
         insertRoom.run(p.room_id, w.newRoom.version, w.newRoom.creator, w.newRoom.createdTs, w.eventId, p.depth, w.stateGroup);

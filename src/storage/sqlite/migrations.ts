@@ -108,6 +108,13 @@ export const MIGRATIONS: string[] = [
   CREATE TABLE roster_versions (user TEXT PRIMARY KEY, version INTEGER NOT NULL);
   CREATE TABLE kv (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, key));
   `,
+  // 2: which events a redaction took effect on, written with the redaction itself
+  `
+  CREATE TABLE redactions (
+    target_id TEXT PRIMARY KEY,
+    redaction_id TEXT NOT NULL
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): number {
