@@ -1,0 +1,78 @@
+// The XMPP front end, wired: the TLS certificate, the server core (router and sessions), every
+// module, and the client listeners. `xmppModules` is the one list of what the server does.
+import { resolve } from 'node:path';
+import type { CoreServices } from '../core/services.js';
+import { startC2sListeners, type C2sListeners } from './listeners/c2s.js';
+import type { XmppModule } from './module.js';
+import { discoModule } from './modules/xep-0030-disco.js';
+import { pingModule } from './modules/xep-0199-ping.js';
+import { mucModule } from './modules/xep-0045-muc/index.js';
+import { rosterModule } from './modules/rfc6121-roster.js';
+import { presenceModule } from './modules/rfc6121-presence.js';
+import { messagesModule } from './modules/rfc6121-messages.js';
+import { offlineModule, OfflineQueue } from './modules/offline.js';
+import { createImContext, type ImContext } from './modules/presence/context.js';
+import { XmppServer } from './router.js';
+import type { C2sAuthBackend } from './stream/types.js';
+import { ensureCertificate } from './tls/certificate.js';
+
+export interface RunningXmpp {
+  /** The bound ports (the real ones when the config asked for port 0); null for a listener that is off. */
+  ports: { starttls: number | null; tls: number | null };
+  server: XmppServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Every module, in load order. MUC comes first: hooks run by priority, but session-end handlers
+ * run in load order, and a room must see its occupant's session end before anything else reacts.
+ */
+export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
+  const offline = new OfflineQueue(im);
+  return [
+    mucModule(core),
+    discoModule,
+    pingModule,
+    rosterModule(im),
+    presenceModule(im),
+    messagesModule(im, offline),
+    offlineModule(im, offline),
+  ];
+}
+
+/** Accounts that may log in: active ones, with their stored SCRAM keys. */
+export function authBackend(core: CoreServices): C2sAuthBackend {
+  return {
+    scramCredential: (username, hash) => (core.accounts.active(username) ? core.accounts.credential(username, hash) : null),
+  };
+}
+
+export async function startXmpp(core: CoreServices): Promise<RunningXmpp> {
+  const { config } = core;
+  const logger = core.logger.child({ part: 'xmpp' });
+  const tls = await ensureCertificate(resolve(config.data_dir), [config.server_name, config.mucDomain]);
+  const server = new XmppServer({ domain: config.server_name, logger, userExists: (u) => core.accounts.active(u) !== null });
+  const im = createImContext(core, server);
+  const modules = xmppModules(core, im);
+  for (const m of modules) server.load(m);
+
+  const starttls = config.xmpp.c2s_listen ?? undefined;
+  const direct = config.xmpp.c2s_tls_listen ?? undefined;
+  let listeners: C2sListeners | null = null;
+  if (starttls || direct) {
+    listeners = await startC2sListeners({
+      domain: server.domain, starttlsListen: starttls, tlsListen: direct, tls,
+      allowInsecureAuth: config.xmpp.allow_insecure_auth, maxStanzaSize: config.xmpp.max_stanza_bytes,
+      auth: authBackend(core), host: server, logger,
+    });
+  }
+  return {
+    ports: { starttls: listeners?.addresses.starttls?.port ?? null, tls: listeners?.addresses.tls?.port ?? null },
+    server,
+    async close() {
+      // Streams end first: their sessions' last presence and offline positions are written then.
+      await listeners?.close();
+      im.close();
+    },
+  };
+}

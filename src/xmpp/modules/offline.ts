@@ -1,0 +1,102 @@
+// Offline delivery: nothing a user is sent is lost while they have no XMPP client.
+//
+// Messages are events in DM rooms, so nothing is stored twice: each account keeps one position
+// in the event stream ("offline since", storage.kv), and when the account comes back online for
+// messages it is sent the DM messages from others written after that position, oldest first,
+// at most `xmpp.offline_max_messages` (the newest ones when there are more), each with an
+// XEP-0203 <delay/>. Since Matrix clients read the same rooms, this is precisely "the messages
+// that arrived while you had no XMPP client", whether or not you read them on Matrix meanwhile.
+//
+// "Online for messages" means having a session that takes messages sent to the bare JID
+// (available, priority >= 0; see presence/state.ts). The position is written when the last
+// such session goes, and replaced by a marker while one exists; the first login of an account
+// starts from 0 (all of its DM history up to the limit). A marker found at login means the
+// process stopped while the account was online: what came after this process started is due.
+import type { StoredEvent } from '../../core/ports.js';
+import type { XmppModule } from '../module.js';
+import type { C2sSession } from '../stream/types.js';
+import type { ImContext } from './presence/context.js';
+import { stanzaForEvent } from './messages/dm-events.js';
+
+const NS = 'xmpp_offline_since';
+const ONLINE = 'online';
+const PAGE = 200;
+
+export class OfflineQueue {
+  private readonly bootStream: number;
+  /** Events handed to a connected but not-online session while offline: not to repeat. */
+  private readonly sentWhileOffline = new Map<string, Set<string>>();
+
+  constructor(private readonly im: ImContext) {
+    this.bootStream = im.core.storage.events.maxStream();
+  }
+
+  deliveredLive(bareJid: string, eventId: string): void {
+    let set = this.sentWhileOffline.get(bareJid);
+    if (!set) this.sentWhileOffline.set(bareJid, (set = new Set()));
+    set.add(eventId);
+  }
+
+  wentOffline(bareJid: string): void {
+    this.im.core.storage.kv.put(NS, this.localpart(bareJid), String(this.im.core.stream.committed));
+  }
+
+  cameOnline(session: C2sSession): void {
+    const user = session.username;
+    const stored = this.im.core.storage.kv.get(NS, user);
+    const since = stored === ONLINE ? this.bootStream : Number(stored ?? 0) || 0;
+    this.im.core.storage.kv.put(NS, user, ONLINE);
+    const skip = this.sentWhileOffline.get(session.bareJid) ?? new Set<string>();
+    this.sentWhileOffline.delete(session.bareJid);
+    for (const ev of this.missed(user, since)) {
+      if (skip.has(ev.eventId)) continue;
+      const stanza = stanzaForEvent(this.im, ev.eventId, ev.pdu, session.bareJid, session.bareJid, true);
+      if (stanza) session.send(stanza);
+    }
+  }
+
+  /** DM messages from others after `since`: the newest `max` of them, oldest first. */
+  private missed(user: string, since: number): StoredEvent[] {
+    const max = this.im.core.config.xmpp.offline_max_messages;
+    if (max === 0) return [];
+    const { storage, directs, stream, config } = this.im.core;
+    const mxid = `@${user}:${config.server_name}`;
+    const upto = stream.committed;
+    const found: StoredEvent[] = [];
+    for (const { roomId } of storage.rooms.roomsForUser(mxid, ['join'])) {
+      if (!directs.pairOf(roomId)) continue;
+      found.push(...this.newestFrom(roomId, mxid, since, upto, max));
+    }
+    return found.sort((a, b) => b.stream - a.stream).slice(0, max).reverse();
+  }
+
+  /** Up to `max` messages from others in one room, in (since, upto], newest first. */
+  private newestFrom(roomId: string, mxid: string, since: number, upto: number, max: number): StoredEvent[] {
+    const out: StoredEvent[] = [];
+    let hi = upto;
+    while (out.length < max && hi > since) {
+      const page = this.im.core.storage.events.roomEventsBetween(roomId, since, hi, PAGE, true);
+      for (const ev of page) {
+        if (ev.pdu.type === 'm.room.message' && ev.pdu.state_key === undefined && ev.pdu.sender !== mxid) out.push(ev);
+      }
+      if (page.length < PAGE) break;
+      hi = page[page.length - 1]!.stream - 1;
+    }
+    return out.slice(0, max);
+  }
+
+  private localpart(bareJid: string): string {
+    return bareJid.slice(0, bareJid.indexOf('@'));
+  }
+}
+
+export function offlineModule(im: ImContext, queue: OfflineQueue): XmppModule {
+  return {
+    name: 'offline',
+    load(server) {
+      server.features.add('msgoffline'); // what Prosody and ejabberd advertise for offline storage
+      im.tracker.onOnline((session) => queue.cameOnline(session));
+      im.tracker.onOffline((bare) => queue.wentOffline(bare));
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// RFC 6121 §5 and §8.5: one-to-one messages between accounts of this server, on the room core.
+//
+// A 'chat' or 'normal' message with a <body/> that a client sends to another local account
+// becomes one m.room.message event in the pair's direct-message room (DESIGN §1), and reaches
+// the recipient's XMPP sessions from the room bus, exactly like a message a Matrix client sent
+// in that room. So history, offline delivery and (later) MAM and carbons are views of events.
+// Messages without a body (chat states, receipts, markers) and other types are routed directly
+// to the recipient's sessions, without history. The sender's other resources get no copy yet
+// (carbons, XEP-0280, come later).
+//
+// Errors: a message for an account that does not exist is answered with
+// <service-unavailable/> (§8.5.1 allows silence too; an answer tells the sender it went
+// nowhere, which Prosody and ejabberd do as well). Messages of type 'error' are never answered.
+// Messages for other domains are the router's (MUC component, or remote-server-not-found until
+// federation).
+import { mayReplyWithError, stanzaError, type StanzaErrorCondition } from '../errors.js';
+import type { Jid } from '../jid.js';
+import type { StanzaContext, XmppModule } from '../module.js';
+import { messageToContent, readExtras } from '../im/message-map.js';
+import { NS_SID } from '../im/payload.js';
+import { messageType, routeMessage, type MessageType } from '../im/routing.js';
+import type { C2sSession } from '../stream/types.js';
+import type { XmlElement } from '../xml/element.js';
+import { RoomError } from '../../core/rooms/errors.js';
+import type { RoomEventNotice } from '../../core/bus.js';
+import type { ImContext } from './presence/context.js';
+import { dmRecipient, stanzaForEvent } from './messages/dm-events.js';
+import type { OfflineQueue } from './offline.js';
+
+export function messagesModule(im: ImContext, offline: OfflineQueue): XmppModule {
+  const chains = new Map<string, Promise<void>>();
+  return {
+    name: 'rfc6121-messages',
+    load(server) {
+      server.accountFeatures.add(NS_SID); // XEP-0359 §6: ids are stamped for the account's archive
+      server.message((ctx) => onMessage(im, chains, ctx));
+      // A throwing bus subscriber would surface as an uncaught exception: contain it here.
+      im.onClose(im.core.bus.onRoomEvent((n) => {
+        try {
+          onRoomEvent(im, offline, n);
+        } catch (err) {
+          server.logger.warn({ err, event: n.eventId }, 'xmpp: delivering a room event failed');
+        }
+      }));
+    },
+  };
+}
+
+function onMessage(im: ImContext, chains: Map<string, Promise<void>>, ctx: StanzaContext): boolean {
+  const { stanza: el, to } = ctx;
+  if (!to || to.domain !== im.server.domain || to.local === '') return false;
+  const type = messageType(el.attr('type'));
+  if (!im.isLocalUser(to)) {
+    if (type !== 'error') bounce(im, el, 'service-unavailable');
+    return true;
+  }
+  if (ctx.session && (type === 'chat' || type === 'normal') && !to.bare().equals(ctx.from.bare())) {
+    const content = messageToContent(el, { domain: im.server.domain, fromResource: ctx.session.resource, toResource: to.resource || undefined });
+    if (content) {
+      toEvent(im, chains, ctx.session, to, el, content);
+      return true;
+    }
+  }
+  routeDirect(im, el, to, type);
+  return true;
+}
+
+/** Body-less messages and other types: straight to the recipient's sessions (§8.5.2, §8.5.3). */
+function routeDirect(im: ImContext, el: XmlElement, to: Jid, type: MessageType): void {
+  const bare = to.bareString();
+  const decision = routeMessage(type, to.resource || null, im.tracker.views(bare));
+  if (decision.kind === 'error') return bounce(im, el, decision.condition);
+  // 'offline': nothing worth keeping (chat states, receipts) when nobody is there to see it.
+  if (decision.kind !== 'deliver') return;
+  const wire = el.toString();
+  for (const r of decision.resources) im.server.sessionFor(`${bare}/${r}`)?.send(wire);
+}
+
+/**
+ * Writes the message as an event in the pair's DM room. Messages from one sender to one
+ * recipient are chained so that they enter the room in the order they were sent, even while the
+ * room is still being created for the first one.
+ */
+function toEvent(im: ImContext, chains: Map<string, Promise<void>>, session: C2sSession, to: Jid,
+  el: XmlElement, content: NonNullable<ReturnType<typeof messageToContent>>): void {
+  const serverName = im.core.config.server_name;
+  const sender = `@${session.username}:${serverName}`;
+  const recipient = `@${to.local}:${serverName}`;
+  const key = `${sender}\u0000${recipient}`;
+  const next = (chains.get(key) ?? Promise.resolve()).then(async () => {
+    const roomId = await im.core.directs.ensure(sender, recipient);
+    await im.core.rooms.send(roomId, { type: 'm.room.message', sender, content });
+  }).catch((err: unknown) => {
+    im.server.logger.warn({ err, from: session.jid }, 'xmpp: message could not be stored');
+    bounce(im, el, conditionOf(err));
+  });
+  chains.set(key, next);
+  void next.finally(() => { if (chains.get(key) === next) chains.delete(key); });
+}
+
+function conditionOf(err: unknown): StanzaErrorCondition {
+  if (!(err instanceof RoomError)) return 'internal-server-error';
+  if (err.code === 'forbidden') return 'forbidden';
+  if (err.code === 'too_large') return 'policy-violation';
+  return 'internal-server-error';
+}
+
+/** An m.room.message in a DM room reaches the other member's XMPP sessions (§8.5 rules). */
+function onRoomEvent(im: ImContext, offline: OfflineQueue, n: RoomEventNotice): void {
+  if (n.pdu.type !== 'm.room.message' || n.pdu.state_key !== undefined) return;
+  const local = dmRecipient(im, n.roomId, n.pdu.sender);
+  if (!local || !n.recipients.includes(`@${local}:${im.core.config.server_name}`)) return;
+  const bare = `${local}@${im.server.domain}`;
+  const sessions = im.server.sessionsOf(bare);
+  if (sessions.length === 0) return; // offline: delivered at the next login
+  const extras = readExtras(n.pdu.content);
+  const wanted = extras.to_resource ?? null;
+  const decision = routeMessage(extras.type ?? 'chat', wanted, im.tracker.views(bare));
+  if (decision.kind !== 'deliver') return;
+  const to = decision.resources.length === 1 && decision.resources[0] === wanted ? `${bare}/${wanted}` : bare;
+  const stanza = stanzaForEvent(im, n.eventId, n.pdu, bare, to);
+  if (!stanza) return;
+  const wire = stanza.toString();
+  for (const r of decision.resources) im.server.sessionFor(`${bare}/${r}`)?.send(wire);
+  // Reached a resource that is not "online for messages": the next login must not repeat it.
+  if (!im.tracker.onlineForMessages(bare)) offline.deliveredLive(bare, n.eventId);
+}
+
+function bounce(im: ImContext, el: XmlElement, condition: StanzaErrorCondition): void {
+  if (mayReplyWithError(el)) im.server.route(stanzaError(el, undefined, condition));
+}

@@ -1,0 +1,44 @@
+// Affiliation and role of a room member, read from the room's power levels (XEP-0045 §5 mapped
+// onto Matrix): 100 or more is an owner, 50 or more an admin, both moderators; any other joined
+// member is a member. A member below the level needed to send messages has no voice: a visitor.
+import type { JsonObject } from '../../../core/events/types.js';
+
+export type Affiliation = 'owner' | 'admin' | 'member' | 'none' | 'outcast';
+export type Role = 'moderator' | 'participant' | 'visitor' | 'none';
+
+function num(v: unknown, fallback: number): number {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  // Room versions before 10 allow power levels written as strings of digits.
+  if (typeof v === 'string' && /^[+-]?\d+$/.test(v.trim())) return Number(v);
+  return fallback;
+}
+
+/** A user's power level; without a power levels event only the creator has 100 (Matrix auth rules). */
+export function userLevel(pl: JsonObject | null, userId: string, creator: string | null): number {
+  if (!pl) return userId === creator ? 100 : 0;
+  const users = (pl.users && typeof pl.users === 'object' ? pl.users : {}) as Record<string, unknown>;
+  return num(users[userId], num(pl.users_default, 0));
+}
+
+/** The level needed to send an event of a type (`events`, else events_default or state_default). */
+export function eventLevel(pl: JsonObject | null, type: string, isState: boolean): number {
+  if (!pl) return isState ? 50 : 0;
+  const events = (pl.events && typeof pl.events === 'object' ? pl.events : {}) as Record<string, unknown>;
+  return num(events[type], isState ? num(pl.state_default, 50) : num(pl.events_default, 0));
+}
+
+export function affiliationFor(level: number): Affiliation {
+  if (level >= 100) return 'owner';
+  if (level >= 50) return 'admin';
+  return 'member';
+}
+
+export function roleFor(level: number, messageLevel: number): Role {
+  if (level >= 50) return 'moderator';
+  return level >= messageLevel ? 'participant' : 'visitor';
+}
+
+export function standing(pl: JsonObject | null, userId: string, creator: string | null): { affiliation: Affiliation; role: Role } {
+  const level = userLevel(pl, userId, creator);
+  return { affiliation: affiliationFor(level), role: roleFor(level, eventLevel(pl, 'm.room.message', false)) };
+}

@@ -1,0 +1,60 @@
+// Room events, whatever protocol they came from, as XMPP occupants see them: messages from the
+// sender's occupant JID with the event id as XEP-0359 stanza id (and the sender's own stanza id
+// and payload when it came from XMPP), topic changes as subject messages, membership and power
+// level changes as roster presence, other configuration changes as status 104.
+import type { RoomEventNotice } from '../../../core/bus.js';
+import { bodyOfEvent } from './mapping.js';
+import { fromContent } from './payload.js';
+import { exitRoom } from './leave.js';
+import { Status } from './ns.js';
+import type { MucService } from './service.js';
+import type { MucRoom } from './state.js';
+import { configChangedMessage, groupchatMessage, subjectMessage } from './stanzas.js';
+
+/** State whose change XEP-0045 §10.2.1 announces as a configuration change (status 104). */
+const CONFIG_STATE = new Set(['m.room.name', 'm.room.join_rules', 'm.room.history_visibility', 'm.room.guest_access', 'm.room.avatar', 'm.room.encryption']);
+
+export function onRoomEvent(svc: MucService, n: RoomEventNotice): void {
+  const rooms = svc.rooms.ofRoomId(n.roomId);
+  if (rooms.length === 0) return;
+  const { pdu } = n;
+  if (pdu.type === 'm.room.member') return rooms.forEach((room) => onMember(svc, room, n));
+  if (pdu.type === 'm.room.power_levels' && pdu.state_key === '') return rooms.forEach((room) => svc.refresh(room));
+  if (pdu.type === 'm.room.topic' && pdu.state_key === '') return onTopic(svc, n);
+  if (pdu.state_key === '' && CONFIG_STATE.has(pdu.type)) {
+    svc.toOccupants(n.roomId, (room, to, seen) => (n.stream <= seen ? null : configChangedMessage(room.jid, to, n.eventId)));
+    return;
+  }
+  if (pdu.state_key !== undefined) return;
+  const body = bodyOfEvent(pdu);
+  if (body === null) return;
+  const { id, children } = fromContent(pdu.content, svc.addr);
+  // The sender's nick, looked up once per room JID rather than once per occupant.
+  const nicks = new Map<MucRoom, string>();
+  const nickIn = (room: MucRoom) => nicks.get(room) ?? nicks.set(room, svc.nickFor(room, pdu.sender)).get(room)!;
+  svc.toOccupants(n.roomId, (room, to, seen) => n.stream <= seen ? null : groupchatMessage(room.jid, nickIn(room), to, {
+    id: id ?? n.eventId, body, extra: children, eventId: n.eventId,
+  }));
+}
+
+function onTopic(svc: MucService, n: RoomEventNotice): void {
+  const topic = typeof n.pdu.content.topic === 'string' ? n.pdu.content.topic : '';
+  svc.toOccupants(n.roomId, (room, to, seen) =>
+    n.stream <= seen ? null : subjectMessage(room.jid, svc.nickFor(room, n.pdu.sender), to, topic, { id: n.eventId }));
+}
+
+/**
+ * A membership change. Accounts with XMPP sessions in the room that are no longer joined lose
+ * those sessions' occupancy: kicked (307) or banned (301) by someone else, or left from another
+ * client. Everything else (joins, leaves and renames of Matrix members) is a roster change.
+ */
+function onMember(svc: MucService, room: MucRoom, n: RoomEventNotice): void {
+  const target = n.pdu.state_key!;
+  const membership = n.pdu.content.membership;
+  // A change this module is making itself (an XMPP join or leave in flight) is announced by it.
+  if (membership !== 'join' && !room.hidden.has(target)) {
+    const statuses = membership === 'ban' ? [Status.BANNED] : n.pdu.sender !== target ? [Status.KICKED] : [];
+    for (const occ of room.occupantsOf(target)) void exitRoom(svc, room, occ, { explicit: false, statuses });
+  }
+  svc.refresh(room);
+}

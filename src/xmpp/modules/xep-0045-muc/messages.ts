@@ -1,0 +1,85 @@
+// Messages to a room (XEP-0045 §7.4, §8.1). A groupchat body becomes one m.room.message sent by
+// the occupant's account; the room's answer to every occupant (the sender included) comes back
+// from the event bus like any other room event, so an XMPP message and a Matrix message take the
+// same way out. A subject without a body becomes m.room.topic.
+import { RoomError } from '../../../core/rooms/errors.js';
+import type { StanzaErrorCondition } from '../../errors.js';
+import type { Jid } from '../../jid.js';
+import type { StanzaContext } from '../../module.js';
+import { x } from '../../xml/element.js';
+import { mainBody } from '../../im/message-map.js';
+import type { XmlElement } from '../../xml/element.js';
+import { contentOfGroupchat } from './mapping.js';
+import { extrasOf, unknownChildren } from './payload.js';
+import type { MucService } from './service.js';
+import type { MucRoom, RoomOccupant } from './state.js';
+import { messageError } from './stanzas.js';
+
+export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid): void {
+  const stanza = ctx.stanza;
+  const type = stanza.attr('type') ?? 'normal';
+  const roomJid = to.bareString();
+  const fail = (condition: StanzaErrorCondition, text?: string) => svc.send(ctx.from.toString(), messageError(stanza, roomJid, condition, text));
+  if (type === 'error') return; // never answer an error (RFC 6120 §8.3.1)
+  if (to.local === '') return fail('service-unavailable', 'the chat service takes messages for its rooms only');
+  if (!to.isBare()) {
+    // §7.5: a private message of type groupchat is refused; private messages are not offered yet.
+    return fail(type === 'groupchat' ? 'bad-request' : 'feature-not-implemented', 'private messages are not supported in this room');
+  }
+  const room = svc.rooms.get(roomJid);
+  // A room with occupants is known; otherwise the alias tells a missing room from a closed door.
+  if (!room && !svc.roomIdOf(to)) return fail('item-not-found', 'no such room');
+  if (type !== 'groupchat') return fail('feature-not-implemented', 'only groupchat messages are accepted by this room');
+  const occ = room?.occupants.get(ctx.from.toString());
+  if (!room || !occ) return fail('not-acceptable', 'only occupants may send messages to the room');
+  const body = mainBody(stanza);
+  const subject = stanza.getChild('subject', stanza.xmlns);
+  if (subject && !body) return void setSubject(svc, room, occ, subject.text(), fail);
+  if (body) return void postMessage(svc, room, occ, ctx, body, fail);
+  relayEphemeral(svc, room, occ, ctx);
+}
+
+async function postMessage(svc: MucService, room: MucRoom, occ: RoomOccupant, ctx: StanzaContext, body: XmlElement, fail: Fail): Promise<void> {
+  const content = contentOfGroupchat(body.text(), extrasOf(ctx.stanza, body, svc.addr));
+  try {
+    await svc.core.rooms.send(room.roomId, { type: 'm.room.message', sender: occ.mxid, content });
+  } catch (err) {
+    fail(...roomErrorCondition(err, svc, room));
+  }
+}
+
+async function setSubject(svc: MucService, room: MucRoom, occ: RoomOccupant, subject: string, fail: Fail): Promise<void> {
+  try {
+    await svc.core.rooms.send(room.roomId, { type: 'm.room.topic', sender: occ.mxid, stateKey: '', content: { topic: subject } });
+  } catch (err) {
+    // §8.1: an occupant not allowed to change the subject gets <forbidden/>.
+    fail(...roomErrorCondition(err, svc, room));
+  }
+}
+
+type Fail = (condition: StanzaErrorCondition, text?: string) => void;
+
+function roomErrorCondition(err: unknown, svc: MucService, room: MucRoom): [StanzaErrorCondition, string?] {
+  if (err instanceof RoomError) {
+    if (err.code === 'forbidden') return ['forbidden', err.message];
+    if (err.code === 'too_large') return ['not-acceptable', 'message too large'];
+    if (err.code === 'bad_event') return ['bad-request', err.message];
+  }
+  svc.logger.warn({ err, room: room.jid }, 'muc: sending to the room failed');
+  return ['internal-server-error'];
+}
+
+/**
+ * A groupchat message with neither body nor subject (chat states, markers): passed to the other
+ * XMPP occupants as it is and not stored; mapping these onto Matrix (typing, receipts) is the
+ * bridge's feature mapping.
+ */
+function relayEphemeral(svc: MucService, room: MucRoom, occ: RoomOccupant, ctx: StanzaContext): void {
+  const from = `${room.jid}/${occ.nick}`;
+  const children = unknownChildren(ctx.stanza, undefined, svc.addr);
+  if (children.length === 0) return;
+  for (const o of room.occupants.values()) {
+    if (o.fullJid === occ.fullJid) continue;
+    svc.send(o.fullJid, x('message', { from, to: o.fullJid, type: 'groupchat', id: ctx.stanza.attr('id') }, children));
+  }
+}

@@ -1,0 +1,85 @@
+// Room configuration by its owner (XEP-0045 §10.1-10.2), reduced to what the Matrix room has:
+// the name (m.room.name) and whether anyone may enter (m.room.join_rules public) or only members
+// (invite). Persistence and non-anonymity are fixed. An instant room (an empty submitted form) and
+// a cancelled configuration are accepted as they are: rooms are never locked or destroyed here.
+import type { JsonObject } from '../../../core/events/types.js';
+import { RoomError } from '../../../core/rooms/errors.js';
+import type { StanzaErrorCondition } from '../../errors.js';
+import { x, type XmlElement } from '../../xml/element.js';
+import { userLevel } from './affiliation.js';
+import { FORM_ROOMCONFIG, NS_DATA, NS_MUC_OWNER } from './ns.js';
+import type { MucService } from './service.js';
+
+export interface OwnerReply {
+  result(...children: XmlElement[]): void;
+  error(condition: StanzaErrorCondition, text?: string): void;
+}
+
+function isOwner(svc: MucService, roomId: string, mxid: string): boolean {
+  const create = svc.stateEvent(roomId, 'm.room.create');
+  const creator = typeof create?.content.creator === 'string' ? create.content.creator : create?.sender ?? null;
+  return userLevel(svc.core.rooms.stateContent(roomId, 'm.room.power_levels'), mxid, creator) >= 100;
+}
+
+function bool(v: boolean): string {
+  return v ? '1' : '0';
+}
+
+export function configForm(svc: MucService, roomId: string): XmlElement {
+  const name = svc.core.rooms.stateContent(roomId, 'm.room.name')?.name;
+  const open = svc.core.rooms.stateContent(roomId, 'm.room.join_rules')?.join_rule === 'public';
+  const f = (v: string, type: string, label: string | undefined, value: string) => x('field', { var: v, type, label }, x('value', {}, value));
+  return x('query', { xmlns: NS_MUC_OWNER },
+    x('x', { xmlns: NS_DATA, type: 'form' },
+      x('title', {}, 'Room configuration'),
+      f('FORM_TYPE', 'hidden', undefined, FORM_ROOMCONFIG),
+      f('muc#roomconfig_roomname', 'text-single', 'Name', typeof name === 'string' ? name : ''),
+      f('muc#roomconfig_publicroom', 'boolean', 'Listed in the room directory', bool(open)),
+      f('muc#roomconfig_membersonly', 'boolean', 'Only invited members may enter', bool(!open)),
+      f('muc#roomconfig_persistentroom', 'fixed', 'Persistent', '1'),
+      f('muc#roomconfig_whois', 'fixed', 'Real JIDs visible to', 'anyone')));
+}
+
+function submittedValues(form: XmlElement): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const field of form.getChildren('field')) {
+    const v = field.attr('var');
+    if (v) out.set(v, field.getChildText('value') ?? '');
+  }
+  return out;
+}
+
+const TRUE = new Set(['1', 'true']);
+
+/** The state events a submitted form asks for, leaving out what already holds. */
+export function changesFromForm(values: Map<string, string>, current: { name: string; open: boolean }): { type: string; content: JsonObject }[] {
+  const out: { type: string; content: JsonObject }[] = [];
+  const name = values.get('muc#roomconfig_roomname');
+  if (name !== undefined && name !== current.name) out.push({ type: 'm.room.name', content: { name } });
+  const membersOnly = values.get('muc#roomconfig_membersonly');
+  if (membersOnly !== undefined && TRUE.has(membersOnly) === current.open) {
+    out.push({ type: 'm.room.join_rules', content: { join_rule: TRUE.has(membersOnly) ? 'invite' : 'public' } });
+  }
+  return out;
+}
+
+export async function ownerIq(svc: MucService, roomId: string, mxid: string, type: 'get' | 'set', query: XmlElement, reply: OwnerReply): Promise<void> {
+  if (!isOwner(svc, roomId, mxid)) return reply.error('forbidden', 'only the room owner may configure the room');
+  if (type === 'get') return reply.result(configForm(svc, roomId));
+  const form = query.getChild('x', NS_DATA);
+  if (!form) return reply.error('bad-request', 'expected a data form (destroying rooms is not supported)');
+  if (form.attr('type') === 'cancel') return reply.result();
+  if (form.attr('type') !== 'submit') return reply.error('bad-request', 'expected a submitted form');
+  const name = svc.core.rooms.stateContent(roomId, 'm.room.name')?.name;
+  const open = svc.core.rooms.stateContent(roomId, 'm.room.join_rules')?.join_rule === 'public';
+  try {
+    for (const c of changesFromForm(submittedValues(form), { name: typeof name === 'string' ? name : '', open })) {
+      await svc.core.rooms.send(roomId, { type: c.type, sender: mxid, stateKey: '', content: c.content });
+    }
+    reply.result();
+  } catch (err) {
+    if (err instanceof RoomError && err.code === 'forbidden') return reply.error('forbidden', err.message);
+    svc.logger.warn({ err, roomId }, 'muc: room configuration failed');
+    reply.error('not-acceptable', 'the configuration could not be applied');
+  }
+}

@@ -1,0 +1,130 @@
+// The MUC service's shared state and the reads it makes of a room: its members, their standing,
+// the roster view and the announcing of roster changes. The handlers (join, leave, messages,
+// Matrix events, iq) are in their own files and work through this.
+import type { CoreServices } from '../../../core/services.js';
+import { gatewayJid, jidOfPuppet } from '../../../core/addresses.js';
+import { stateEvent } from '../../../core/rooms/head.js';
+import type { Pdu } from '../../../core/events/types.js';
+import type { ModuleApi } from '../../module.js';
+import type { Jid } from '../../jid.js';
+import type { XmlElement } from '../../xml/element.js';
+import { aliasOfRoomJid, type MucAddressing } from './addressing.js';
+import { standing } from './affiliation.js';
+import { MucRooms, type MucRoom } from './state.js';
+import { occupantPresence } from './stanzas.js';
+import { computeView, diffViews, nickOfMember, type MemberInfo, type View, type ViewEntry } from './view.js';
+import { Status } from './ns.js';
+
+export interface AnnounceOptions {
+  /** An occupant that is told separately (the joiner, who gets the whole roster). */
+  exclude?: string;
+  /** A nick change (XEP-0045 §7.6): the old nick's unavailable presence carries 303 and the new nick. */
+  renamed?: { from: string; to: string };
+  /** Extra status codes for departures (307 kicked, 301 banned). */
+  goneStatuses?: Map<string, string[]>;
+}
+
+export class MucService {
+  readonly rooms = new MucRooms();
+  /** Rooms being created from XMPP, by alias, so that two first joins make one room. */
+  readonly creating = new Map<string, Promise<string>>();
+  readonly addr: MucAddressing;
+
+  constructor(readonly core: CoreServices, readonly server: ModuleApi) {
+    this.addr = { serverName: core.config.server_name, mucDomain: core.config.mucDomain.toLowerCase() };
+  }
+
+  get logger() { return this.server.logger; }
+
+  /** The Matrix room behind a room JID, by its alias; null when there is none. */
+  roomIdOf(roomJid: Jid): string | null {
+    const alias = aliasOfRoomJid(roomJid, this.addr);
+    return alias ? this.core.storage.rooms.getAlias(alias) : null;
+  }
+
+  mxidOfAccount(username: string): string {
+    return this.core.accounts.userId(username);
+  }
+
+  /** The XMPP address of a Matrix user: a local account, a puppet's own JID, or its gateway JID. */
+  jidOfMxid(mxid: string): string {
+    const lp = this.core.accounts.localpartOf(mxid);
+    if (lp !== null) return jidOfPuppet(mxid, this.addr.serverName) ?? `${lp}@${this.addr.serverName}`;
+    return gatewayJid(mxid, this.addr.serverName) ?? mxid;
+  }
+
+  stateEvent(roomId: string, type: string, key = ''): Pdu | undefined {
+    const head = this.core.rooms.head(roomId);
+    return head ? stateEvent(head, type, key) : undefined;
+  }
+
+  members(roomId: string): MemberInfo[] {
+    return this.core.rooms.joinedMembers(roomId).map((mxid) => {
+      const name = this.core.rooms.stateContent(roomId, 'm.room.member', mxid)?.displayname;
+      return { mxid, displayname: typeof name === 'string' ? name : null };
+    });
+  }
+
+  standingIn(roomId: string): (mxid: string) => ReturnType<typeof standing> {
+    const pl = this.core.rooms.stateContent(roomId, 'm.room.power_levels');
+    const create = this.stateEvent(roomId, 'm.room.create');
+    const creator = typeof create?.content.creator === 'string' ? create.content.creator : create?.sender ?? null;
+    return (mxid) => standing(pl, mxid, creator);
+  }
+
+  computeView(room: MucRoom): Map<string, ViewEntry> {
+    return computeView({
+      occupants: room.occupants.values(),
+      members: this.members(room.roomId),
+      hidden: room.hidden,
+      standing: this.standingIn(room.roomId),
+      jidOf: (mxid) => this.jidOfMxid(mxid),
+    });
+  }
+
+  /** The nick a member speaks under in this room (the view's, else its name from the room state). */
+  nickFor(room: MucRoom, mxid: string): string {
+    const nick = nickOfMember(room.view, mxid);
+    if (nick) return nick;
+    const name = this.core.rooms.stateContent(room.roomId, 'm.room.member', mxid)?.displayname;
+    return typeof name === 'string' && name.trim() !== '' ? name.trim() : mxid.slice(1, mxid.indexOf(':'));
+  }
+
+  send(to: string, el: XmlElement): void {
+    // Occupants are sessions of this server; a vanished session simply misses the stanza.
+    this.server.send(to, el);
+  }
+
+  /** Recomputes the roster and announces what changed to every occupant (XEP-0045 §7.2.3, §7.14). */
+  refresh(room: MucRoom, o: AnnounceOptions = {}): void {
+    const before: View = room.view;
+    room.view = this.computeView(room);
+    this.announce(room, before, room.view, o);
+  }
+
+  /** Sends the difference between two rosters to the occupants; an occupant's own entries carry 110. */
+  announce(room: MucRoom, before: View, after: View, o: AnnounceOptions = {}): void {
+    const { gone, changed } = diffViews(before, after);
+    if (gone.length === 0 && changed.length === 0) return;
+    for (const occ of room.occupants.values()) {
+      if (occ.fullJid === o.exclude) continue;
+      const self = (e: ViewEntry) => (e.sessions.includes(occ.fullJid) ? [Status.SELF] : []);
+      for (const e of gone) {
+        const renamed = o.renamed?.from === e.nick ? o.renamed.to : undefined;
+        const statuses = [...self(e), ...(renamed ? [Status.NEW_NICK] : []), ...(o.goneStatuses?.get(e.nick) ?? [])];
+        this.send(occ.fullJid, occupantPresence(room.jid, e, occ.fullJid, { unavailable: true, newNick: renamed, statuses }));
+      }
+      for (const e of changed) this.send(occ.fullJid, occupantPresence(room.jid, e, occ.fullJid, { statuses: self(e) }));
+    }
+  }
+
+  /** Sends a stanza built per recipient to every occupant of every room JID of a Matrix room. */
+  toOccupants(roomId: string, build: (room: MucRoom, to: string, historyUpTo: number) => XmlElement | null): void {
+    for (const room of this.rooms.ofRoomId(roomId)) {
+      for (const o of room.occupants.values()) {
+        const el = build(room, o.fullJid, o.historyUpTo);
+        if (el) this.send(o.fullJid, el);
+      }
+    }
+  }
+}

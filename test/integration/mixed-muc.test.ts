@@ -1,0 +1,90 @@
+// One room, two protocols: a matrix-js-sdk client in #lobby:localhost and an @xmpp/client user in
+// lobby@conference.localhost. Each sees the other's messages with the right sender, a Matrix
+// topic change reaches XMPP as the subject, and an XMPP exit is a Matrix leave.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as sdk from 'matrix-js-sdk';
+import { logger as sdkLogger } from 'matrix-js-sdk/lib/logger.js';
+import { xml } from '@xmpp/client';
+import { startTestServer, type TestServer } from './harness.js';
+import { MucClient, NS_MUC_USER, isSubject, statusCodes } from './xmpp-muc-client.js';
+
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+// Silence the SDK (its child loggers copy the root's method factory).
+const root = sdkLogger as unknown as { methodFactory: unknown; rebuild(): void };
+root.methodFactory = () => () => {};
+root.rebuild();
+const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, getChild() { return quiet; } };
+// matrix-js-sdk 37 never clears its long per-request timers (matrix-org/matrix-js-sdk#2472).
+const armTimer = globalThis.setTimeout;
+globalThis.setTimeout = ((fn: () => void, ms?: number, ...args: unknown[]) => {
+  const t = armTimer(fn, ms, ...args);
+  if ((ms ?? 0) >= 60000) (t as unknown as NodeJS.Timeout).unref();
+  return t;
+}) as typeof setTimeout;
+
+const LOBBY = 'lobby@conference.localhost';
+let server: TestServer;
+let matrix: sdk.MatrixClient;
+let xmpp: MucClient;
+let roomId: string;
+
+async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+before(async () => {
+  server = await startTestServer();
+  await server.addUser('alice');
+  await server.addUser('bob');
+  const bare = sdk.createClient({ baseUrl: server.matrixUrl, logger: quiet });
+  const login = await bare.loginRequest({ type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'secret-pw' });
+  matrix = sdk.createClient({ baseUrl: server.matrixUrl, accessToken: login.access_token, userId: login.user_id, deviceId: login.device_id, logger: quiet });
+  const prepared = new Promise<void>((resolve) => matrix.on(sdk.ClientEvent.Sync, (s) => { if (s === sdk.SyncState.Prepared) resolve(); }));
+  await matrix.startClient({ initialSyncLimit: 10 });
+  await prepared;
+  ({ room_id: roomId } = await matrix.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat, name: 'Lobby' } as sdk.ICreateRoomOpts));
+  xmpp = await MucClient.connect(server.xmppPorts.starttls!, 'bob', 'secret-pw');
+});
+
+after(async () => {
+  matrix?.stopClient();
+  await xmpp?.stop();
+  await server.destroy();
+});
+
+const timeline = () => matrix.getRoom(roomId)?.getLiveTimeline().getEvents() ?? [];
+
+test('Matrix and XMPP users talk in one room', async () => {
+  await xmpp.join(LOBBY, 'Bob');
+  const burst = await xmpp.until(isSubject);
+  const alice = burst.find((s) => s.attrs.from === `${LOBBY}/alice`);
+  assert.ok(alice, 'the Matrix creator is an occupant');
+  assert.equal(alice.getChild('x', NS_MUC_USER).getChild('item').attrs.affiliation, 'owner');
+  assert.ok(statusCodes(burst.find((s) => s.attrs.from === `${LOBBY}/Bob`)!).includes('110'));
+  await until('the Matrix client sees bob join', () => matrix.getRoom(roomId)?.getMember('@bob:localhost')?.membership === 'join');
+  assert.equal(matrix.getRoom(roomId)!.getMember('@bob:localhost')!.name, 'Bob', 'the nick is the display name');
+
+  await xmpp.say(LOBBY, 'hello from xmpp', 'x-1');
+  await until('the XMPP message on Matrix', () => timeline().some((e) => e.getContent().body === 'hello from xmpp'));
+  const ev = timeline().find((e) => e.getContent().body === 'hello from xmpp')!;
+  assert.equal(ev.getSender(), '@bob:localhost');
+  assert.equal(ev.getType(), 'm.room.message');
+
+  await matrix.sendTextMessage(roomId, 'hello from matrix');
+  const m = await xmpp.last((s) => s.getChild('body')?.text() === 'hello from matrix');
+  assert.equal(m.attrs.from, `${LOBBY}/alice`);
+  assert.equal(m.attrs.type, 'groupchat');
+
+  await matrix.setRoomTopic(roomId, 'Tea at five');
+  const subject = await xmpp.last((s) => s.getChild('subject')?.text() === 'Tea at five');
+  assert.equal(subject.attrs.from, `${LOBBY}/alice`);
+
+  await xmpp.send(xml('presence', { to: `${LOBBY}/Bob`, type: 'unavailable' }));
+  assert.deepEqual(statusCodes(await xmpp.last((s) => s.attrs.type === 'unavailable')), ['110']);
+  await until('the Matrix client sees bob leave', () => matrix.getRoom(roomId)?.getMember('@bob:localhost')?.membership === 'leave');
+});

@@ -1,0 +1,105 @@
+// A real XMPP client (@xmpp/client) for the IM tests, with a mailbox: every stanza it receives
+// is kept until a test takes it, so a test reads like the conversation it checks.
+import { client, xml, type Client, type XmlNode } from '@xmpp/client';
+
+// The test server's certificate is self-signed.
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+
+export { xml, type XmlNode };
+export const DOMAIN = 'localhost';
+export const NS_ROSTER = 'jabber:iq:roster';
+
+type Pred = (el: XmlNode) => boolean;
+
+export class ImClient {
+  readonly box: XmlNode[] = [];
+  private waiters: { pred: Pred; resolve: (el: XmlNode) => void }[] = [];
+  jid = '';
+
+  private constructor(readonly xmpp: Client) {
+    xmpp.on('stanza', (el) => this.take(el as XmlNode));
+    xmpp.on('error', () => undefined);
+  }
+
+  /** Logs in over STARTTLS with SCRAM (the library's choice) and binds `resource`. */
+  static async login(port: number, username: string, password: string, resource: string): Promise<ImClient> {
+    const xmpp = client({ service: `xmpp://127.0.0.1:${port}`, domain: DOMAIN, username, password, resource });
+    const c = new ImClient(xmpp);
+    c.jid = (await xmpp.start()).toString();
+    // Tests stop and kill connections on purpose: no automatic reconnection.
+    (xmpp as unknown as { reconnect: { stop(): void } }).reconnect.stop();
+    return c;
+  }
+
+  private take(el: XmlNode): void {
+    const i = this.waiters.findIndex((w) => w.pred(el));
+    if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(el);
+    else this.box.push(el);
+  }
+
+  /** The first stanza (kept or coming) that matches; fails after `ms`. */
+  next(pred: Pred, what: string, ms = 4000): Promise<XmlNode> {
+    const i = this.box.findIndex(pred);
+    if (i >= 0) return Promise.resolve(this.box.splice(i, 1)[0]!);
+    return new Promise((resolve, reject) => {
+      const w = { pred, resolve: (el: XmlNode) => { clearTimeout(t); resolve(el); } };
+      const t = setTimeout(() => {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        reject(new Error(`${this.jid}: no ${what} within ${ms} ms; got: ${this.box.map(String).join('\n')}`));
+      }, ms);
+      this.waiters.push(w);
+    });
+  }
+
+  /** Fails when a matching stanza is (or becomes, within `ms`) in the mailbox. */
+  async nothing(pred: Pred, what: string, ms = 300): Promise<void> {
+    await new Promise((r) => setTimeout(r, ms));
+    const found = this.box.find(pred);
+    if (found) throw new Error(`${this.jid}: unexpected ${what}: ${found.toString()}`);
+  }
+
+  send(el: XmlNode): Promise<void> {
+    return this.xmpp.send(el);
+  }
+
+  iq(el: XmlNode): Promise<XmlNode> {
+    return this.xmpp.iqCaller.request(el);
+  }
+
+  /** Sends an iq and returns whatever comes back, error or result. */
+  async iqRaw(type: 'get' | 'set', child: XmlNode, to?: string): Promise<XmlNode> {
+    const id = `t-${Math.random().toString(36).slice(2)}`;
+    await this.send(xml('iq', to ? { type, id, to } : { type, id }, child));
+    return this.next((el) => el.name === 'iq' && el.attrs.id === id, `answer to iq ${id}`);
+  }
+
+  async roster(ver?: string): Promise<XmlNode> {
+    return this.iq(xml('iq', { type: 'get' }, xml('query', ver === undefined ? { xmlns: NS_ROSTER } : { xmlns: NS_ROSTER, ver })));
+  }
+
+  /** Ends the stream properly (</stream:stream>). */
+  async stop(): Promise<void> {
+    await this.xmpp.stop().catch(() => undefined);
+  }
+
+  /** Drops the TCP connection without a word, as a phone losing its network does. */
+  vanish(): void {
+    // After STARTTLS the library's socket is a wrapper around the TLS socket.
+    type Destroyable = { destroy(): void; socket?: Destroyable };
+    const s = (this.xmpp as unknown as { socket: Destroyable | null }).socket;
+    (s?.socket ?? s)?.destroy();
+  }
+}
+
+export const isPresence = (from: string, type?: string): Pred => (el) =>
+  el.name === 'presence' && el.attrs.from === from && el.attrs.type === type;
+
+export const isPush = (jid: string): Pred => (el) =>
+  el.name === 'iq' && el.attrs.type === 'set' && el.getChild('query', NS_ROSTER)?.getChild('item')?.attrs.jid === jid;
+
+export const isMessage = (body: string): Pred => (el) => el.name === 'message' && el.getChildText('body') === body;
+
+/** The <item/> of a roster push or roster result for `jid`. */
+export function itemOf(el: XmlNode, jid: string): XmlNode | undefined {
+  return el.getChild('query', NS_ROSTER)?.getChildren('item').find((i) => i.attrs.jid === jid);
+}
