@@ -1,66 +1,11 @@
 // Two real matrix-js-sdk clients against Hearth: what passes here is what a user's client does.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as sdk from 'matrix-js-sdk';
-import { logger as sdkLogger } from 'matrix-js-sdk/lib/logger.js';
+import { sdk, until, loginAndSync as login, startSession as start, type Session } from './clients/matrix-sdk.js';
 import { startTestServer, type TestServer } from './harness.js';
-
-// The SDK logs through loglevel at debug level, and each child logger it makes copies its
-// parent's method factory: a no-op factory on the root silences the clients made after this.
-const root = sdkLogger as unknown as { methodFactory: unknown; rebuild(): void };
-root.methodFactory = () => () => {};
-root.rebuild();
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, getChild() { return quiet; } };
-
-// matrix-js-sdk 37 arms a timer per request (110 s for a /sync) and never clears it
-// (matrix-org/matrix-js-sdk#2472): unref the long ones so the test process can exit when done.
-const armTimer = globalThis.setTimeout;
-globalThis.setTimeout = ((fn: () => void, ms?: number, ...args: unknown[]) => {
-  const t = armTimer(fn, ms, ...args);
-  if ((ms ?? 0) >= 60000) (t as unknown as NodeJS.Timeout).unref();
-  return t;
-}) as typeof setTimeout;
 
 let server: TestServer;
 type MessagesPage = Awaited<ReturnType<sdk.MatrixClient['createMessagesRequest']>>;
-
-interface Session { client: sdk.MatrixClient; userId: string; accessToken: string; deviceId: string; seen: string[] }
-
-/** Resolves once `check` holds; fails the test with `what` after the deadline. */
-async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function loginAndSync(name: string): Promise<Session> {
-  const bare = sdk.createClient({ baseUrl: server.matrixUrl, logger: quiet });
-  const res = await bare.loginRequest({
-    type: 'm.login.password', identifier: { type: 'm.id.user', user: name }, password: 'secret-pw',
-    initial_device_display_name: `${name}'s test client`,
-  });
-  return startSession(res.user_id, res.access_token, res.device_id);
-}
-
-async function startSession(userId: string, accessToken: string, deviceId: string): Promise<Session> {
-  const client = sdk.createClient({ baseUrl: server.matrixUrl, accessToken, userId, deviceId, logger: quiet });
-  const seen: string[] = [];
-  // Messages as the client's Room.timeline delivers them, live ones only.
-  client.on(sdk.RoomEvent.Timeline, (ev, _room, toStart) => {
-    if (!toStart && ev.getType() === 'm.room.message') seen.push(ev.getContent().body);
-  });
-  const prepared = new Promise<void>((resolve, reject) => {
-    client.on(sdk.ClientEvent.Sync, (state) => {
-      if (state === sdk.SyncState.Prepared) resolve();
-      if (state === sdk.SyncState.Error) reject(new Error('sync failed'));
-    });
-  });
-  await client.startClient({ initialSyncLimit: 10 });
-  await prepared;
-  return { client, userId, accessToken, deviceId, seen };
-}
 
 function membership(s: Session, roomId: string, userId: string): string | undefined {
   return s.client.getRoom(roomId)?.getMember(userId)?.membership;
@@ -75,8 +20,8 @@ describe('matrix-js-sdk against Hearth', () => {
     server = await startTestServer();
     await server.addUser('alice');
     await server.addUser('bob');
-    alice = await loginAndSync('alice');
-    bob = await loginAndSync('bob');
+    alice = await loginAndSyncHere('alice');
+    bob = await loginAndSyncHere('bob');
   });
 
   after(async () => {
@@ -165,7 +110,15 @@ describe('matrix-js-sdk against Hearth', () => {
 
   /** The old access token still works: sessions are in the database. */
   async function startSessionAfterRestart(old: Session): Promise<Session> {
-    alice = await startSession(old.userId, old.accessToken, old.deviceId);
+    alice = await startSessionHere(old.userId, old.accessToken, old.deviceId);
     return alice;
   }
 });
+
+function loginAndSyncHere(name: string): Promise<Session> {
+  return login(server.matrixUrl, name);
+}
+
+function startSessionHere(userId: string, accessToken: string, deviceId: string): Promise<Session> {
+  return start(server.matrixUrl, userId, accessToken, deviceId);
+}

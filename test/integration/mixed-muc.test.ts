@@ -3,39 +3,17 @@
 // topic change reaches XMPP as the subject, and an XMPP exit is a Matrix leave.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as sdk from 'matrix-js-sdk';
-import { logger as sdkLogger } from 'matrix-js-sdk/lib/logger.js';
+import { sdk, quiet, until } from './clients/matrix-sdk.js';
 import { xml } from '@xmpp/client';
 import { startTestServer, type TestServer } from './harness.js';
 import { MucClient, NS_MUC_USER, isSubject, statusCodes } from './xmpp-muc-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-// Silence the SDK (its child loggers copy the root's method factory).
-const root = sdkLogger as unknown as { methodFactory: unknown; rebuild(): void };
-root.methodFactory = () => () => {};
-root.rebuild();
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, getChild() { return quiet; } };
-// matrix-js-sdk 37 never clears its long per-request timers (matrix-org/matrix-js-sdk#2472).
-const armTimer = globalThis.setTimeout;
-globalThis.setTimeout = ((fn: () => void, ms?: number, ...args: unknown[]) => {
-  const t = armTimer(fn, ms, ...args);
-  if ((ms ?? 0) >= 60000) (t as unknown as NodeJS.Timeout).unref();
-  return t;
-}) as typeof setTimeout;
-
 const LOBBY = 'lobby@conference.localhost';
 let server: TestServer;
 let matrix: sdk.MatrixClient;
 let xmpp: MucClient;
 let roomId: string;
-
-async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 before(async () => {
   server = await startTestServer();
