@@ -61,11 +61,10 @@ async function start(config: ResolvedConfig): Promise<number> {
     console.error(`hearth: cannot start: ${(e as Error).message}`);
     return 1;
   }
-  const x = server.xmppPorts;
   console.log([
     `Hearth is running for ${config.server_name}`,
     `  Matrix Client-Server API: ${server.matrixUrl}`,
-    `  XMPP clients: ${config.xmpp.c2s_listen ?? 'off'} (STARTTLS), ${config.xmpp.c2s_tls_listen ?? 'off'} (direct TLS)${x.starttls === null && x.tls === null ? '' : ''}`,
+    `  XMPP clients: ${config.xmpp.c2s_listen ?? 'off'} (STARTTLS), ${config.xmpp.c2s_tls_listen ?? 'off'} (direct TLS)`,
     `  XMPP group chat: ${config.mucDomain}`,
     `  data: ${resolve(config.data_dir)}`,
     `Add the first user with: npx hearth user add NAME${configHint()}`,

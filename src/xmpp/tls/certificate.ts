@@ -3,7 +3,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface TlsMaterial {
   key: string;
@@ -33,6 +32,8 @@ export async function ensureCertificate(dir: string, hostnames: string[]): Promi
 export async function selfSigned(hostnames: string[]): Promise<TlsMaterial> {
   if (hostnames.length === 0) throw new Error('ensureCertificate: at least one hostname is needed');
   const notBeforeDate = new Date(Date.now() - 60_000); // tolerate small clock skew at the client
+  // Loaded only on first start: the library and its X.509 stack cost memory for the process's life.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: hostnames[0] }], {
     keyType: 'ec',
     curve: 'P-256',
