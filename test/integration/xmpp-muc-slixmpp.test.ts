@@ -3,25 +3,16 @@
 // with its id and the room's stanza-id, and leaving. CI installs Debian's python3-slixmpp.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { PYTHON, runPython, slixmppScript } from './clients/slixmpp.js';
 import { createRoom } from '../../src/core/rooms/create-room.js';
 import { startTestServer, type TestServer } from './harness.js';
 
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = fileURLToPath(new URL('../../../test/integration/slixmpp/muc_join_talk.py', import.meta.url));
+const SCRIPT = slixmppScript('muc_join_talk.py');
+const run = runPython;
 const LOBBY = 'lobby@conference.localhost';
 const CAROL = '@carol:localhost';
 let server: TestServer;
 let lobbyId: string;
-
-function run(args: string[], timeout = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(PYTHON, args, { timeout }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 before(async () => {
   server = await startTestServer();

@@ -3,22 +3,11 @@
 // exchange a message each way. CI installs Debian's python3-slixmpp: a missing package fails.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { PYTHON, runPython, slixmppScript } from './clients/slixmpp.js';
 import { startTestServer, type TestServer } from './harness.js';
 
-const PYTHON = '/usr/bin/python3';
-// dist/test/integration/ → test/integration/slixmpp/ in the source tree
-const SCRIPT = fileURLToPath(new URL('../../../test/integration/slixmpp/im_roster_chat.py', import.meta.url));
-
-function run(args: string[], timeout = 25_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(PYTHON, args, { timeout }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const SCRIPT = slixmppScript('im_roster_chat.py');
+const run = runPython;
 
 let server: TestServer;
 before(async () => {

@@ -2,22 +2,11 @@
 // and pings. CI installs Debian's python3-slixmpp: a missing package is a failure, not a skip.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { PYTHON, runPython, slixmppScript } from './clients/slixmpp.js';
 import { startHarness, type Harness } from './xmpp-support/harness.js';
 
-const PYTHON = '/usr/bin/python3';
-// dist/test/integration/ → test/integration/slixmpp/ in the source tree
-const SCRIPT = fileURLToPath(new URL('../../../test/integration/slixmpp/login_disco_ping.py', import.meta.url));
-
-function run(args: string[], timeout = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(PYTHON, args, { timeout }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const SCRIPT = slixmppScript('login_disco_ping.py');
+const run = runPython;
 
 let h: Harness;
 before(async () => {
