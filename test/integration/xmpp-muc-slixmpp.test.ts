@@ -3,7 +3,7 @@
 // with its id and the room's stanza-id, and leaving. CI installs Debian's python3-slixmpp.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PYTHON, runPython, slixmppScript } from './clients/slixmpp.js';
+import { runPython, slixmppScript } from './clients/slixmpp.js';
 import { createRoom } from '../../src/core/rooms/create-room.js';
 import { startTestServer, type TestServer } from './harness.js';
 
