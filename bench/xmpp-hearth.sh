@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the shared XMPP harness (../shared/bench/xmpp) against Hearth, the way
+# servers/run-suite.sh runs it against Prosody and ejabberd: server pinned to CPU 0, harness to
+# CPU 1, a fresh server per repetition, same arguments.
+# usage: bench/xmpp-hearth.sh [reps] [extra harness args...]   env: PHASES=msg,muc (default all), USERS=5000
+set -euo pipefail
+REPS=${1:-1}; shift || true
+HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$HERE/..
+SHARED=${SHARED:-$ROOT/../shared/bench/xmpp}
+OUT=${OUT:-$HERE/results}; mkdir -p "$OUT"
+DATA=${DATA:-/tmp/hearth-bench-data}; CFG=$DATA/hearth.yaml; USERS=${USERS:-5000}; PHASES=${PHASES:-all}
+mkdir -p "$DATA"
+cat > "$CFG" <<YAML
+server_name: bench.localhost
+data_dir: $DATA
+log_level: warn
+matrix: { client_listen: "127.0.0.1:18008" }
+xmpp: { c2s_listen: "127.0.0.1:15222", c2s_tls_listen: "127.0.0.1:15223", allow_insecure_auth: true, muc_domain: conference.bench.localhost }
+accounts: { scram_iterations: 4096 }
+YAML
+node "$ROOT/scripts/ensure-built.mjs"
+node "$HERE/setup-users.mjs" --config "$CFG" --count "$USERS"
+ARGS=(--users "$USERS" --mem-counts 1000,5000 --logins 1000 --pairs 50 --messages 200 --window 32
+      --occupants 100 --senders 5 --muc-messages 100 --muc-window 8 --timeout 120 --max-seconds 800
+      --domain bench.localhost --muc-domain conference.bench.localhost "$@")
+for rep in $(seq 1 "$REPS"); do
+  taskset -c 0 node "$ROOT/bin/hearth.mjs" start --config "$CFG" > "$DATA/server.log" 2>&1 &
+  WRAP=$!
+  for i in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/15222) 2>/dev/null && break; sleep 0.5; done
+  sleep 3
+  SPID=$WRAP
+  echo "== hearth rep $rep pid $SPID idle RSS after start: $(awk '/VmRSS/{print $2}' /proc/$SPID/status) KiB"
+  if [ "$PHASES" = all ]; then PH=(all); else PH=(run --phases "$PHASES"); fi
+  taskset -c 1 node "$SHARED/bench.mjs" "${PH[@]}" --port 15222 --server-pid "$SPID" --label "hearth#$rep" \
+    --out "$OUT/hearth-rep$rep.json" "${ARGS[@]}" > /dev/null
+  kill -TERM "$WRAP"; wait "$WRAP" 2>/dev/null || true
+done
+echo "results in $OUT; summarize with: node $SHARED/summarize.mjs $OUT hearth"
