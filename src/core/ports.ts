@@ -147,6 +147,39 @@ export interface KeyValueStore {
   put(ns: string, key: string, value: string): void;
 }
 
+export interface RegistrationTokenRecord {
+  token: string;
+  /** null: unlimited. */
+  usesAllowed: number | null;
+  /** Registrations completed with the token. */
+  completed: number;
+  /** ms since the epoch; null: never expires. */
+  expiryTs: number | null;
+  createdTs: number;
+}
+
+/** Tokens that let someone register while registration requires one. */
+export interface RegistrationTokenStore {
+  /** False when the token exists already. */
+  create(token: string, usesAllowed: number | null, expiryTs: number | null, now: number): boolean;
+  get(token: string): RegistrationTokenRecord | null;
+  list(): RegistrationTokenRecord[];
+  delete(token: string): boolean;
+  /** Counts one use if the token is still valid at `now`; false when it is not. */
+  consume(token: string, now: number): boolean;
+}
+
+/** Refresh tokens, and the expiry of the access token issued with each (hashed at rest). */
+export interface RefreshTokenStore {
+  /** Records the device's refresh token, replacing its previous one. */
+  issue(userId: string, deviceId: string, refreshToken: string, accessToken: string, accessExpiresTs: number): void;
+  /** Spends a refresh token: its device, or null when unknown or already used. */
+  take(refreshToken: string): { userId: string; deviceId: string } | null;
+  /** When the access token expires (ms), or null for one that does not. */
+  accessExpiry(accessToken: string): number | null;
+  forgetDevice(userId: string, deviceId: string): void;
+}
+
 /** Runs writes for one event-loop turn in one transaction; resolves after the commit. */
 export interface WriteQueue {
   enqueue(write: () => void): Promise<void>;
@@ -163,6 +196,8 @@ export interface Storage {
   txns: TxnStore;
   roster: RosterStore;
   kv: KeyValueStore;
+  registrationTokens: RegistrationTokenStore;
+  refreshTokens: RefreshTokenStore;
   writes: WriteQueue;
   close(): void;
 }

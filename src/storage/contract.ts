@@ -94,4 +94,37 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.equal(s.kv.get('n', 'k'), 'v');
     s.close();
   });
+
+  test(`${name}: registration tokens count uses, expire, and refuse duplicates`, () => {
+    const s = open();
+    assert.equal(s.registrationTokens.create('tok', 2, null, 1), true);
+    assert.equal(s.registrationTokens.create('tok', 5, null, 1), false);
+    assert.equal(s.registrationTokens.create('old', null, 100, 1), true);
+    assert.equal(s.registrationTokens.consume('tok', 10), true);
+    assert.equal(s.registrationTokens.consume('tok', 10), true);
+    assert.equal(s.registrationTokens.consume('tok', 10), false);
+    assert.equal(s.registrationTokens.get('tok')!.completed, 2);
+    assert.equal(s.registrationTokens.consume('old', 99), true);
+    assert.equal(s.registrationTokens.consume('old', 100), false);
+    assert.equal(s.registrationTokens.consume('none', 1), false);
+    assert.deepEqual(s.registrationTokens.list().map((t) => t.token), ['old', 'tok']);
+    assert.equal(s.registrationTokens.delete('tok'), true);
+    assert.equal(s.registrationTokens.get('tok'), null);
+    s.close();
+  });
+
+  test(`${name}: a refresh token is spent once; a new one retires the device's old one`, () => {
+    const s = open();
+    s.refreshTokens.issue('@a:h', 'D', 'r1', 'a1', 500);
+    assert.equal(s.refreshTokens.accessExpiry('a1'), 500);
+    assert.equal(s.refreshTokens.accessExpiry('other'), null);
+    s.refreshTokens.issue('@a:h', 'D', 'r2', 'a2', 900);
+    assert.equal(s.refreshTokens.take('r1'), null);
+    assert.deepEqual(s.refreshTokens.take('r2'), { userId: '@a:h', deviceId: 'D' });
+    assert.equal(s.refreshTokens.take('r2'), null);
+    s.refreshTokens.issue('@a:h', 'D', 'r3', 'a3', 900);
+    s.refreshTokens.forgetDevice('@a:h', 'D');
+    assert.equal(s.refreshTokens.take('r3'), null);
+    s.close();
+  });
 }

@@ -9,6 +9,7 @@ import { sqliteRoomStore } from './rooms.js';
 import { sqliteEventStore } from './events.js';
 import { sqliteAccountDataStore } from './account-data.js';
 import { sqliteKeyValueStore, sqliteRosterStore, sqliteTxnStore } from './small-stores.js';
+import { sqliteRefreshTokenStore, sqliteRegistrationTokenStore } from './session-stores.js';
 import { sqliteWriteQueue } from './write-queue.js';
 
 export interface SqliteOptions {
@@ -39,6 +40,8 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     txns: sqliteTxnStore(db),
     roster: sqliteRosterStore(db),
     kv: sqliteKeyValueStore(db),
+    registrationTokens: sqliteRegistrationTokenStore(db),
+    refreshTokens: sqliteRefreshTokenStore(db),
     writes: sqliteWriteQueue(db, onFatal),
     close: () => db.close(),
   };

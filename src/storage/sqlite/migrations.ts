@@ -115,6 +115,25 @@ export const MIGRATIONS: string[] = [
     redaction_id TEXT NOT NULL
   );
   `,
+  // 3: registration tokens; refresh tokens with the expiry of the access token issued alongside
+  `
+  CREATE TABLE registration_tokens (
+    token TEXT PRIMARY KEY,
+    uses_allowed INTEGER,
+    completed INTEGER NOT NULL DEFAULT 0,
+    expiry_ts INTEGER,
+    created_ts INTEGER NOT NULL
+  );
+  CREATE TABLE refresh_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    access_hash TEXT NOT NULL,
+    access_expires_ts INTEGER NOT NULL
+  );
+  CREATE INDEX refresh_tokens_device ON refresh_tokens(user_id, device_id);
+  CREATE INDEX refresh_tokens_access ON refresh_tokens(access_hash);
+  `,
 ];
 
 export function migrate(db: Database.Database): number {
