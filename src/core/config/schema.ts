@@ -7,6 +7,12 @@ const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):\d{1,5}$/, 'e
   .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be 0-65535');
 const domain = z.string().refine(isValidServerName, 'expected a DNS name or IP literal');
 
+/** A token bucket: refills `per_second`, holds at most `burst`. */
+const rateBucket = (perSecond: number, burst: number) => z.strictObject({
+  per_second: z.number().positive().max(1e6).default(perSecond),
+  burst: z.number().int().min(1).max(1e6).default(burst),
+}).prefault({});
+
 export const configSchema = z.strictObject({
   /** The domain of every address here: @alice:SERVER_NAME and alice@SERVER_NAME. */
   server_name: domain.default('localhost'),
@@ -22,6 +28,22 @@ export const configSchema = z.strictObject({
     max_sync_timeout_ms: z.number().int().min(0).max(600000).default(30000),
     /** Largest request body accepted, in bytes. */
     max_request_bytes: z.number().int().min(65536).max(1 << 30).default(1048576),
+    registration: z.strictObject({
+      /** Lets people create accounts with POST /register. Closed by default: accounts come from `hearth user add`. */
+      enabled: z.boolean().default(false),
+      /** When registration is enabled, each registration must present a token (`hearth token add`). */
+      require_token: z.boolean().default(false),
+      /** Lifetime of access tokens given to clients that ask for a refresh token (spec "refresh_token"). */
+      access_token_lifetime_ms: z.number().int().min(1000).max(7 * 86400000).default(300000),
+    }).prefault({}),
+    /** Token buckets per account and per client address; 429 M_LIMIT_EXCEEDED when empty. */
+    rate_limits: z.strictObject({
+      /** false switches every limit off (benchmarks, tests of bulk traffic). */
+      enabled: z.boolean().default(true),
+      login: rateBucket(0.5, 10),
+      registration: rateBucket(0.2, 5),
+      message: rateBucket(20, 100),
+    }).prefault({}),
   }).prefault({}),
   xmpp: z.strictObject({
     /** Client connections with STARTTLS (RFC 6120). null switches the listener off. */
