@@ -11,6 +11,7 @@ import { rosterModule } from './modules/rfc6121-roster.js';
 import { presenceModule } from './modules/rfc6121-presence.js';
 import { messagesModule } from './modules/rfc6121-messages.js';
 import { offlineModule, OfflineQueue } from './modules/offline.js';
+import { mamModule } from './modules/xep-0313-mam/index.js';
 import { createImContext, type ImContext } from './modules/presence/context.js';
 import { XmppServer } from './router.js';
 import type { C2sAuthBackend } from './stream/types.js';
@@ -37,6 +38,7 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
     presenceModule(im),
     messagesModule(im, offline),
     offlineModule(im, offline),
+    mamModule(im),
   ];
 }
 
