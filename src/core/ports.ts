@@ -180,6 +180,47 @@ export interface RefreshTokenStore {
   forgetDevice(userId: string, deviceId: string): void;
 }
 
+/** One uploaded file (or a created mxc:// id still waiting for its bytes). */
+export interface MediaRecord {
+  mediaId: string;
+  /** The Matrix user id of the uploader (the XMPP uploader's account, for HTTP upload slots). */
+  uploader: string;
+  createdTs: number;
+  /** null while the content has not been uploaded yet (async upload, XEP-0363 slot). */
+  sha256: string | null;
+  size: number | null;
+  contentType: string | null;
+  filename: string | null;
+  /** When a pending id expires unused (ms); null once uploaded. */
+  expiresTs: number | null;
+}
+
+export interface ThumbnailRecord {
+  mediaId: string;
+  width: number;
+  height: number;
+  method: 'crop' | 'scale';
+  animated: boolean;
+  sha256: string;
+  size: number;
+  contentType: string;
+}
+
+/** Metadata of the media store (the bytes live in content-addressed files, see core/media/). */
+export interface MediaStore {
+  /** False when the id is taken. */
+  create(rec: MediaRecord): boolean;
+  get(mediaId: string): MediaRecord | null;
+  /** Fills a pending record with its content; false when it had content already. */
+  complete(mediaId: string, c: { sha256: string; size: number; contentType: string; filename: string | null }): boolean;
+  /** Bytes of uploaded content the user holds, counted per upload (deduplication is the server's gain). */
+  usage(uploader: string): number;
+  /** Created ids of the user still waiting for content and not expired at `now`. */
+  pendingCount(uploader: string, now: number): number;
+  thumbnail(mediaId: string, width: number, height: number, method: 'crop' | 'scale', animated: boolean): ThumbnailRecord | null;
+  putThumbnail(t: ThumbnailRecord): void;
+}
+
 /** Runs writes for one event-loop turn in one transaction; resolves after the commit. */
 export interface WriteQueue {
   enqueue(write: () => void): Promise<void>;
@@ -196,6 +237,7 @@ export interface Storage {
   txns: TxnStore;
   roster: RosterStore;
   kv: KeyValueStore;
+  media: MediaStore;
   registrationTokens: RegistrationTokenStore;
   refreshTokens: RefreshTokenStore;
   writes: WriteQueue;

@@ -9,6 +9,7 @@ import { RoomService } from './rooms/service.js';
 import { DirectRooms } from './rooms/direct.js';
 import { AccountService } from './accounts/service.js';
 import { AccountData } from './accounts/account-data.js';
+import { MediaService } from './media/service.js';
 import { formatSigningKeyFile, generateSigningKey, parseSigningKeyFile, type SigningKey } from './events/index.js';
 
 export interface CoreServices {
@@ -22,6 +23,8 @@ export interface CoreServices {
   accountData: AccountData;
   rooms: RoomService;
   directs: DirectRooms;
+  /** The media store (Matrix media repository and XMPP HTTP upload). */
+  media: MediaService;
 }
 
 /** The server's Ed25519 signing key, made on first start (Synapse's key file format). */
@@ -49,5 +52,6 @@ export function createCore(config: ResolvedConfig, storage: Storage, logger: Log
     return { displayname: a?.displayname ?? null, avatar_url: a?.avatarUrl ?? null };
   };
   const directs = new DirectRooms(storage, rooms, accountData, profileOf);
-  return { config, storage, logger, bus, stream, signingKey, accounts, accountData, rooms, directs };
+  const media = new MediaService(config, storage);
+  return { config, storage, logger, bus, stream, signingKey, accounts, accountData, rooms, directs, media };
 }

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Storage } from '../core/ports.js';
+import { runMediaStoreContract } from './media-contract.js';
 import { makeCredential } from '../core/accounts/scram.js';
 import type { Pdu } from '../core/events/types.js';
 
@@ -14,6 +15,7 @@ function pdu(roomId: string, type: string, sender: string, depth: number, stateK
 }
 
 export function runStorageContract(name: string, open: () => Storage): void {
+  runMediaStoreContract(name, open);
   test(`${name}: accounts keep credentials and refuse a taken name`, async () => {
     const s = open();
     const cred = await makeCredential('sha256', 'pw', 4096);

@@ -26,6 +26,7 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
   return {
     ...c,
     mucDomain: c.xmpp.muc_domain ?? `conference.${c.server_name}`,
+    uploadDomain: c.xmpp.upload_domain ?? `upload.${c.server_name}`,
     publicBaseUrl: c.matrix.public_baseurl ?? `http://${publicHost}:${port}`,
   };
 }

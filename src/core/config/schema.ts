@@ -52,12 +52,22 @@ export const configSchema = z.strictObject({
     c2s_tls_listen: hostPort.nullable().default('0.0.0.0:5223'),
     /** Group chat service: a room with alias #name:SERVER_NAME is name@MUC_DOMAIN. Default conference.SERVER_NAME. */
     muc_domain: domain.nullable().default(null),
+    /** XEP-0363 HTTP upload service on the media store. Default upload.SERVER_NAME. */
+    upload_domain: domain.nullable().default(null),
     /** Allow authentication without TLS. Refused unless every c2s listener is on loopback (tests, benchmarks). */
     allow_insecure_auth: z.boolean().default(false),
     /** Largest stanza accepted, in bytes; larger ones end the stream with <policy-violation/>. */
     max_stanza_bytes: z.number().int().min(10000).max(16 * 1024 * 1024).default(262144),
     /** Messages kept for delivery at the next login when a user has no XMPP session. */
     offline_max_messages: z.number().int().min(0).max(100000).default(500),
+  }).prefault({}),
+  media: z.strictObject({
+    /** Largest file accepted by the media repository and XMPP HTTP upload, in bytes. */
+    max_upload_bytes: z.number().int().min(1024).max(2 ** 40).default(52428800),
+    /** Total bytes one user may have uploaded; null: no quota. */
+    user_quota_bytes: z.number().int().min(0).max(2 ** 50).nullable().default(1073741824),
+    /** URL previews (/preview_url) fetch arbitrary URLs for clients; not available yet, so only false is accepted. */
+    url_previews: z.boolean().refine((v) => !v, 'URL previews are not available in this version of Hearth').default(false),
   }).prefault({}),
   accounts: z.strictObject({
     /** PBKDF2 iterations of new SCRAM credentials (RFC 7677 asks for at least 4096). */
@@ -70,5 +80,7 @@ export type Config = z.infer<typeof configSchema>;
 /** The config with the derived defaults filled in. */
 export interface ResolvedConfig extends Config {
   mucDomain: string;
+  /** The XEP-0363 upload service JID (xmpp.upload_domain or upload.SERVER_NAME). */
+  uploadDomain: string;
   publicBaseUrl: string;
 }

@@ -10,6 +10,7 @@ import { sqliteEventStore } from './events.js';
 import { sqliteAccountDataStore } from './account-data.js';
 import { sqliteKeyValueStore, sqliteRosterStore, sqliteTxnStore } from './small-stores.js';
 import { sqliteRefreshTokenStore, sqliteRegistrationTokenStore } from './session-stores.js';
+import { sqliteMediaStore } from './media.js';
 import { sqliteWriteQueue } from './write-queue.js';
 
 export interface SqliteOptions {
@@ -40,6 +41,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     txns: sqliteTxnStore(db),
     roster: sqliteRosterStore(db),
     kv: sqliteKeyValueStore(db),
+    media: sqliteMediaStore(db),
     registrationTokens: sqliteRegistrationTokenStore(db),
     refreshTokens: sqliteRefreshTokenStore(db),
     writes: sqliteWriteQueue(db, onFatal),

@@ -134,6 +134,31 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX refresh_tokens_device ON refresh_tokens(user_id, device_id);
   CREATE INDEX refresh_tokens_access ON refresh_tokens(access_hash);
   `,
+  // media: uploads (pending ones have no sha256 yet) and cached thumbnails; bytes are files named by sha256
+  `
+  CREATE TABLE media (
+    media_id TEXT PRIMARY KEY,
+    uploader TEXT NOT NULL,
+    created_ts INTEGER NOT NULL,
+    sha256 TEXT,
+    size INTEGER,
+    content_type TEXT,
+    filename TEXT,
+    expires_ts INTEGER
+  );
+  CREATE INDEX media_uploader ON media(uploader);
+  CREATE TABLE media_thumbnails (
+    media_id TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    animated INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    PRIMARY KEY (media_id, width, height, method, animated)
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): number {
