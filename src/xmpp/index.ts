@@ -12,6 +12,7 @@ import { presenceModule } from './modules/rfc6121-presence.js';
 import { messagesModule } from './modules/rfc6121-messages.js';
 import { offlineModule, OfflineQueue } from './modules/offline.js';
 import { mamModule } from './modules/xep-0313-mam/index.js';
+import { blockingModule } from './modules/xep-0191-blocking.js';
 import { createImContext, type ImContext } from './modules/presence/context.js';
 import { XmppServer } from './router.js';
 import type { C2sAuthBackend } from './stream/types.js';
@@ -39,6 +40,7 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
     messagesModule(im, offline),
     offlineModule(im, offline),
     mamModule(im),
+    blockingModule(core),
   ];
 }
 

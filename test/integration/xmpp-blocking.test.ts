@@ -1,0 +1,85 @@
+// XEP-0191 blocking with a real client library: the list, block and unblock with pushes to the
+// resources that asked for the list, enforcement both ways, and the one list shared with Matrix
+// (m.ignored_user_list account data).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from './harness.js';
+import { ImClient, isMessage, isPresence, xml, type XmlNode } from './xmpp-im-support/im-client.js';
+
+const NS = 'urn:xmpp:blocking';
+let server: TestServer;
+const clients: ImClient[] = [];
+
+before(async () => {
+  server = await startTestServer();
+  for (const u of ['alice', 'bob', 'carol']) await server.addUser(u, `${u}-pw`);
+});
+after(async () => {
+  for (const c of clients) await c.stop();
+  await server.destroy();
+});
+
+async function online(user: string, resource: string): Promise<ImClient> {
+  const c = await ImClient.login(server.xmppPorts.starttls!, user, `${user}-pw`, resource);
+  clients.push(c);
+  await c.send(xml('presence'));
+  await c.next(isPresence(c.jid), 'own presence');
+  return c;
+}
+
+const items = (el: XmlNode) => el.getChild('blocklist', NS).getChildren('item').map((i: XmlNode) => i.attrs.jid).sort();
+const condition = (el: XmlNode) => el.getChild('error')?.children.find((c: XmlNode | string) => typeof c !== 'string')?.name;
+const ignored = (user: string) => Object.keys((server.core.accountData.get(`@${user}:localhost`, 'm.ignored_user_list')?.ignored_users ?? {}) as object).sort();
+
+test('block, list, push, enforce, unblock; the Matrix ignore list is the same list', async () => {
+  const bob1 = await online('bob', 'one');
+  const bob2 = await online('bob', 'two');
+  const alice = await online('alice', 'a');
+  assert.deepEqual(items(await bob1.iqRaw('get', xml('blocklist', { xmlns: NS }))), []);
+
+  const r = await bob2.iqRaw('set', xml('block', { xmlns: NS }, xml('item', { jid: 'alice@localhost' }), xml('item', { jid: 'spam.example' })));
+  assert.equal(r.attrs.type, 'result');
+  // bob1 asked for the list: it gets the push; bob2 did not.
+  const pushed = await bob1.next((el) => el.name === 'iq' && el.attrs.type === 'set' && !!el.getChild('block', NS), 'block push');
+  assert.deepEqual(pushed.getChild('block', NS).getChildren('item').map((i: XmlNode) => i.attrs.jid), ['alice@localhost', 'spam.example']);
+  await bob2.nothing((el) => el.name === 'iq' && !!el.getChild('block', NS), 'a push to a resource that never asked');
+  assert.deepEqual(items(await bob1.iqRaw('get', xml('blocklist', { xmlns: NS }))), ['alice@localhost', 'spam.example']);
+  assert.deepEqual(ignored('bob'), ['@alice:localhost']);
+
+  // Inbound: alice's message is refused with service-unavailable and never reaches bob.
+  await alice.send(xml('message', { to: 'bob@localhost', type: 'chat', id: 'x1' }, xml('body', {}, 'let me in')));
+  const err = await alice.next((el) => el.name === 'message' && el.attrs.type === 'error' && el.attrs.id === 'x1', 'the error');
+  assert.equal(condition(err), 'service-unavailable');
+  await bob1.nothing(isMessage('let me in'), 'a blocked message');
+  // Outbound: bob writing to alice gets not-acceptable + <blocked/>.
+  await bob1.send(xml('message', { to: 'alice@localhost', type: 'chat', id: 'x2' }, xml('body', {}, 'psst')));
+  const out = await bob1.next((el) => el.name === 'message' && el.attrs.type === 'error' && el.attrs.id === 'x2', 'the blocked error');
+  assert.equal(condition(out), 'not-acceptable');
+  assert.ok(out.getChild('error').getChild('blocked', 'urn:xmpp:blocking:errors'));
+  await alice.nothing(isMessage('psst'), 'a message to a blocked JID');
+
+  // Matrix side: Element ignoring carol shows up in the XMPP list.
+  await server.core.accountData.put('@bob:localhost', 'm.ignored_user_list', { ignored_users: { '@alice:localhost': {}, '@carol:localhost': {} } });
+  assert.deepEqual(items(await bob1.iqRaw('get', xml('blocklist', { xmlns: NS }))), ['alice@localhost', 'carol@localhost', 'spam.example']);
+
+  // Unblock one, then all.
+  assert.equal((await bob1.iqRaw('set', xml('unblock', { xmlns: NS }, xml('item', { jid: 'alice@localhost' })))).attrs.type, 'result');
+  assert.deepEqual(ignored('bob'), ['@carol:localhost']);
+  await alice.send(xml('message', { to: 'bob@localhost', type: 'chat' }, xml('body', {}, 'hello again')));
+  await bob1.next(isMessage('hello again'), 'a message after unblocking', 8000);
+  assert.equal((await bob1.iqRaw('set', xml('unblock', { xmlns: NS }))).attrs.type, 'result');
+  const all = await bob1.next((el) => el.name === 'iq' && el.attrs.type === 'set' && !!el.getChild('unblock', NS) && el.getChild('unblock', NS).getChildren('item').length === 0, 'unblock-all push');
+  assert.ok(all);
+  assert.deepEqual(items(await bob1.iqRaw('get', xml('blocklist', { xmlns: NS }))), []);
+  assert.deepEqual(ignored('bob'), []);
+});
+
+test('bad requests: empty block, malformed JID, another account', async () => {
+  const carol = await online('carol', 'c');
+  assert.equal(condition(await carol.iqRaw('set', xml('block', { xmlns: NS }))), 'bad-request');
+  assert.equal(condition(await carol.iqRaw('set', xml('block', { xmlns: NS }, xml('item', { jid: '@@bad' })))), 'jid-malformed');
+  assert.equal(condition(await carol.iqRaw('set', xml('block', { xmlns: NS }, xml('item', {})))), 'jid-malformed');
+  assert.equal(condition(await carol.iqRaw('get', xml('blocklist', { xmlns: NS }), 'bob@localhost')), 'forbidden');
+  const info = await carol.iqRaw('get', xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }), 'localhost');
+  assert.ok(info.getChild('query').getChildren('feature').some((f: XmlNode) => f.attrs.var === NS));
+});
