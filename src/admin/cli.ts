@@ -7,18 +7,24 @@ import { openSqliteStorage } from '../storage/sqlite/index.js';
 import { AccountService, AccountError } from '../core/accounts/service.js';
 import { startServer, makeLogger } from '../main.js';
 import { promptPassword } from './prompt.js';
+import { tokenCommand } from './tokens.js';
 
 const USAGE = `usage:
   hearth start [--config FILE]
   hearth user add NAME [--password PW] [--admin] [--config FILE]
   hearth user list [--config FILE]
   hearth user passwd NAME [--password PW] [--config FILE]
-  hearth user delete NAME [--config FILE]`;
+  hearth user delete NAME [--config FILE]
+  hearth token add [TOKEN] [--uses N] [--expires ISO-DATE] [--config FILE]
+  hearth token list [--config FILE]
+  hearth token delete TOKEN [--config FILE]`;
 
 const OPTIONS = {
   config: { type: 'string' },
   password: { type: 'string' },
   admin: { type: 'boolean' },
+  uses: { type: 'string' },
+  expires: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -48,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, sub, name] = positionals;
   if (cmd === 'start') return start(config);
   if (cmd === 'user') return user(config, sub, name, values);
+  if (cmd === 'token') return tokenCommand(config, sub, name, values);
   console.error(`hearth: unknown command '${positionals.join(' ')}'\n${USAGE}`);
   return 2;
 }

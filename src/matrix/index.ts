@@ -12,6 +12,7 @@ import { Redactions } from './events/redactions.js';
 import { Router } from './http/router.js';
 import { requestListener } from './http/server.js';
 import { SyncNotifier } from './sync/notifier.js';
+import { checkAccessExpiry } from './auth/sessions.js';
 
 export interface MatrixApi {
   /** Where the API listens, e.g. http://127.0.0.1:8008 (the bound port when the config says 0). */
@@ -43,6 +44,7 @@ export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
     router: new Router(allRoutes(m)),
     maxBodyBytes: core.config.matrix.max_request_bytes,
     authenticate: (token) => {
+      checkAccessExpiry(m, token);
       const session = core.storage.devices.lookupToken(token);
       return session && { ...session, accessToken: token };
     },

@@ -38,7 +38,7 @@ describe('Matrix API errors', () => {
     assert.ok(versions.json.versions.includes('v1.1'));
     assert.equal(versions.headers.get('access-control-allow-origin'), '*');
     const flows = await call('GET', `${v3}/login`);
-    assert.deepEqual(flows.json.flows, [{ type: 'm.login.password' }]);
+    assert.deepEqual(flows.json.flows, [{ type: 'm.login.password' }, { type: 'm.login.token', get_login_token: true }]);
     const wk = await call('GET', '/.well-known/matrix/client');
     assert.equal(wk.json['m.homeserver'].base_url, server.matrixUrl);
     const pre = await fetch(`${server.matrixUrl}${v3}/sync`, { method: 'OPTIONS' });

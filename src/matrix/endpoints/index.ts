@@ -5,6 +5,8 @@ import type { Route } from '../http/types.js';
 import { accountDataRoutes } from './account-data.js';
 import { directoryRoutes } from './directory.js';
 import { loginRoutes } from './login.js';
+import { registerRoutes } from './register.js';
+import { accountRoutes } from './account.js';
 import { membershipRoutes } from './membership.js';
 import { messageRoutes } from './messages.js';
 import { profileRoutes } from './profile.js';
@@ -17,6 +19,8 @@ export function allRoutes(m: MatrixContext): Route[] {
   return [
     ...versionRoutes(m),
     ...loginRoutes(m),
+    ...registerRoutes(m),
+    ...accountRoutes(m),
     ...syncRoutes(m),
     ...roomRoutes(m),
     ...membershipRoutes(m),

@@ -1,20 +1,12 @@
-// Session management (spec login.yaml, logout.yaml, whoami.yaml) and closed registration.
-import { randomBytes } from 'node:crypto';
+// Session management (spec login.yaml, logout.yaml, whoami.yaml, refresh.yaml, login_token.yaml):
+// password and m.login.token logins, refresh tokens, logout, whoami.
 import type { JsonObject } from '../../core/events/types.js';
 import type { MatrixContext } from '../context.js';
 import { ErrCode, MatrixError, badJson, forbidden } from '../errors.js';
-import type { Route } from '../http/types.js';
-import { bodyObject, isObject, optionalString, requiredString } from '../http/validate.js';
-
-const DEVICE_ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-function newDeviceId(): string {
-  return Array.from(randomBytes(10), (b) => DEVICE_ID_CHARS[b % 26]).join('');
-}
-
-function newAccessToken(): string {
-  return `hearth_${randomBytes(32).toString('base64url')}`;
-}
+import type { AuthedCtx, Route } from '../http/types.js';
+import { bodyObject, isObject, optionalBoolean, optionalString, requiredString } from '../http/validate.js';
+import { issueSession, loginTokensFor, refreshSession } from '../auth/sessions.js';
+import { uiaFor } from '../auth/uia.js';
 
 /** The user named by a login request: `identifier` (m.id.user) or the legacy `user` field. */
 function loginUser(body: JsonObject): string {
@@ -33,9 +25,8 @@ function localpartFor(m: MatrixContext, user: string): string | null {
   return user.toLowerCase();
 }
 
-async function login(m: MatrixContext, raw: unknown): Promise<JsonObject> {
-  const body = bodyObject(raw);
-  if (body.type !== 'm.login.password') throw new MatrixError(400, ErrCode.UNKNOWN, 'Unknown login type');
+/** The account a password login names, when the password is right; one error for every failure. */
+async function passwordLogin(m: MatrixContext, body: JsonObject): Promise<string> {
   const user = loginUser(body);
   const password = requiredString(body, 'password');
   const lp = localpartFor(m, user);
@@ -44,40 +35,67 @@ async function login(m: MatrixContext, raw: unknown): Promise<JsonObject> {
   if (!lp || !account || account.deactivated || !(await m.core.accounts.verifyPassword(lp, password))) {
     throw forbidden('Invalid username or password');
   }
-  const userId = m.core.accounts.userId(lp);
-  const deviceId = optionalString(body, 'device_id') || newDeviceId();
-  const accessToken = newAccessToken();
-  m.core.storage.devices.createSession(userId, deviceId, optionalString(body, 'initial_device_display_name') ?? null, accessToken, Date.now());
-  return {
-    user_id: userId,
-    access_token: accessToken,
-    device_id: deviceId,
-    home_server: m.core.config.server_name,
-    well_known: { 'm.homeserver': { base_url: m.baseUrl() } },
-  };
+  return m.core.accounts.userId(lp);
+}
+
+/** m.login.token: a single-use token from POST /login/get_token. */
+function tokenLogin(m: MatrixContext, body: JsonObject): string {
+  const userId = loginTokensFor(m).take(requiredString(body, 'token'));
+  const lp = userId === null ? null : m.core.accounts.localpartOf(userId);
+  if (!lp || !m.core.accounts.active(lp)) throw forbidden('Invalid login token');
+  return m.core.accounts.userId(lp);
+}
+
+async function login(m: MatrixContext, raw: unknown): Promise<JsonObject> {
+  const body = bodyObject(raw);
+  let userId: string;
+  if (body.type === 'm.login.password') userId = await passwordLogin(m, body);
+  else if (body.type === 'm.login.token') userId = tokenLogin(m, body);
+  else throw new MatrixError(400, ErrCode.UNKNOWN, 'Unknown login type');
+  const session = issueSession(m, {
+    userId,
+    deviceId: optionalString(body, 'device_id'),
+    displayName: optionalString(body, 'initial_device_display_name') ?? null,
+    refresh: optionalBoolean(body, 'refresh_token') ?? false,
+  });
+  return { ...session, home_server: m.core.config.server_name, well_known: { 'm.homeserver': { base_url: m.baseUrl() } } };
+}
+
+/** POST /login/get_token: a short-lived login token for another device, behind UIA (spec v1.7). */
+async function getLoginToken(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
+  await uiaFor(m).require(ctx, bodyObject(ctx.body), { flows: [['m.login.password']] });
+  return loginTokensFor(m).issue(ctx.requester.userId);
+}
+
+function logout(m: MatrixContext, ctx: AuthedCtx): JsonObject {
+  const { userId, deviceId } = ctx.requester;
+  m.core.storage.devices.deleteDevice(userId, deviceId);
+  m.core.storage.refreshTokens.forgetDevice(userId, deviceId);
+  return {};
+}
+
+function logoutAll(m: MatrixContext, ctx: AuthedCtx): JsonObject {
+  const userId = ctx.requester.userId;
+  for (const d of m.core.storage.devices.listDevices(userId)) m.core.storage.refreshTokens.forgetDevice(userId, d.deviceId);
+  m.core.storage.devices.deleteAllDevices(userId);
+  return {};
 }
 
 export function loginRoutes(m: MatrixContext): Route[] {
+  const flows = { flows: [{ type: 'm.login.password' }, { type: 'm.login.token', get_login_token: true }] };
   return [
-    { method: 'GET', path: '/_matrix/client/v3/login', auth: 'none', handler: () => ({ flows: [{ type: 'm.login.password' }] }) },
+    { method: 'GET', path: '/_matrix/client/v3/login', auth: 'none', handler: () => flows },
     { method: 'POST', path: '/_matrix/client/v3/login', auth: 'none', handler: (ctx) => login(m, ctx.body) },
     {
-      method: 'POST', path: '/_matrix/client/v3/logout', auth: 'required',
-      handler: (ctx) => { m.core.storage.devices.deleteDevice(ctx.requester.userId, ctx.requester.deviceId); return {}; },
+      method: 'POST', path: '/_matrix/client/v3/refresh', auth: 'none',
+      handler: (ctx) => refreshSession(m, requiredString(bodyObject(ctx.body), 'refresh_token')),
     },
-    {
-      method: 'POST', path: '/_matrix/client/v3/logout/all', auth: 'required',
-      handler: (ctx) => { m.core.storage.devices.deleteAllDevices(ctx.requester.userId); return {}; },
-    },
+    { method: 'POST', path: '/_matrix/client/v1/login/get_token', auth: 'required', handler: (ctx) => getLoginToken(m, ctx) },
+    { method: 'POST', path: '/_matrix/client/v3/logout', auth: 'required', handler: (ctx) => logout(m, ctx) },
+    { method: 'POST', path: '/_matrix/client/v3/logout/all', auth: 'required', handler: (ctx) => logoutAll(m, ctx) },
     {
       method: 'GET', path: '/_matrix/client/v3/account/whoami', auth: 'required',
       handler: (ctx) => ({ user_id: ctx.requester.userId, device_id: ctx.requester.deviceId, is_guest: false }),
     },
-    // Registration is closed by default (DESIGN §4); accounts come from `hearth user add`.
-    {
-      method: 'GET', path: '/_matrix/client/v3/register/available', auth: 'none',
-      handler: () => { throw forbidden('Registration is disabled'); },
-    },
-    { method: 'POST', path: '/_matrix/client/v3/register', auth: 'none', handler: () => { throw forbidden('Registration is disabled'); } },
   ];
 }
