@@ -33,6 +33,9 @@ export async function startServer(config: ResolvedConfig, logger: Logger = makeL
   const core = createCore(config, storage, logger, loadOrCreateSigningKey(dataDir));
   const matrix = await startMatrix(core);
   const xmpp = await startXmpp(core);
+  // XMPP's WebSocket and host-meta live on the Matrix HTTP listener (one public HTTPS origin).
+  const publicBase = () => (config.matrix.public_baseurl ?? (config.publicBaseUrl.endsWith(':0') ? matrix.url : config.publicBaseUrl));
+  for (const { path, ...handlers } of xmpp.httpMounts(publicBase)) matrix.mount(path, handlers);
   return {
     core,
     matrixUrl: matrix.url,

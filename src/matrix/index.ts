@@ -1,7 +1,8 @@
 // The Matrix Client-Server API: builds the Matrix-side helpers over the core, the route table,
 // and the HTTP listener on `matrix.client_listen`.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { CoreServices } from '../core/services.js';
 import { splitHostPort } from '../core/config/load.js';
 import type { MatrixContext } from './context.js';
@@ -17,7 +18,17 @@ import { checkAccessExpiry } from './auth/sessions.js';
 export interface MatrixApi {
   /** Where the API listens, e.g. http://127.0.0.1:8008 (the bound port when the config says 0). */
   url: string;
+  /**
+   * Serves another protocol's path on this listener (XMPP's WebSocket and host-meta): plain
+   * requests and/or WebSocket upgrades for exactly that path. The composition root wires it.
+   */
+  mount(path: string, handlers: MountedHandlers): void;
   close(): Promise<void>;
+}
+
+export interface MountedHandlers {
+  request?(req: IncomingMessage, res: ServerResponse): void;
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 function urlOf(addr: AddressInfo): string {
@@ -40,7 +51,9 @@ export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
     // The configured public URL, unless it was derived from a listen address with port 0.
     baseUrl: () => (core.config.matrix.public_baseurl === null && core.config.publicBaseUrl.endsWith(':0') ? url : core.config.publicBaseUrl),
   };
-  const server = createServer(requestListener({
+  const mounts = new Map<string, MountedHandlers>();
+  const mounted = (req: IncomingMessage) => mounts.get((req.url ?? '').split('?')[0]!);
+  const api = requestListener({
     router: new Router(allRoutes(m)),
     maxBodyBytes: core.config.matrix.max_request_bytes,
     authenticate: (token) => {
@@ -49,7 +62,18 @@ export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
       return session && { ...session, accessToken: token };
     },
     logger,
-  }));
+  });
+  const server = createServer((req, res) => {
+    const m = mounted(req)?.request;
+    if (m) m(req, res);
+    else api(req, res);
+  });
+  // Upgrades nobody mounted are refused; node:http would otherwise leave the socket hanging.
+  server.on('upgrade', (req, socket, head) => {
+    const m = mounted(req)?.upgrade;
+    if (m) m(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
   const [host, port] = splitHostPort(core.config.matrix.client_listen);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -66,6 +90,9 @@ export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
   logger.info({ url }, 'Matrix Client-Server API listening');
   return {
     url,
+    mount(path, handlers) {
+      mounts.set(path, handlers);
+    },
     async close() {
         m.notifier.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,7 +2,11 @@
 // module, and the client listeners. `xmppModules` is the one list of what the server does.
 import { resolve } from 'node:path';
 import type { CoreServices } from '../core/services.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { startC2sListeners, type C2sListeners } from './listeners/c2s.js';
+import { createWebSocketEndpoint, WEBSOCKET_PATH, type WebSocketEndpoint } from './listeners/websocket.js';
+import { HOST_META_JSON_PATH, HOST_META_PATH, hostMetaHandler, websocketUrlFor } from './modules/xep-0156-host-meta.js';
 import type { XmppModule } from './module.js';
 import { discoModule } from './modules/xep-0030-disco.js';
 import { pingModule } from './modules/xep-0199-ping.js';
@@ -22,7 +26,18 @@ export interface RunningXmpp {
   /** The bound ports (the real ones when the config asked for port 0); null for a listener that is off. */
   ports: { starttls: number | null; tls: number | null };
   server: XmppServer;
+  /**
+   * What XMPP serves on the HTTP listener (WebSocket, host-meta), for the composition root to
+   * mount; `publicBaseUrl` is where clients reach that listener.
+   */
+  httpMounts(publicBaseUrl: () => string): HttpMount[];
   close(): Promise<void>;
+}
+
+export interface HttpMount {
+  path: string;
+  request?(req: IncomingMessage, res: ServerResponse): void;
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 /**
@@ -70,10 +85,24 @@ export async function startXmpp(core: CoreServices): Promise<RunningXmpp> {
       auth: authBackend(core), host: server, logger,
     });
   }
+  const websocket: WebSocketEndpoint | null = config.xmpp.websocket ? createWebSocketEndpoint({
+    domain: server.domain, maxStanzaSize: config.xmpp.max_stanza_bytes, auth: authBackend(core), host: server, logger,
+    trustedProxies: config.xmpp.websocket_trusted_proxies,
+  }) : null;
   return {
     ports: { starttls: listeners?.addresses.starttls?.port ?? null, tls: listeners?.addresses.tls?.port ?? null },
     server,
+    httpMounts(publicBaseUrl) {
+      if (!websocket) return [];
+      const hostMeta = hostMetaHandler(() => websocketUrlFor(publicBaseUrl(), WEBSOCKET_PATH));
+      return [
+        { path: WEBSOCKET_PATH, upgrade: (req, socket, head) => websocket.handleUpgrade(req, socket, head) },
+        { path: HOST_META_PATH, request: hostMeta },
+        { path: HOST_META_JSON_PATH, request: hostMeta },
+      ];
+    },
     async close() {
+      await websocket?.close();
       // Streams end first: their sessions' last presence and offline positions are written then.
       await listeners?.close();
       im.close();

@@ -28,6 +28,8 @@ export const configSchema = z.strictObject({
     max_sync_timeout_ms: z.number().int().min(0).max(600000).default(30000),
     /** Largest request body accepted, in bytes. */
     max_request_bytes: z.number().int().min(65536).max(1 << 30).default(1048576),
+    /** Presence (online, idle, offline) of Matrix users: shared with people in the same rooms. false switches it off. */
+    presence: z.boolean().default(true),
     registration: z.strictObject({
       /** Lets people create accounts with POST /register. Closed by default: accounts come from `hearth user add`. */
       enabled: z.boolean().default(false),
@@ -60,6 +62,14 @@ export const configSchema = z.strictObject({
     max_stanza_bytes: z.number().int().min(10000).max(16 * 1024 * 1024).default(262144),
     /** Messages kept for delivery at the next login when a user has no XMPP session. */
     offline_max_messages: z.number().int().min(0).max(100000).default(500),
+    /** XMPP over WebSocket (RFC 7395) at /xmpp-websocket on the Matrix HTTP listener. */
+    websocket: z.boolean().default(true),
+    /**
+     * Reverse proxies whose `X-Forwarded-Proto: https` is believed: a WebSocket through them
+     * counts as encrypted, so SASL is offered on it. A loopback connection without that header
+     * counts as encrypted too. Default: loopback only.
+     */
+    websocket_trusted_proxies: z.array(z.string().min(1)).default(['127.0.0.1', '::1', '::ffff:127.0.0.1']),
   }).prefault({}),
   media: z.strictObject({
     /** Largest file accepted by the media repository and XMPP HTTP upload, in bytes. */

@@ -5,10 +5,12 @@ import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { stanzaError, streamError, type StreamErrorCondition } from '../errors.js';
 import { parseJid, prepDomain } from '../jid.js';
-import { closeTag, x, type XmlElement } from '../xml/element.js';
-import { StreamParser, type StreamEvent } from '../xml/stream-parser.js';
+import { x, type XmlElement } from '../xml/element.js';
+import type { StreamEvent } from '../xml/stream-parser.js';
 import { bind, isBindRequest, isSessionRequest, sessionResult } from './bind.js';
-import { NS_CLIENT, NS_SASL, NS_TLS, streamFeatures, streamHeader, supportsVersion1 } from './features.js';
+import { isFramedConnection, type FramedConnection, type StreamTransport } from './connection.js';
+import { NS_CLIENT, NS_SASL, NS_TLS, streamFeatures, supportsVersion1 } from './features.js';
+import { TcpFraming, type StreamFraming } from './framing.js';
 import { SaslNegotiation } from './sasl-negotiation.js';
 import { Transport } from './transport.js';
 import type { C2sSession, C2sStreamOptions } from './types.js';
@@ -18,8 +20,8 @@ const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
 export class C2sStream implements C2sSession {
   readonly data = new Map<string, unknown>();
   readonly id = randomBytes(12).toString('base64url');
-  private readonly transport: Transport;
-  private readonly parser: StreamParser;
+  private readonly transport: StreamTransport;
+  private readonly parser: StreamFraming;
   private readonly sasl: SaslNegotiation;
   private headerSent = false;
   private closed = false;
@@ -27,17 +29,20 @@ export class C2sStream implements C2sSession {
   private boundResource = '';
   private negotiationTimer: NodeJS.Timeout | undefined;
 
-  constructor(socket: Duplex, private readonly opts: C2sStreamOptions) {
-    this.parser = new StreamParser({ maxStanzaSize: opts.maxStanzaSize });
+  /** `socket`: a TCP/TLS socket, or a connection with its own framing (WebSocket). */
+  constructor(socket: Duplex | FramedConnection, private readonly opts: C2sStreamOptions) {
+    this.parser = isFramedConnection(socket) ? socket.framing : new TcpFraming(opts.maxStanzaSize);
     this.sasl = new SaslNegotiation(
       { domain: opts.domain, credential: (u, h) => opts.auth.scramCredential(u, h) },
       opts.maxAuthFailures ?? 3,
     );
-    this.transport = new Transport(socket, opts.directTls, {
-      data: (chunk) => this.onData(chunk),
-      gone: (reason) => this.onGone(reason),
+    const handlers = {
+      data: (chunk: Buffer | string) => this.onData(chunk),
+      gone: (reason: string) => this.onGone(reason),
       overflow: () => this.close('policy-violation', 'too much unread data queued'),
-    }, opts.maxWriteBuffer ?? 4 * 1024 * 1024);
+    };
+    this.transport = isFramedConnection(socket) ? socket.attach(handlers)
+      : new Transport(socket, opts.directTls, handlers, opts.maxWriteBuffer ?? 4 * 1024 * 1024);
     this.negotiationTimer = setTimeout(() => this.close('connection-timeout', 'negotiation took too long'),
       opts.negotiationTimeoutMs ?? 60_000);
     this.negotiationTimer.unref();
@@ -63,7 +68,7 @@ export class C2sStream implements C2sSession {
       this.transport.write(streamError(condition, text).toString());
     }
     // RFC 6120 §4.4: our closing tag, then the TCP connection is ended.
-    if (this.headerSent) this.transport.write(closeTag('stream:stream'));
+    if (this.headerSent) this.transport.write(this.parser.closing());
     this.closed = true;
     this.transport.end();
     this.finish();
@@ -87,7 +92,7 @@ export class C2sStream implements C2sSession {
     }
   }
 
-  private onData(chunk: Buffer): void {
+  private onData(chunk: Buffer | string): void {
     try {
       for (const ev of this.parser.feed(chunk)) {
         if (this.closed) return;
@@ -126,7 +131,7 @@ export class C2sStream implements C2sSession {
 
   private sendHeader(to?: string): void {
     this.headerSent = true;
-    this.transport.write(streamHeader(this.opts.domain, this.id, to));
+    this.transport.write(this.parser.header(this.opts.domain, this.id, to));
   }
 
   private onElement(el: XmlElement): 'restart' | void {

@@ -4,7 +4,8 @@ import type { Duplex } from 'node:stream';
 import { TLSSocket, type SecureContext } from 'node:tls';
 
 export interface TransportHandlers {
-  data(chunk: Buffer): void;
+  /** Bytes from a socket; over WebSocket a string is a text message and a Buffer a binary one. */
+  data(chunk: Buffer | string): void;
   /** The connection ended or failed; called once. */
   gone(reason: string): void;
   /** The peer stopped reading and too much is queued. */

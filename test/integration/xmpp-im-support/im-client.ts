@@ -21,9 +21,13 @@ export class ImClient {
     xmpp.on('error', () => undefined);
   }
 
-  /** Logs in over STARTTLS with SCRAM (the library's choice) and binds `resource`. */
-  static async login(port: number, username: string, password: string, resource: string): Promise<ImClient> {
-    const xmpp = client({ service: `xmpp://127.0.0.1:${port}`, domain: DOMAIN, username, password, resource });
+  /**
+   * Logs in over STARTTLS with SCRAM (the library's choice) and binds `resource`. `port` may be a
+   * service URL instead (e.g. ws://127.0.0.1:PORT/xmpp-websocket for XMPP over WebSocket).
+   */
+  static async login(port: number | string, username: string, password: string, resource: string): Promise<ImClient> {
+    const service = typeof port === 'string' ? port : `xmpp://127.0.0.1:${port}`;
+    const xmpp = client({ service, domain: DOMAIN, username, password, resource });
     const c = new ImClient(xmpp);
     c.jid = (await xmpp.start()).toString();
     // Tests stop and kill connections on purpose: no automatic reconnection.
