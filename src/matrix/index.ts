@@ -14,6 +14,7 @@ import { Router } from './http/router.js';
 import { requestListener } from './http/server.js';
 import { SyncNotifier } from './sync/notifier.js';
 import { checkAccessExpiry } from './auth/sessions.js';
+import { withRateLimits } from './ratelimit/index.js';
 
 export interface MatrixApi {
   /** Where the API listens, e.g. http://127.0.0.1:8008 (the bound port when the config says 0). */
@@ -54,7 +55,7 @@ export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
   const mounts = new Map<string, MountedHandlers>();
   const mounted = (req: IncomingMessage) => mounts.get((req.url ?? '').split('?')[0]!);
   const api = requestListener({
-    router: new Router(allRoutes(m)),
+    router: new Router(withRateLimits(m, allRoutes(m))),
     maxBodyBytes: core.config.matrix.max_request_bytes,
     authenticate: (token) => {
       checkAccessExpiry(m, token);

@@ -25,7 +25,7 @@ describe('open registration', () => {
   let server: TestServer;
   const { call, ok } = matrixFetch(() => server.matrixUrl);
   before(async () => {
-    server = await startTestServer({ extra: { matrix: { client_listen: '127.0.0.1:0', registration: { enabled: true, access_token_lifetime_ms: 1000 } } } });
+    server = await startTestServer({ extra: { matrix: { client_listen: '127.0.0.1:0', registration: { enabled: true, access_token_lifetime_ms: 1000 }, rate_limits: { enabled: false } } } });
     await server.addUser('taken');
   });
   after(() => server.destroy());

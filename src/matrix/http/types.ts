@@ -19,6 +19,8 @@ export interface RequestCtx {
   requester: Requester | null;
   /** Aborted when the client goes away (long-polls stop waiting). */
   signal: AbortSignal;
+  /** The client's address as the socket sees it (rate limits); no proxy header is trusted. */
+  ip?: string;
 }
 
 export interface AuthedCtx extends RequestCtx {
