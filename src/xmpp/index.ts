@@ -17,6 +17,9 @@ import { messagesModule } from './modules/rfc6121-messages.js';
 import { offlineModule, OfflineQueue } from './modules/offline.js';
 import { mamModule } from './modules/xep-0313-mam/index.js';
 import { blockingModule } from './modules/xep-0191-blocking.js';
+import { versionModule } from './modules/xep-0092-version.js';
+import { contactModule } from './modules/xep-0157-contact.js';
+import { extdiscoModule } from './modules/xep-0215-extdisco.js';
 import { createImContext, type ImContext } from './modules/presence/context.js';
 import { XmppServer } from './router.js';
 import type { C2sAuthBackend } from './stream/types.js';
@@ -56,6 +59,9 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
     offlineModule(im, offline),
     mamModule(im),
     blockingModule(core),
+    versionModule(),
+    contactModule(core.config.xmpp.contact_addresses),
+    extdiscoModule(core.config.xmpp.external_services),
   ];
 }
 

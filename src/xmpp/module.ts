@@ -59,6 +59,8 @@ export interface ModuleApi {
   readonly identities: DiscoList<DiscoIdentity>;
   /** The server's disco#items (e.g. the MUC service). */
   readonly items: DiscoList<DiscoItem>;
+  /** XEP-0128 extended info of the server's disco#info: FORM_TYPE → fields (var → values), e.g. XEP-0157 contacts. */
+  readonly infoForms: Map<string, Record<string, string[]>>;
   /** Features answered on behalf of every account's bare JID (e.g. PEP). */
   readonly accountFeatures: Set<string>;
 

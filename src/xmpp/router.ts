@@ -34,6 +34,7 @@ export class XmppServer implements C2sSessionHost, ModuleApi {
   readonly identities = new DiscoList<DiscoIdentity>();
   readonly items = new DiscoList<DiscoItem>();
   readonly accountFeatures = new Set<string>();
+  readonly infoForms = new Map<string, Record<string, string[]>>();
   private readonly registry = new SessionRegistry();
   private readonly tracker = new IqTracker();
   private readonly iqHandlers = new IqHandlers();

@@ -62,6 +62,27 @@ export const configSchema = z.strictObject({
     max_stanza_bytes: z.number().int().min(10000).max(16 * 1024 * 1024).default(262144),
     /** Messages kept for delivery at the next login when a user has no XMPP session. */
     offline_max_messages: z.number().int().min(0).max(100000).default(500),
+    /**
+     * XEP-0157 contact addresses shown in the server's service discovery: kind (abuse, admin,
+     * feedback, sales, security, status, support) → URIs such as mailto:, xmpp: or https:.
+     */
+    contact_addresses: z.partialRecord(z.enum(['abuse', 'admin', 'feedback', 'sales', 'security', 'status', 'support']),
+      z.array(z.string().min(1))).default({}),
+    /**
+     * XEP-0215 external services (STUN/TURN) offered to clients for calls. With `secret` (the
+     * TURN server's static-auth-secret), each client gets time-limited credentials (TURN REST API).
+     */
+    external_services: z.array(z.strictObject({
+      type: z.enum(['stun', 'stuns', 'turn', 'turns']),
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).optional(),
+      transport: z.enum(['udp', 'tcp']).optional(),
+      secret: z.string().min(1).optional(),
+      /** Lifetime of generated credentials, in seconds. */
+      ttl_seconds: z.number().int().min(60).max(7 * 86400).default(86400),
+    })).default([]),
+    /** XEP-0077 in-band registration: lets anyone create an account from an XMPP client. Off by default. */
+    registration: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
     /** XMPP over WebSocket (RFC 7395) at /xmpp-websocket on the Matrix HTTP listener. */
     websocket: z.boolean().default(true),
     /**

@@ -27,7 +27,7 @@ function unknownNode(ctx: IqContext): boolean {
 
 function hostInfo(server: ModuleApi, ctx: IqContext): void {
   if (unknownNode(ctx)) return;
-  ctx.result(infoQuery(server.identities.values(), server.features));
+  ctx.result(infoQuery(server.identities.values(), server.features, server.infoForms));
 }
 
 function hostItems(server: ModuleApi, ctx: IqContext): void {
@@ -48,8 +48,13 @@ function accountItems(ctx: IqContext): void {
   ctx.result(x('query', { xmlns: NS_DISCO_ITEMS }));
 }
 
-function infoQuery(identities: { category: string; type: string; name?: string }[], features: Iterable<string>): XmlElement {
+function infoQuery(identities: { category: string; type: string; name?: string }[], features: Iterable<string>,
+  forms: ReadonlyMap<string, Record<string, string[]>> = new Map()): XmlElement {
   return x('query', { xmlns: NS_DISCO_INFO },
     identities.map((i) => x('identity', { category: i.category, type: i.type, name: i.name })),
-    [...features].sort().map((f) => x('feature', { var: f })));
+    [...features].sort().map((f) => x('feature', { var: f })),
+    // XEP-0128: each extension is a result form whose hidden FORM_TYPE names it.
+    [...forms].map(([type, fields]) => x('x', { xmlns: 'jabber:x:data', type: 'result' },
+      x('field', { var: 'FORM_TYPE', type: 'hidden' }, x('value', null, type)),
+      Object.entries(fields).map(([v, values]) => x('field', { var: v }, values.map((val) => x('value', null, val)))))));
 }
