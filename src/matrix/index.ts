@@ -12,6 +12,7 @@ import { History } from './events/history.js';
 import { Redactions } from './events/redactions.js';
 import { Router } from './http/router.js';
 import { requestListener } from './http/server.js';
+import { mediaHttp } from './media/index.js';
 import { SyncNotifier } from './sync/notifier.js';
 import { checkAccessExpiry } from './auth/sessions.js';
 import { withRateLimits } from './ratelimit/index.js';
@@ -54,7 +55,7 @@ export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
   };
   const mounts = new Map<string, MountedHandlers>();
   const mounted = (req: IncomingMessage) => mounts.get((req.url ?? '').split('?')[0]!);
-  const api = requestListener({
+  const api = mediaHttp(m, requestListener({
     router: new Router(withRateLimits(m, allRoutes(m))),
     maxBodyBytes: core.config.matrix.max_request_bytes,
     authenticate: (token) => {
@@ -63,7 +64,7 @@ export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
       return session && { ...session, accessToken: token };
     },
     logger,
-  });
+  }));
   const server = createServer((req, res) => {
     const m = mounted(req)?.request;
     if (m) m(req, res);
