@@ -7,6 +7,7 @@ import type { Logger } from './core/logger.js';
 import { openSqliteStorage } from './storage/sqlite/index.js';
 import { createCore, loadOrCreateSigningKey, type CoreServices } from './core/services.js';
 import { startMatrix } from './matrix/index.js';
+import { adminRoutes } from './admin/api/index.js';
 import { startXmpp } from './xmpp/index.js';
 
 export interface RunningServer {
@@ -31,7 +32,7 @@ export async function startServer(config: ResolvedConfig, logger: Logger = makeL
     },
   });
   const core = createCore(config, storage, logger, loadOrCreateSigningKey(dataDir));
-  const matrix = await startMatrix(core);
+  const matrix = await startMatrix(core, { extraRoutes: adminRoutes });
   const xmpp = await startXmpp(core);
   // XMPP's WebSocket and host-meta live on the Matrix HTTP listener (one public HTTPS origin).
   const publicBase = () => (config.matrix.public_baseurl ?? (config.publicBaseUrl.endsWith(':0') ? matrix.url : config.publicBaseUrl));

@@ -14,7 +14,8 @@ export interface RoomEventNotice {
 export interface UserNotice {
   stream: number;
   userId: string;
-  kind: 'account_data';
+  /** account_data: an account-data change; to_device / device_list: Matrix E2EE (type and roomId are ''). */
+  kind: 'account_data' | 'to_device' | 'device_list' | 'ephemeral';
   roomId: string;
   type: string;
 }

@@ -221,6 +221,14 @@ export interface MediaStore {
   putThumbnail(t: ThumbnailRecord): void;
 }
 
+/** Whole-server figures and destructive room operations, for the admin API only. */
+export interface AdminStore {
+  counts(): { users: number; deactivatedUsers: number; rooms: number; events: number; devices: number };
+  roomEventCount(roomId: string): number;
+  /** Deletes the room, its events, state, memberships, aliases and room account data. */
+  purgeRoom(roomId: string): void;
+}
+
 /** Runs writes for one event-loop turn in one transaction; resolves after the commit. */
 export interface WriteQueue {
   enqueue(write: () => void): Promise<void>;
@@ -240,6 +248,7 @@ export interface Storage {
   media: MediaStore;
   registrationTokens: RegistrationTokenStore;
   refreshTokens: RefreshTokenStore;
+  admin: AdminStore;
   writes: WriteQueue;
   close(): void;
 }

@@ -16,6 +16,7 @@ import { mediaHttp } from './media/index.js';
 import { SyncNotifier } from './sync/notifier.js';
 import { checkAccessExpiry } from './auth/sessions.js';
 import { withRateLimits } from './ratelimit/index.js';
+import type { Route } from './http/types.js';
 
 export interface MatrixApi {
   /** Where the API listens, e.g. http://127.0.0.1:8008 (the bound port when the config says 0). */
@@ -38,7 +39,12 @@ function urlOf(addr: AddressInfo): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
 }
 
-export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
+export interface MatrixOptions {
+  /** Routes from above the Matrix layer (the admin API) served by the same router. */
+  extraRoutes?: (m: MatrixContext) => Route[];
+}
+
+export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}): Promise<MatrixApi> {
   const logger = core.logger.child({ module: 'matrix' });
   let url = '';
   const redactions = new Redactions(core.storage, core.rooms);
@@ -56,7 +62,7 @@ export async function startMatrix(core: CoreServices): Promise<MatrixApi> {
   const mounts = new Map<string, MountedHandlers>();
   const mounted = (req: IncomingMessage) => mounts.get((req.url ?? '').split('?')[0]!);
   const api = mediaHttp(m, requestListener({
-    router: new Router(withRateLimits(m, allRoutes(m))),
+    router: new Router(withRateLimits(m, [...allRoutes(m), ...(opts.extraRoutes?.(m) ?? [])])),
     maxBodyBytes: core.config.matrix.max_request_bytes,
     authenticate: (token) => {
       checkAccessExpiry(m, token);

@@ -129,4 +129,30 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.equal(s.refreshTokens.take('r3'), null);
     s.close();
   });
+
+  test(`${name}: admin counts, and a purged room is gone with its events and memberships`, async () => {
+    const s = open();
+    const r = '!p:h';
+    s.events.writeEvent({
+      stream: 1, eventId: '$pc', pdu: pdu(r, 'm.room.create', '@a:h', 1, ''), stateGroup: 1,
+      newStateGroup: { id: 1, prevId: null, full: true, delta: { 'm.room.create\u0000': '$pc' } },
+      newRoom: { version: '11', creator: '@a:h', createdTs: 1 },
+    });
+    s.events.writeEvent({
+      stream: 2, eventId: '$pm', pdu: pdu(r, 'm.room.member', '@a:h', 2, '@a:h', { membership: 'join' }), stateGroup: 2,
+      newStateGroup: { id: 2, prevId: 1, full: false, delta: { 'm.room.member\u0000@a:h': '$pm' } },
+      membership: { userId: '@a:h', membership: 'join' },
+    });
+    s.rooms.putAlias('#p:h', r, '@a:h');
+    assert.equal(s.admin.roomEventCount(r), 2);
+    assert.equal(s.admin.counts().rooms, 1);
+    assert.equal(s.admin.counts().events, 2);
+    s.admin.purgeRoom(r);
+    assert.equal(s.rooms.getRoom(r), null);
+    assert.equal(s.events.getEvent('$pm'), null);
+    assert.deepEqual(s.rooms.roomsForUser('@a:h', ['join']), []);
+    assert.equal(s.rooms.getAlias('#p:h'), null);
+    assert.equal(s.admin.counts().events, 0);
+    s.close();
+  });
 }

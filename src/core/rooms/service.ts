@@ -51,6 +51,11 @@ export class RoomService {
     return head ?? null;
   }
 
+  /** Drops the cached head of a room whose rows were purged (admin API), so it reads as unknown. */
+  forget(roomId: string): void {
+    this.heads.delete(roomId);
+  }
+
   requireHead(roomId: string): RoomHead {
     const head = this.head(roomId);
     if (!head) throw new RoomError('not_found', `unknown room ${roomId}`);

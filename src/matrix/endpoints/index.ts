@@ -14,6 +14,11 @@ import { roomStateRoutes } from './room-state.js';
 import { roomRoutes } from './rooms.js';
 import { syncRoutes } from './sync.js';
 import { versionRoutes } from './versions.js';
+import { deviceRoutes } from './devices.js';
+import { keyRoutes } from './keys.js';
+import { keySigningRoutes } from './keys-signing.js';
+import { keyBackupRoutes } from './keys-backup.js';
+import { toDeviceRoutes } from './to-device.js';
 
 export function allRoutes(m: MatrixContext): Route[] {
   return [
@@ -29,5 +34,10 @@ export function allRoutes(m: MatrixContext): Route[] {
     ...profileRoutes(m),
     ...accountDataRoutes(m),
     ...directoryRoutes(m),
+    ...deviceRoutes(m),
+    ...keyRoutes(m),
+    ...keySigningRoutes(m),
+    ...keyBackupRoutes(m),
+    ...toDeviceRoutes(m),
   ];
 }

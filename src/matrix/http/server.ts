@@ -61,7 +61,8 @@ async function dispatch(deps: PipelineDeps, req: IncomingMessage, res: ServerRes
   if (m.kind === 'bad_method') throw unrecognized(405);
   if (m.kind === 'bad_encoding') throw new MatrixError(400, ErrCode.INVALID_PARAM, 'Malformed percent-encoding in path');
   const requester = authenticate(deps, req, url.searchParams, m.route.auth);
-  const body = method === 'POST' || method === 'PUT' ? await readJsonBody(req, deps.maxBodyBytes) : undefined;
+  // DELETE too: DELETE /devices/{id} carries its user-interactive auth in the body.
+  const body = method === 'POST' || method === 'PUT' || method === 'DELETE' ? await readJsonBody(req, deps.maxBodyBytes) : undefined;
   const ctx: RequestCtx = { params: m.params, query: url.searchParams, body, requester, signal, ip: req.socket.remoteAddress };
   const result = m.route.auth === 'required' ? await m.route.handler(ctx as AuthedCtx) : await m.route.handler(ctx);
   sendJson(res, 200, result);

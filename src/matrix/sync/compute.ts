@@ -9,6 +9,7 @@ import { eventMatches, roomMatches, type SyncFilter } from './filter.js';
 import type { SyncNotifier } from './notifier.js';
 import { accountDataEvents, inviteState, summaryOf, timelineAndState, type RoomSyncDeps, type TimelineAndState } from './rooms.js';
 import type { StrippedStateEvent } from '../events/format.js';
+import { e2eeSync, isEmptyE2ee, type E2eeSyncSections } from '../e2ee/sync.js';
 
 export interface SyncDeps extends RoomSyncDeps {
   notifier: SyncNotifier;
@@ -23,7 +24,7 @@ export interface SyncRequest {
   filter: SyncFilter;
 }
 
-export interface SyncResponse {
+export interface SyncResponse extends E2eeSyncSections {
   next_batch: string;
   account_data: { events: { type: string; content: JsonObject }[] };
   presence: { events: never[] };
@@ -129,12 +130,12 @@ export function computeSync(d: SyncDeps, req: SyncRequest): SyncResponse {
     }
   }
   const global = data.filter((e) => e.roomId === '' && eventMatches(req.filter.accountData, e));
-  return { next_batch: formatToken(upto), account_data: accountDataEvents(global), presence: { events: [] }, rooms };
+  return { next_batch: formatToken(upto), account_data: accountDataEvents(global), presence: { events: [] }, rooms, ...e2eeSync(d.core, req.viewer, since, upto) };
 }
 
 /** True when there is nothing to tell the client: a long-poll keeps waiting. */
 export function isEmptySync(s: SyncResponse): boolean {
   const r = s.rooms;
-  return s.account_data.events.length === 0 && Object.keys(r.join).length === 0
+  return s.account_data.events.length === 0 && Object.keys(r.join).length === 0 && isEmptyE2ee(s)
     && Object.keys(r.invite).length === 0 && Object.keys(r.leave).length === 0;
 }

@@ -19,6 +19,7 @@ export function sqliteDeviceStore(db: Database.Database): DeviceStore {
   const delDevice = db.prepare('DELETE FROM devices WHERE user_id = ? AND device_id = ?');
   const delAllTokens = db.prepare('DELETE FROM access_tokens WHERE user_id = ?');
   const delAllDevices = db.prepare('DELETE FROM devices WHERE user_id = ?');
+  const rename = db.prepare('UPDATE devices SET display_name = ? WHERE user_id = ? AND device_id = ?');
   const list = db.prepare<[string], { user_id: string; device_id: string; display_name: string | null; last_seen_ts: number | null }>(
     'SELECT * FROM devices WHERE user_id = ? ORDER BY device_id');
 
@@ -42,6 +43,7 @@ export function sqliteDeviceStore(db: Database.Database): DeviceStore {
       delAllTokens.run(userId);
       delAllDevices.run(userId);
     }),
+    setDeviceDisplayName: (userId, deviceId, name) => rename.run(name, userId, deviceId).changes > 0,
     listDevices: (userId): DeviceRecord[] => list.all(userId).map((r) => ({
       userId: r.user_id, deviceId: r.device_id, displayName: r.display_name, lastSeenTs: r.last_seen_ts,
     })),

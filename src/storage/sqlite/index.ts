@@ -10,6 +10,7 @@ import { sqliteEventStore } from './events.js';
 import { sqliteAccountDataStore } from './account-data.js';
 import { sqliteKeyValueStore, sqliteRosterStore, sqliteTxnStore } from './small-stores.js';
 import { sqliteRefreshTokenStore, sqliteRegistrationTokenStore } from './session-stores.js';
+import { sqliteAdminStore } from './admin-store.js';
 import { sqliteMediaStore } from './media.js';
 import { sqliteWriteQueue } from './write-queue.js';
 
@@ -44,6 +45,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     media: sqliteMediaStore(db),
     registrationTokens: sqliteRegistrationTokenStore(db),
     refreshTokens: sqliteRefreshTokenStore(db),
+    admin: sqliteAdminStore(db),
     writes: sqliteWriteQueue(db, onFatal),
     close: () => db.close(),
   };

@@ -159,6 +159,44 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (media_id, width, height, method, animated)
   );
   `,
+  // E2EE (Matrix): device, one-time, fallback and cross-signing keys; device-list change log;
+  // to-device messages; server-side key backup
+  `
+  CREATE TABLE e2ee_device_keys (
+    user_id TEXT NOT NULL, device_id TEXT NOT NULL, keys_json TEXT NOT NULL,
+    PRIMARY KEY (user_id, device_id)
+  );
+  CREATE TABLE e2ee_one_time_keys (
+    user_id TEXT NOT NULL, device_id TEXT NOT NULL, algorithm TEXT NOT NULL, key_id TEXT NOT NULL, key_json TEXT NOT NULL,
+    PRIMARY KEY (user_id, device_id, key_id)
+  );
+  CREATE INDEX e2ee_otk_algorithm ON e2ee_one_time_keys(user_id, device_id, algorithm);
+  CREATE TABLE e2ee_fallback_keys (
+    user_id TEXT NOT NULL, device_id TEXT NOT NULL, algorithm TEXT NOT NULL, key_id TEXT NOT NULL, key_json TEXT NOT NULL,
+    used INTEGER NOT NULL,
+    PRIMARY KEY (user_id, device_id, algorithm)
+  );
+  CREATE TABLE e2ee_cross_signing_keys (
+    user_id TEXT NOT NULL, usage TEXT NOT NULL, key_json TEXT NOT NULL,
+    PRIMARY KEY (user_id, usage)
+  );
+  CREATE TABLE e2ee_key_changes (user_id TEXT PRIMARY KEY, stream INTEGER NOT NULL);
+  CREATE INDEX e2ee_key_changes_stream ON e2ee_key_changes(stream);
+  CREATE TABLE e2ee_to_device (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL, device_id TEXT NOT NULL, stream INTEGER NOT NULL, message_json TEXT NOT NULL
+  );
+  CREATE INDEX e2ee_to_device_inbox ON e2ee_to_device(user_id, device_id, stream);
+  CREATE TABLE e2ee_backup_versions (
+    user_id TEXT NOT NULL, version INTEGER NOT NULL, algorithm TEXT NOT NULL, auth_data TEXT NOT NULL,
+    etag INTEGER NOT NULL, deleted INTEGER NOT NULL,
+    PRIMARY KEY (user_id, version)
+  );
+  CREATE TABLE e2ee_backup_keys (
+    user_id TEXT NOT NULL, version INTEGER NOT NULL, room_id TEXT NOT NULL, session_id TEXT NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (user_id, version, room_id, session_id)
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -31,16 +31,19 @@ export async function until(what: string, check: () => boolean, ms = 5000): Prom
   }
 }
 
-export async function loginAndSync(baseUrl: string, name: string, password = 'secret-pw'): Promise<Session> {
+/** `beforeStart` runs on the client before its first sync (e2ee tests start the Rust crypto there). */
+export interface SessionOptions { beforeStart?: (client: sdk.MatrixClient) => Promise<void> }
+
+export async function loginAndSync(baseUrl: string, name: string, password = 'secret-pw', opts: SessionOptions = {}): Promise<Session> {
   const bare = sdk.createClient({ baseUrl, logger: quiet });
   const res = await bare.loginRequest({
     type: 'm.login.password', identifier: { type: 'm.id.user', user: name }, password,
     initial_device_display_name: `${name}'s test client`,
   });
-  return startSession(baseUrl, res.user_id, res.access_token, res.device_id);
+  return startSession(baseUrl, res.user_id, res.access_token, res.device_id, opts);
 }
 
-export async function startSession(baseUrl: string, userId: string, accessToken: string, deviceId: string): Promise<Session> {
+export async function startSession(baseUrl: string, userId: string, accessToken: string, deviceId: string, opts: SessionOptions = {}): Promise<Session> {
   const client = sdk.createClient({ baseUrl, accessToken, userId, deviceId, logger: quiet });
   const seen: string[] = [];
   // Messages as the client's Room.timeline delivers them, live ones only.
@@ -53,6 +56,7 @@ export async function startSession(baseUrl: string, userId: string, accessToken:
       if (state === sdk.SyncState.Error) reject(new Error('sync failed'));
     });
   });
+  await opts.beforeStart?.(client);
   await client.startClient({ initialSyncLimit: 10 });
   await prepared;
   return { client, userId, accessToken, deviceId, seen };

@@ -1,0 +1,71 @@
+// The E2EE parts of a /sync response (spec sync.yaml): to-device messages, device-list changes,
+// one-time key counts and unused fallback key types. Kept here so sync/compute.ts only calls in.
+import type { JsonObject } from '../../core/events/types.js';
+import type { CoreServices } from '../../core/services.js';
+import type { Requester } from '../http/types.js';
+import { usersSharingRooms } from './changes.js';
+
+export interface E2eeSyncSections {
+  to_device: { events: JsonObject[] };
+  device_lists: { changed: string[]; left: string[] };
+  device_one_time_keys_count: Record<string, number>;
+  device_unused_fallback_key_types: string[];
+}
+
+/** Members whose membership changed in (since, upto] in rooms the viewer has been in, and whether the viewer's own did. */
+function membershipMoves(core: CoreServices, viewer: string, since: number, upto: number): { moved: Set<string>; roomsJoined: string[]; roomsLeft: string[] } {
+  const moved = new Set<string>();
+  const roomsJoined: string[] = [];
+  const roomsLeft: string[] = [];
+  const rooms = core.storage.rooms.roomsForUser(viewer, ['join', 'leave', 'ban']).filter((r) => r.membership === 'join' || r.stream > since);
+  if (rooms.length === 0) return { moved, roomsJoined, roomsLeft };
+  for (const ev of core.storage.events.eventsSince(rooms.map((r) => r.roomId), since, 10_000)) {
+    if (ev.stream > upto || ev.pdu.type !== 'm.room.member' || typeof ev.pdu.state_key !== 'string') continue;
+    if (ev.pdu.state_key === viewer) (ev.pdu.content.membership === 'join' ? roomsJoined : roomsLeft).push(ev.pdu.room_id);
+    moved.add(ev.pdu.state_key);
+  }
+  return { moved, roomsJoined, roomsLeft };
+}
+
+/** device_lists for an incremental sync: changed keys of users we share a room with, new room-mates, and users we no longer share any room with. */
+function deviceLists(core: CoreServices, viewer: string, since: number, upto: number): E2eeSyncSections['device_lists'] {
+  const shared = usersSharingRooms(core, viewer);
+  const changed = new Set(core.storage.e2ee.changedBetween(since, upto).filter((u) => shared.has(u)));
+  const left = new Set<string>();
+  const { moved, roomsJoined, roomsLeft } = membershipMoves(core, viewer, since, upto);
+  for (const roomId of roomsLeft) for (const mem of core.storage.rooms.members(roomId)) moved.add(mem.userId);
+  for (const u of moved) {
+    if (u === viewer) continue;
+    if (shared.has(u)) changed.add(u);
+    else left.add(u);
+  }
+  // A room we joined since: everyone in it is new to us, whether or not they moved.
+  for (const roomId of roomsJoined) {
+    for (const mem of core.storage.rooms.members(roomId)) if (mem.membership === 'join' && mem.userId !== viewer) changed.add(mem.userId);
+  }
+  return { changed: [...changed].sort(), left: [...left].sort() };
+}
+
+/**
+ * The sections for one response. Messages up to `since` were delivered by the response that
+ * handed out `since`, so the client has them: they are dropped now (the spec's acknowledgement).
+ */
+export function e2eeSync(core: CoreServices, viewer: Requester, since: number | null, upto: number): E2eeSyncSections {
+  const { userId, deviceId } = viewer;
+  const e2ee = core.storage.e2ee;
+  if (since !== null) {
+    void core.storage.writes.enqueue(() => e2ee.deleteToDeviceUpTo(userId, deviceId, since)).catch(() => {});
+  }
+  const events = e2ee.toDeviceBetween(userId, deviceId, since ?? 0, upto).map((x) => x.message);
+  return {
+    to_device: { events },
+    device_lists: since === null ? { changed: [], left: [] } : deviceLists(core, userId, since, upto),
+    device_one_time_keys_count: e2ee.oneTimeKeyCounts(userId, deviceId),
+    device_unused_fallback_key_types: e2ee.unusedFallbackAlgorithms(userId, deviceId),
+  };
+}
+
+/** True when the sections carry nothing that should end a long-poll (counts alone do not). */
+export function isEmptyE2ee(s: E2eeSyncSections): boolean {
+  return s.to_device.events.length === 0 && s.device_lists.changed.length === 0 && s.device_lists.left.length === 0;
+}

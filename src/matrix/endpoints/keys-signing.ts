@@ -1,0 +1,97 @@
+// Cross-signing (spec cross_signing.yaml): uploading the master, self-signing and user-signing
+// keys (behind user-interactive auth), uploading signatures of devices and keys, and the
+// cross-signing sections of /keys/query.
+import type { JsonObject } from '../../core/events/types.js';
+import type { MatrixContext } from '../context.js';
+import type { AuthedCtx, Route } from '../http/types.js';
+import { bodyObject, isObject } from '../http/validate.js';
+import { uiaFor } from '../auth/uia.js';
+import { commitKeyChange } from '../e2ee/changes.js';
+import { crossSigningPublicKey, mergeSignatures, parseCrossSigningKey, type CrossSigningUsage } from '../e2ee/validate.js';
+
+const USAGES: CrossSigningUsage[] = ['master', 'self_signing', 'user_signing'];
+
+/** master_keys and self_signing_keys of the users; user_signing_keys only of the requester's own. */
+export function crossSigningSections(m: MatrixContext, users: string[], requester: string): JsonObject {
+  const master_keys: JsonObject = {};
+  const self_signing_keys: JsonObject = {};
+  const user_signing_keys: JsonObject = {};
+  for (const u of users) {
+    const keys = m.core.storage.e2ee.crossSigningKeys(u);
+    const mk = keys.get('master');
+    const ssk = keys.get('self_signing');
+    const usk = keys.get('user_signing');
+    if (mk) master_keys[u] = mk;
+    if (ssk) self_signing_keys[u] = ssk;
+    if (usk && u === requester) user_signing_keys[u] = usk;
+  }
+  return { master_keys, self_signing_keys, user_signing_keys };
+}
+
+async function uploadSigningKeys(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
+  const body = bodyObject(ctx.body);
+  const userId = ctx.requester.userId;
+  // Check the keys before asking for a password, so a malformed upload fails at once.
+  const keys = new Map<CrossSigningUsage, JsonObject>();
+  for (const usage of USAGES) {
+    const v = body[`${usage}_key`];
+    if (v !== undefined && v !== null) keys.set(usage, parseCrossSigningKey(v, userId, usage));
+  }
+  await uiaFor(m).require(ctx, body, { flows: [['m.login.password']] });
+  if (keys.size === 0) return {};
+  await commitKeyChange(m.core, userId, () => {
+    for (const [usage, key] of keys) m.core.storage.e2ee.putCrossSigningKey(userId, usage, key);
+  });
+  return {};
+}
+
+type Failure = { errcode: string; error: string };
+
+/** Finds what a signature upload targets: a device of the user, or one of their cross-signing keys. */
+function applySignature(m: MatrixContext, userId: string, keyId: string, signed: JsonObject): Failure | null {
+  const e2ee = m.core.storage.e2ee;
+  const device = e2ee.deviceKeys(userId).get(keyId);
+  if (device) {
+    e2ee.putDeviceKeys(userId, keyId, mergeSignatures(device, signed));
+    return null;
+  }
+  for (const [usage, key] of e2ee.crossSigningKeys(userId)) {
+    if (crossSigningPublicKey(key) === keyId) {
+      e2ee.putCrossSigningKey(userId, usage, mergeSignatures(key, signed));
+      return null;
+    }
+  }
+  return { errcode: 'M_NOT_FOUND', error: `No key ${keyId} of ${userId}` };
+}
+
+async function uploadSignatures(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
+  const body = bodyObject(ctx.body);
+  const failures: Record<string, Record<string, Failure>> = {};
+  const jobs: [string, string, JsonObject][] = [];
+  for (const [userId, perKey] of Object.entries(body)) {
+    if (!isObject(perKey)) { (failures[userId] ??= {})[''] = { errcode: 'M_BAD_JSON', error: 'Expected an object of keys' }; continue; }
+    for (const [keyId, signed] of Object.entries(perKey)) {
+      if (!isObject(signed) || !isObject(signed.signatures)) {
+        (failures[userId] ??= {})[keyId] = { errcode: 'M_BAD_JSON', error: 'Expected a signed object' };
+      } else if (signed.user_id !== userId) {
+        (failures[userId] ??= {})[keyId] = { errcode: 'M_INVALID_PARAM', error: 'user_id does not match' };
+      } else {
+        jobs.push([userId, keyId, signed]);
+      }
+    }
+  }
+  for (const [userId, keyId, signed] of jobs) {
+    // One commit per signed user: their change is announced with it.
+    let failure: Failure | null = null;
+    await commitKeyChange(m.core, userId, () => { failure = applySignature(m, userId, keyId, signed); });
+    if (failure) (failures[userId] ??= {})[keyId] = failure;
+  }
+  return { failures } as JsonObject;
+}
+
+export function keySigningRoutes(m: MatrixContext): Route[] {
+  return [
+    { method: 'POST', path: '/_matrix/client/v3/keys/device_signing/upload', auth: 'required', handler: (ctx) => uploadSigningKeys(m, ctx) },
+    { method: 'POST', path: '/_matrix/client/v3/keys/signatures/upload', auth: 'required', handler: (ctx) => uploadSignatures(m, ctx) },
+  ];
+}
