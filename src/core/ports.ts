@@ -41,6 +41,8 @@ export interface DeviceStore {
   deleteDevice(userId: string, deviceId: string): void;
   deleteAllDevices(userId: string): void;
   listDevices(userId: string): DeviceRecord[];
+  /** Renames an existing device; false when the user has no such device. */
+  setDeviceDisplayName(userId: string, deviceId: string, displayName: string): boolean;
 }
 
 export interface RoomRecord {
@@ -249,6 +251,66 @@ export interface Storage {
   registrationTokens: RegistrationTokenStore;
   refreshTokens: RefreshTokenStore;
   admin: AdminStore;
+  e2ee: E2eeStore;
+  keyBackup: KeyBackupStore;
   writes: WriteQueue;
   close(): void;
+}
+
+/** A key a device published: its id (`algorithm:key_id`) and the signed JSON as uploaded. */
+export interface StoredKey { keyId: string; key: JsonObject }
+
+/**
+ * End-to-end encryption material of local devices (spec "End-to-End Encryption"): device keys,
+ * one-time and fallback keys, cross-signing keys, the device-list change log, and to-device
+ * messages. The server never reads inside it beyond ids and signatures.
+ */
+export interface E2eeStore {
+  /** Highest stream position written here (the shared stream counter starts above it). */
+  maxStream(): number;
+  putDeviceKeys(userId: string, deviceId: string, keys: JsonObject): void;
+  /** Device keys by device id (only devices that uploaded keys). */
+  deviceKeys(userId: string): Map<string, JsonObject>;
+  /** Forgets all keys and pending to-device messages of a deleted device. */
+  deleteDevice(userId: string, deviceId: string): void;
+  /** Adds one-time keys; ids the device already has are left alone. */
+  addOneTimeKeys(userId: string, deviceId: string, keys: StoredKey[]): void;
+  oneTimeKeyCounts(userId: string, deviceId: string): Record<string, number>;
+  /** Removes and returns one one-time key of the algorithm, or null when none is left. */
+  takeOneTimeKey(userId: string, deviceId: string, algorithm: string): StoredKey | null;
+  /** Sets the device's fallback key for the key's algorithm (unused again). */
+  putFallbackKey(userId: string, deviceId: string, key: StoredKey): void;
+  /** Returns the fallback key of the algorithm and marks it used; null when none. */
+  useFallbackKey(userId: string, deviceId: string, algorithm: string): StoredKey | null;
+  unusedFallbackAlgorithms(userId: string, deviceId: string): string[];
+  putCrossSigningKey(userId: string, usage: string, key: JsonObject): void;
+  crossSigningKeys(userId: string): Map<string, JsonObject>;
+  /** Records that the user's devices or keys changed at the stream position. */
+  markChanged(userId: string, stream: number): void;
+  /** Users whose keys changed in (from, to]. */
+  changedBetween(fromExclusive: number, toInclusive: number): string[];
+  addToDevice(userId: string, deviceId: string, stream: number, message: JsonObject): void;
+  /** Pending to-device messages with stream in (from, to], oldest first. */
+  toDeviceBetween(userId: string, deviceId: string, fromExclusive: number, toInclusive: number): { stream: number; message: JsonObject }[];
+  /** Drops messages the device acknowledged (stream up to and including the position). */
+  deleteToDeviceUpTo(userId: string, deviceId: string, toInclusive: number): void;
+}
+
+export interface BackupVersion { version: string; algorithm: string; authData: JsonObject; etag: number }
+
+/** Server-side key backup (spec key_backup.yaml): opaque session data per version, room and session. */
+export interface KeyBackupStore {
+  createVersion(userId: string, algorithm: string, authData: JsonObject): string;
+  /** The named version, or the newest one when version is null; deleted versions are gone. */
+  getVersion(userId: string, version: string | null): BackupVersion | null;
+  updateVersion(userId: string, version: string, authData: JsonObject): void;
+  deleteVersion(userId: string, version: string): void;
+  putSession(userId: string, version: string, roomId: string, sessionId: string, data: JsonObject): void;
+  getSession(userId: string, version: string, roomId: string, sessionId: string): JsonObject | null;
+  /** Sessions of the version, narrowed to one room (and one session) when given. */
+  sessions(userId: string, version: string, roomId?: string, sessionId?: string): { roomId: string; sessionId: string; data: JsonObject }[];
+  deleteSessions(userId: string, version: string, roomId?: string, sessionId?: string): void;
+  count(userId: string, version: string): number;
+  /** Moves the version's etag on (after any change to its sessions). */
+  bumpEtag(userId: string, version: string): void;
 }

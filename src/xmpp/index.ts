@@ -20,6 +20,7 @@ import { blockingModule } from './modules/xep-0191-blocking.js';
 import { versionModule } from './modules/xep-0092-version.js';
 import { contactModule } from './modules/xep-0157-contact.js';
 import { extdiscoModule } from './modules/xep-0215-extdisco.js';
+import { capsModule } from './modules/xep-0115-caps.js';
 import { createImContext, type ImContext } from './modules/presence/context.js';
 import { XmppServer } from './router.js';
 import type { C2sAuthBackend } from './stream/types.js';
@@ -58,6 +59,7 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
     messagesModule(im, offline),
     offlineModule(im, offline),
     mamModule(im),
+    capsModule,
     blockingModule(core),
     versionModule(),
     contactModule(core.config.xmpp.contact_addresses),

@@ -73,6 +73,9 @@ export interface ModuleApi {
   onSessionBound(handler: SessionHandler): void;
   onSessionClosed(handler: SessionHandler): void;
 
+  /** Adds an element to the post-authentication stream features (computed at each stream). */
+  streamFeature(provider: () => XmlElement | null): void;
+
   /** Stanzas for a hosted service domain (e.g. 'conference.example.org') go to this handler. */
   component(domain: string, handler: (ctx: StanzaContext) => void): void;
   /** Stanzas for any other domain (server-to-server, later); without it they bounce. */

@@ -44,6 +44,7 @@ export class XmppServer implements C2sSessionHost, ModuleApi {
   private readonly closedHooks = new HookList<SessionHandler>();
   private readonly components = new Map<string, ComponentHandler>();
   private remoteHandler: ComponentHandler | undefined;
+  private readonly featureProviders: (() => XmlElement | null)[] = [];
 
   constructor(private readonly opts: XmppServerOptions) {
     this.domain = opts.domain.toLowerCase();
@@ -63,6 +64,10 @@ export class XmppServer implements C2sSessionHost, ModuleApi {
   presence(handler: StanzaHandler, priority?: number): void { this.presenceHooks.add(handler, priority); }
   onSessionBound(handler: SessionHandler): void { this.boundHooks.add(handler); }
   onSessionClosed(handler: SessionHandler): void { this.closedHooks.add(handler); }
+  streamFeature(provider: () => XmlElement | null): void { this.featureProviders.push(provider); }
+  streamFeatures(): XmlElement[] {
+    return this.featureProviders.map((p) => p()).filter((el): el is XmlElement => el !== null);
+  }
   /** Stanzas for a hosted service domain (e.g. 'conference.example.org') go to its handler. */
   component(domain: string, handler: ComponentHandler): void { this.components.set(domain.toLowerCase(), handler); }
   /** Stanzas for any other domain (server-to-server, later); without it they bounce. */

@@ -11,6 +11,8 @@ import { sqliteAccountDataStore } from './account-data.js';
 import { sqliteKeyValueStore, sqliteRosterStore, sqliteTxnStore } from './small-stores.js';
 import { sqliteRefreshTokenStore, sqliteRegistrationTokenStore } from './session-stores.js';
 import { sqliteAdminStore } from './admin-store.js';
+import { sqliteE2eeStore } from './e2ee.js';
+import { sqliteKeyBackupStore } from './e2ee-backup.js';
 import { sqliteMediaStore } from './media.js';
 import { sqliteWriteQueue } from './write-queue.js';
 
@@ -46,6 +48,8 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     registrationTokens: sqliteRegistrationTokenStore(db),
     refreshTokens: sqliteRefreshTokenStore(db),
     admin: sqliteAdminStore(db),
+    e2ee: sqliteE2eeStore(db),
+    keyBackup: sqliteKeyBackupStore(db),
     writes: sqliteWriteQueue(db, onFatal),
     close: () => db.close(),
   };

@@ -17,6 +17,7 @@ import type { XmppModule } from '../module.js';
 import type { C2sSession } from '../stream/types.js';
 import type { ImContext } from './presence/context.js';
 import { stanzaForEvent } from './messages/dm-events.js';
+import { unackedEventIds } from './xep-0198-sm/unacked.js';
 
 const NS = 'xmpp_offline_since';
 const ONLINE = 'online';
@@ -39,6 +40,24 @@ export class OfflineQueue {
 
   wentOffline(bareJid: string): void {
     this.im.core.storage.kv.put(NS, this.localpart(bareJid), String(this.im.core.stream.committed));
+  }
+
+  /**
+   * XEP-0198: these events were written to a session that ended without acknowledging them.
+   * Unless the account is still online for messages, its position moves back before the oldest,
+   * so the next login delivers them (at least once: later ones may come again, with their ids).
+   */
+  notAcknowledged(bareJid: string, eventIds: string[]): void {
+    const skip = this.sentWhileOffline.get(bareJid);
+    for (const id of eventIds) skip?.delete(id);
+    if (eventIds.length === 0 || this.im.tracker.onlineForMessages(bareJid)) return;
+    const streams = eventIds.map((id) => this.im.core.storage.events.getEvent(id)?.stream)
+      .filter((n): n is number => typeof n === 'number');
+    if (streams.length === 0) return;
+    const user = this.localpart(bareJid);
+    const stored = this.im.core.storage.kv.get(NS, user);
+    const before = Math.min(...streams) - 1;
+    if (stored !== ONLINE && before < (Number(stored ?? 0) || 0)) this.im.core.storage.kv.put(NS, user, String(before));
   }
 
   cameOnline(session: C2sSession): void {
@@ -97,6 +116,8 @@ export function offlineModule(im: ImContext, queue: OfflineQueue): XmppModule {
       server.features.add('msgoffline'); // what Prosody and ejabberd advertise for offline storage
       im.tracker.onOnline((session) => queue.cameOnline(session));
       im.tracker.onOffline((bare) => queue.wentOffline(bare));
+      // Runs after the presence module's own session-end handling has written the position.
+      server.onSessionClosed((session) => queue.notAcknowledged(session.bareJid, unackedEventIds(session)));
     },
   };
 }

@@ -95,6 +95,7 @@ function toEvent(im: ImContext, chains: Map<string, Promise<void>>, session: C2s
     bounce(im, el, conditionOf(err));
   });
   chains.set(key, next);
+  session.hold?.(next); // XEP-0198: acknowledged once the event is committed
   void next.finally(() => { if (chains.get(key) === next) chains.delete(key); });
 }
 

@@ -14,20 +14,32 @@ import { TcpFraming, type StreamFraming } from './framing.js';
 import { SaslNegotiation } from './sasl-negotiation.js';
 import { Transport } from './transport.js';
 import type { C2sSession, C2sStreamOptions } from './types.js';
+import { NS_SM } from '../modules/xep-0198-sm/elements.js';
+import { onSmNonza, SM_UNACKED, type SmStream, type StreamManagement } from '../modules/xep-0198-sm/stream-sm.js';
 
 const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
 
-export class C2sStream implements C2sSession {
+export class C2sStream implements C2sSession, SmStream {
   readonly data = new Map<string, unknown>();
   readonly id = randomBytes(12).toString('base64url');
-  private readonly transport: StreamTransport;
-  private readonly parser: StreamFraming;
+  private transport: StreamTransport;
+  private parser: StreamFraming;
   private readonly sasl: SaslNegotiation;
   private headerSent = false;
   private closed = false;
   private user = '';
   private boundResource = '';
   private negotiationTimer: NodeJS.Timeout | undefined;
+  // XEP-0198 (modules/xep-0198-sm): SM state; the connection away (hibernating); the resumed
+  // stream this connection now serves; async work of the stanza in hand; 'gone' notices due
+  // from connections replaced by a resumption.
+  sm: StreamManagement | null = null;
+  private hibernating = false;
+  private hibernateTimer: NodeJS.Timeout | undefined;
+  private forwardTo: C2sStream | null = null;
+  private held: Promise<unknown>[] | null = null;
+  private staleGones = 0;
+  private ackRequestPending = false;
 
   /** `socket`: a TCP/TLS socket, or a connection with its own framing (WebSocket). */
   constructor(socket: Duplex | FramedConnection, private readonly opts: C2sStreamOptions) {
@@ -55,9 +67,70 @@ export class C2sStream implements C2sSession {
   get isTls(): boolean { return this.transport.isTls; }
   get isClosed(): boolean { return this.closed; }
 
+  get owner(): unknown { return this.opts.host; }
+
   send(el: XmlElement | string): boolean {
     if (this.closed) return false;
-    return this.transport.write(typeof el === 'string' ? el : el.toString());
+    const wire = typeof el === 'string' ? el : el.toString();
+    if (!this.sm) return this.transport.write(wire);
+    this.sm.counters.sent(wire);
+    if (this.hibernating) return true; // resent on resumption, or left to offline delivery
+    this.requestAckSoon();
+    return this.transport.write(wire);
+  }
+
+  hold(work: Promise<unknown>): void {
+    this.held?.push(work);
+  }
+
+  // ---- XEP-0198 hooks (the protocol logic is in modules/xep-0198-sm) ----
+  writeNonza(el: XmlElement): void {
+    if (!this.closed && !this.hibernating) this.transport.write(el.toString());
+  }
+
+  endWithError(el: XmlElement): void {
+    if (this.closed) return;
+    this.transport.write(el.toString());
+    this.close();
+  }
+
+  handOverTo(old: SmStream): void {
+    const target = old as C2sStream;
+    target.adopt(this);
+    this.forwardTo = target; // what else arrives on this connection is the resumed stream's
+    this.closed = true;
+    clearTimeout(this.negotiationTimer);
+  }
+
+  wake(after: XmlElement): void {
+    if (this.closed || !this.sm) return;
+    this.hibernating = false;
+    this.transport.write(after.toString());
+    for (const wire of this.sm.counters.unacked) this.transport.write(wire);
+    this.requestAckSoon();
+  }
+
+  /** The session goes on over `from`'s connection; its own, if still open, gets <conflict/> (§5). */
+  private adopt(from: C2sStream): void {
+    clearTimeout(this.hibernateTimer);
+    if (!this.hibernating) {
+      this.transport.write(streamError('conflict', 'the session was resumed on another connection').toString() + this.parser.closing());
+      this.staleGones++;
+      this.transport.destroy();
+    }
+    this.transport = from.transport;
+    this.parser = from.parser;
+    this.headerSent = true;
+    this.hibernating = true; // until <resumed/> is out, stanzas for the client only queue
+  }
+
+  private requestAckSoon(): void {
+    if (this.ackRequestPending) return;
+    this.ackRequestPending = true;
+    setImmediate(() => {
+      this.ackRequestPending = false;
+      if (this.sm && this.sm.counters.unacked.length > 0) this.writeNonza(x('r', { xmlns: NS_SM }));
+    });
   }
 
   close(condition?: StreamErrorCondition, text?: string): void {
@@ -75,8 +148,17 @@ export class C2sStream implements C2sSession {
   }
 
   private onGone(reason: string): void {
-    if (this.closed) return;
+    if (this.forwardTo) return this.forwardTo.onGone(reason);
+    if (this.staleGones > 0) { this.staleGones--; return; }
+    if (this.closed || this.hibernating) return;
     this.opts.logger.debug({ stream: this.id, jid: this.jid, reason }, 'connection gone');
+    if (this.sm?.id && this.boundResource) {
+      // XEP-0198 §5: the session stays (available) until the client resumes or time runs out.
+      this.hibernating = true;
+      this.hibernateTimer = setTimeout(() => this.close(), this.sm.maxSeconds * 1000);
+      this.hibernateTimer.unref();
+      return;
+    }
     this.closed = true;
     this.finish();
   }
@@ -84,6 +166,12 @@ export class C2sStream implements C2sSession {
   /** Runs once whichever way the stream ended. */
   private finish(): void {
     clearTimeout(this.negotiationTimer);
+    clearTimeout(this.hibernateTimer);
+    if (this.sm) {
+      this.sm.forget();
+      // What the client never acknowledged is left for the modules (offline delivery) on close.
+      this.data.set(SM_UNACKED, this.sm.counters.drain());
+    }
     if (!this.boundResource) return;
     try {
       this.opts.host.closed(this);
@@ -95,6 +183,7 @@ export class C2sStream implements C2sSession {
   private onData(chunk: Buffer | string): void {
     try {
       for (const ev of this.parser.feed(chunk)) {
+        if (this.forwardTo) { this.forwardTo.handle(ev); continue; }
         if (this.closed) return;
         // After a restart the rest of this chunk belongs to no stream and is dropped (RFC 6120 §5.4.3.3).
         if (this.handle(ev) === 'restart') return;
@@ -126,6 +215,7 @@ export class C2sStream implements C2sSession {
       canStartTls: !!this.opts.secureContext,
       allowInsecureAuth: this.opts.allowInsecureAuth,
       authenticated: this.user !== '',
+      extra: this.user ? this.opts.host.streamFeatures?.() : undefined,
     }));
   }
 
@@ -135,6 +225,7 @@ export class C2sStream implements C2sSession {
   }
 
   private onElement(el: XmlElement): 'restart' | void {
+    if (el.xmlns === NS_SM && this.user) return onSmNonza(this, el);
     if (this.boundResource) return this.onStanza(el);
     if (this.user) return this.onPreBind(el);
     if (el.xmlns === NS_TLS && el.name === 'starttls') return this.onStartTls();
@@ -204,17 +295,24 @@ export class C2sStream implements C2sSession {
       return this.close('unsupported-stanza-type', `<${el.name}/> in ${el.xmlns || 'no namespace'} is not supported`);
     }
     if (isSessionRequest(el) && (el.attr('to') === undefined || el.attr('to') === this.opts.domain)) {
+      this.sm?.counters.received();
       this.send(sessionResult(el));
       return;
     }
     // RFC 6120 §8.1.2.1: the server stamps the sender's full JID, whatever the client wrote.
     const stamped = el.withAttrs({ from: this.jid });
+    this.held = [];
     try {
       this.opts.host.stanza(this, stamped);
     } catch (err) {
       this.opts.logger.warn({ err, jid: this.jid, stanza: el.name }, 'stanza handling failed');
       const type = el.attr('type');
       if (el.name === 'iq' && (type === 'get' || type === 'set')) this.send(stanzaError(stamped, 'cancel', 'internal-server-error'));
+    } finally {
+      // XEP-0198: handled once its asynchronous part (e.g. the room write) is done.
+      const held = this.held ?? [];
+      this.held = null;
+      this.sm?.counters.received(held.length ? Promise.all(held) : undefined);
     }
   }
 }

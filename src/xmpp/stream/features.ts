@@ -9,6 +9,8 @@ export const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
 export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 export const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
 export const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
+export const NS_ROSTERVER = 'urn:xmpp:features:rosterver';
+const NS_SM = 'urn:xmpp:sm:3';
 
 export function streamHeader(domain: string, id: string, to?: string): string {
   return XML_DECLARATION + openTag('stream:stream', {
@@ -27,6 +29,8 @@ export interface FeatureState {
   canStartTls: boolean;
   allowInsecureAuth: boolean;
   authenticated: boolean;
+  /** More post-authentication features from the host (XEP-0115 caps). */
+  extra?: XmlElement[];
 }
 
 export function streamFeatures(s: FeatureState): XmlElement {
@@ -34,7 +38,11 @@ export function streamFeatures(s: FeatureState): XmlElement {
     return x('stream:features', null,
       x('bind', { xmlns: NS_BIND }),
       // RFC 3921 sessions are a no-op today; advertised as optional for old clients (RFC 6121 App. E).
-      x('session', { xmlns: NS_SESSION }, x('optional')));
+      x('session', { xmlns: NS_SESSION }, x('optional')),
+      // XEP-0198 stream management, and RFC 6121 §2.6 roster versioning (always supported).
+      x('sm', { xmlns: NS_SM }),
+      x('ver', { xmlns: NS_ROSTERVER }),
+      s.extra ?? null);
   }
   const tlsRequired = !s.isTls && !s.allowInsecureAuth;
   const starttls = !s.isTls && s.canStartTls ? x('starttls', { xmlns: NS_TLS }, tlsRequired ? x('required') : null) : null;

@@ -16,6 +16,8 @@ export interface C2sSessionHost {
   stanza(session: C2sSession, el: XmlElement): void;
   /** Exactly once, when the session ends for any reason (after bind only). */
   closed(session: C2sSession): void;
+  /** Extra post-authentication stream features (XEP-0115 caps of the server). */
+  streamFeatures?(): XmlElement[];
 }
 
 /** One authenticated client connection, as the host and modules see it. */
@@ -34,6 +36,11 @@ export interface C2sSession {
   readonly data: Map<string, unknown>;
   /** Writes an element (or pre-serialized XML, for fan-out) to the client; false once closed. */
   send(el: XmlElement | string): boolean;
+  /**
+   * Declares asynchronous work that handling the current stanza started (a room write): XEP-0198
+   * acknowledges the stanza only once it has finished. Call it synchronously while handling.
+   */
+  hold?(work: Promise<unknown>): void;
   /** Ends the stream, with a stream error when a condition is given. */
   close(condition?: StreamErrorCondition, text?: string): void;
 }
