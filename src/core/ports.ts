@@ -231,6 +231,39 @@ export interface AdminStore {
   purgeRoom(roomId: string): void;
 }
 
+/** One item of a personal pubsub (PEP) node; the payload is kept as the serialized element tree. */
+export interface PepItemRecord {
+  id: string;
+  payload: string;
+  publisher: string;
+  ts: number;
+}
+
+/** XEP-0163 personal eventing nodes and their items, per account (bare JID localpart). */
+export interface PepStore {
+  /** The node's configuration (option var -> value), or null when the node does not exist. */
+  getNode(owner: string, node: string): Record<string, string> | null;
+  nodes(owner: string): string[];
+  putNode(owner: string, node: string, config: Record<string, string>): void;
+  /** Removes the node and all its items. */
+  deleteNode(owner: string, node: string): void;
+  /** Stores (or replaces, making it the newest) an item, then keeps only the newest `max` (null: no limit). */
+  putItem(owner: string, node: string, item: PepItemRecord, max: number | null): void;
+  /** Items, newest first. */
+  items(owner: string, node: string, limit?: number): PepItemRecord[];
+  item(owner: string, node: string, id: string): PepItemRecord | null;
+  /** False when there was no such item. */
+  retract(owner: string, node: string, id: string): boolean;
+  purge(owner: string, node: string): void;
+}
+
+/** XEP-0049 private XML: one serialized element per account and namespace key. */
+export interface PrivateXmlStore {
+  get(owner: string, key: string): string | null;
+  /** null removes it. */
+  put(owner: string, key: string, value: string | null): void;
+}
+
 /** Runs writes for one event-loop turn in one transaction; resolves after the commit. */
 export interface WriteQueue {
   enqueue(write: () => void): Promise<void>;
@@ -253,6 +286,8 @@ export interface Storage {
   admin: AdminStore;
   e2ee: E2eeStore;
   keyBackup: KeyBackupStore;
+  pep: PepStore;
+  privateXml: PrivateXmlStore;
   writes: WriteQueue;
   close(): void;
 }

@@ -155,4 +155,35 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.equal(s.admin.counts().events, 0);
     s.close();
   });
+
+  test(`${name}: PEP nodes keep config and items newest first, trimmed to max; private XML by key`, () => {
+    const s = open();
+    assert.equal(s.pep.getNode('a', 'n'), null);
+    s.pep.putNode('a', 'n', { 'pubsub#max_items': '2' });
+    assert.deepEqual(s.pep.getNode('a', 'n'), { 'pubsub#max_items': '2' });
+    const item = (id: string) => ({ id, payload: `<p>${id}</p>`, publisher: 'a@h', ts: 1 });
+    s.pep.putItem('a', 'n', item('1'), 2);
+    s.pep.putItem('a', 'n', item('2'), 2);
+    s.pep.putItem('a', 'n', item('1'), 2);
+    assert.deepEqual(s.pep.items('a', 'n').map((i) => i.id), ['1', '2']);
+    s.pep.putItem('a', 'n', item('3'), 2);
+    assert.deepEqual(s.pep.items('a', 'n').map((i) => i.id), ['3', '1']);
+    assert.deepEqual(s.pep.items('a', 'n', 1).map((i) => i.id), ['3']);
+    assert.equal(s.pep.item('a', 'n', '3')!.payload, '<p>3</p>');
+    assert.equal(s.pep.retract('a', 'n', '3'), true);
+    assert.equal(s.pep.retract('a', 'n', '3'), false);
+    assert.deepEqual(s.pep.nodes('a'), ['n']);
+    s.pep.purge('a', 'n');
+    assert.deepEqual(s.pep.items('a', 'n'), []);
+    s.pep.putItem('a', 'n', item('4'), null);
+    s.pep.deleteNode('a', 'n');
+    assert.equal(s.pep.getNode('a', 'n'), null);
+    assert.equal(s.pep.item('a', 'n', '4'), null);
+    s.privateXml.put('a', 'x:y', '<q/>');
+    assert.equal(s.privateXml.get('a', 'x:y'), '<q/>');
+    assert.equal(s.privateXml.get('b', 'x:y'), null);
+    s.privateXml.put('a', 'x:y', null);
+    assert.equal(s.privateXml.get('a', 'x:y'), null);
+    s.close();
+  });
 }

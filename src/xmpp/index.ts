@@ -21,6 +21,13 @@ import { versionModule } from './modules/xep-0092-version.js';
 import { contactModule } from './modules/xep-0157-contact.js';
 import { extdiscoModule } from './modules/xep-0215-extdisco.js';
 import { capsModule } from './modules/xep-0115-caps.js';
+import { createPepService, pepModule } from './modules/xep-0163-pep/index.js';
+import { VcardBook, vcardModule } from './modules/xep-0054-vcard.js';
+import { vcardAvatarsModule } from './modules/xep-0153-vcard-avatars.js';
+import { avatarConversionModule } from './modules/xep-0398-avatar-conversion.js';
+import { privateModule } from './modules/xep-0049-private.js';
+import { BookmarkSync, bookmarksModule, bookmarksPrivateNamespace } from './modules/xep-0402-bookmarks/index.js';
+import { NS_BOOKMARKS } from './modules/xep-0402-bookmarks/convert.js';
 import { createImContext, type ImContext } from './modules/presence/context.js';
 import { XmppServer } from './router.js';
 import type { C2sAuthBackend } from './stream/types.js';
@@ -50,6 +57,9 @@ export interface HttpMount {
  */
 export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
   const offline = new OfflineQueue(im);
+  const pep = createPepService(im);
+  const vcards = new VcardBook(core);
+  const bookmarks = new BookmarkSync(pep, im.server.domain);
   return [
     mucModule(core),
     discoModule,
@@ -59,6 +69,12 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
     messagesModule(im, offline),
     offlineModule(im, offline),
     mamModule(im),
+    pepModule(im, pep),
+    vcardModule(core, vcards),
+    vcardAvatarsModule(vcards),
+    avatarConversionModule(pep, vcards),
+    privateModule(core.storage.privateXml, new Map([[NS_BOOKMARKS, bookmarksPrivateNamespace(bookmarks)]])),
+    bookmarksModule(pep, bookmarks),
     capsModule,
     blockingModule(core),
     versionModule(),

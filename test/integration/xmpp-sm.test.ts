@@ -79,7 +79,9 @@ test('post-auth features offer sm, roster versioning and the caps of the server'
   const ids = info.getChildren('identity').map((i) => ({ category: i.attr('category')!, type: i.attr('type')!, name: i.attr('name') }));
   const features2 = info.getChildren('feature').map((f) => f.attr('var')!);
   assert.ok(features2.includes('http://jabber.org/protocol/caps'));
-  assert.equal(caps.attr('ver'), capsVer(ids, features2), 'ver is the hash of what disco#info answers');
+  const forms = info.getChildren('x', 'jabber:x:data').map((form) => Object.fromEntries(form.getChildren('field')
+    .map((f) => [f.attr('var')!, f.getChildren('value').map((v) => v.text())])));
+  assert.equal(caps.attr('ver'), capsVer(ids, features2, forms), 'ver is the hash of what disco#info answers');
 });
 
 test('enable before bind fails, enable twice fails; acks count handled stanzas', async () => {

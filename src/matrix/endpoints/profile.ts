@@ -1,7 +1,7 @@
 // Profiles (spec profile.yaml): one profile per account, shared with XMPP (vCard, nick). A change
-// is also written into the user's member event in every room they are joined to, as Synapse
-// does, so that room members see it.
+// goes through core's setProfileField, which also rewrites the user's member events.
 import type { JsonObject } from '../../core/events/types.js';
+import { setProfileField } from '../../core/accounts/profile.js';
 import { profileOf, type MatrixContext } from '../context.js';
 import { badJson, forbidden, notFound } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
@@ -35,23 +35,6 @@ function getField(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   return { [field]: value };
 }
 
-/** Rewrites the user's member event in each joined room; one room failing does not stop the rest. */
-async function propagate(m: MatrixContext, userId: string, field: Field, value: string | null): Promise<void> {
-  const rooms = m.core.storage.rooms.roomsForUser(userId, ['join']);
-  await Promise.all(rooms.map(async ({ roomId }) => {
-    const current = m.core.rooms.stateContent(roomId, 'm.room.member', userId);
-    if (current?.membership !== 'join' || (current[field] ?? null) === value) return;
-    const content: JsonObject = { ...current };
-    if (value === null) delete content[field];
-    else content[field] = value;
-    try {
-      await m.core.rooms.send(roomId, { type: 'm.room.member', sender: userId, stateKey: userId, content });
-    } catch (err) {
-      m.core.logger.warn({ err, roomId }, 'could not update the member event after a profile change');
-    }
-  }));
-}
-
 async function setField(m: MatrixContext, ctx: AuthedCtx, remove: boolean): Promise<JsonObject> {
   const { userId, keyName } = ctx.params;
   if (userId !== ctx.requester.userId) throw forbidden("Cannot change another user's profile");
@@ -64,9 +47,7 @@ async function setField(m: MatrixContext, ctx: AuthedCtx, remove: boolean): Prom
     if (v.length > MAX_LENGTH[field]) throw badJson(`'${field}' is too long`);
     value = v;
   }
-  const lp = m.core.accounts.localpartOf(userId)!;
-  await m.core.storage.writes.enqueue(() => m.core.storage.accounts.setProfile(lp, field, value));
-  await propagate(m, userId, field, value);
+  await setProfileField(m.core, m.core.accounts.localpartOf(userId)!, field, value);
   return {};
 }
 

@@ -14,6 +14,7 @@ import { sqliteAdminStore } from './admin-store.js';
 import { sqliteE2eeStore } from './e2ee.js';
 import { sqliteKeyBackupStore } from './e2ee-backup.js';
 import { sqliteMediaStore } from './media.js';
+import { sqlitePepStore, sqlitePrivateXmlStore } from './pep.js';
 import { sqliteWriteQueue } from './write-queue.js';
 
 export interface SqliteOptions {
@@ -50,6 +51,8 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     admin: sqliteAdminStore(db),
     e2ee: sqliteE2eeStore(db),
     keyBackup: sqliteKeyBackupStore(db),
+    pep: sqlitePepStore(db),
+    privateXml: sqlitePrivateXmlStore(db),
     writes: sqliteWriteQueue(db, onFatal),
     close: () => db.close(),
   };

@@ -197,6 +197,32 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (user_id, version, room_id, session_id)
   );
   `,
+  // PEP (XEP-0163) nodes and items, and XEP-0049 private XML storage
+  `
+  CREATE TABLE pep_nodes (
+    owner TEXT NOT NULL,
+    node TEXT NOT NULL,
+    config TEXT NOT NULL,
+    PRIMARY KEY (owner, node)
+  );
+  CREATE TABLE pep_items (
+    owner TEXT NOT NULL,
+    node TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    publisher TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    PRIMARY KEY (owner, node, item_id)
+  );
+  CREATE INDEX pep_items_seq ON pep_items(owner, node, seq);
+  CREATE TABLE private_xml (
+    owner TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (owner, key)
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -46,6 +46,8 @@ export const capsModule: XmppModule = {
   name: 'xep-0115-caps',
   load(server) {
     server.features.add(NS_CAPS);
-    server.streamFeature(() => capsElement(capsVer(server.identities.values(), server.features)));
+    // XEP-0128 extension forms of disco#info (e.g. XEP-0157 contacts) are part of the hash (§5.4).
+    server.streamFeature(() => capsElement(capsVer(server.identities.values(), server.features,
+      [...server.infoForms].map(([type, fields]) => ({ ...fields, FORM_TYPE: [type] })))));
   },
 };
