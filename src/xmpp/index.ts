@@ -15,6 +15,7 @@ import { rosterModule } from './modules/rfc6121-roster.js';
 import { presenceModule } from './modules/rfc6121-presence.js';
 import { messagesModule } from './modules/rfc6121-messages.js';
 import { offlineModule, OfflineQueue } from './modules/offline.js';
+import { uploadModule } from './modules/xep-0363-upload/index.js';
 import { mamModule } from './modules/xep-0313-mam/index.js';
 import { blockingModule } from './modules/xep-0191-blocking.js';
 import { versionModule } from './modules/xep-0092-version.js';
@@ -68,6 +69,7 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
     presenceModule(im),
     messagesModule(im, offline),
     offlineModule(im, offline),
+    uploadModule(core),
     mamModule(im),
     pepModule(im, pep),
     vcardModule(core, vcards),

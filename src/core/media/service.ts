@@ -26,8 +26,8 @@ export interface ServedFile { path: string; contentType: string; size: number; f
 
 /** Spec: the recommended expiry of an unused created mxc:// id. */
 const CREATE_TTL_MS = 24 * 3600 * 1000;
-/** An upload slot must be used soon; clients PUT right after asking. */
-const SLOT_TTL_MS = 10 * 60 * 1000;
+/** XEP-0363 §8: around 300 s; clients PUT right after asking. */
+const SLOT_TTL_MS = 5 * 60 * 1000;
 /** Spec (create): servers should limit a user's concurrent pending uploads. */
 const MAX_PENDING = 20;
 
