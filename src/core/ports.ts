@@ -223,6 +223,48 @@ export interface MediaStore {
   putThumbnail(t: ThumbnailRecord): void;
 }
 
+/** A child event of a relation (spec "Forming relationships between events"). */
+export interface RelationRow { eventId: string; relType: string; type: string; sender: string; key: string | null; stream: number }
+
+/** The index of m.relates_to, written with each event (redacted events drop out). */
+export interface RelationStore {
+  /** Children of the event with stream in (from, to]. */
+  children(parentId: string, fromExclusive: number, toInclusive: number, limit: number, newestFirst: boolean): RelationRow[];
+  hasChildren(parentId: string): boolean;
+  /** Thread roots of the room with the stream of their latest reply, newest first. */
+  threadRoots(roomId: string, upTo: number): { rootId: string; latestStream: number }[];
+}
+
+export interface SearchHit { eventId: string; roomId: string; stream: number; rank: number }
+
+/** Full-text index of message bodies, room names and topics. */
+export interface SearchStore {
+  /** Best matches first; every word of `terms` must occur. */
+  search(terms: string, limit: number): SearchHit[];
+}
+
+/** Rooms published in this server's public room directory. */
+export interface PublicRoomStore {
+  set(roomId: string, visible: boolean): void;
+  isPublic(roomId: string): boolean;
+  list(): string[];
+}
+
+export interface ReportRecord { id: number; roomId: string; eventId: string | null; userId: string; reason: string | null; score: number | null; ts: number }
+
+/** Content reports (spec reporting.yaml), for the server's admins. */
+export interface ReportStore {
+  add(r: Omit<ReportRecord, 'id'>): number;
+  list(): ReportRecord[];
+}
+
+/** Rooms a user forgot (spec POST /forget); a new membership brings the room back. */
+export interface ForgottenRoomStore {
+  forget(userId: string, roomId: string): void;
+  unforget(userId: string, roomId: string): void;
+  isForgotten(userId: string, roomId: string): boolean;
+}
+
 /** Whole-server figures and destructive room operations, for the admin API only. */
 export interface AdminStore {
   counts(): { users: number; deactivatedUsers: number; rooms: number; events: number; devices: number };
@@ -284,6 +326,11 @@ export interface Storage {
   registrationTokens: RegistrationTokenStore;
   refreshTokens: RefreshTokenStore;
   admin: AdminStore;
+  relations: RelationStore;
+  search: SearchStore;
+  publicRooms: PublicRoomStore;
+  reports: ReportStore;
+  forgottenRooms: ForgottenRoomStore;
   e2ee: E2eeStore;
   keyBackup: KeyBackupStore;
   pep: PepStore;

@@ -186,4 +186,41 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.equal(s.privateXml.get('a', 'x:y'), null);
     s.close();
   });
+
+  test(`${name}: relations and full-text search are indexed with the event and dropped on redaction`, () => {
+    const s = open();
+    const r = '!f:h';
+    s.events.writeEvent({
+      stream: 1, eventId: '$fc', pdu: pdu(r, 'm.room.create', '@a:h', 1, ''), stateGroup: 1,
+      newStateGroup: { id: 1, prevId: null, full: true, delta: { 'm.room.create\u0000': '$fc' } },
+      newRoom: { version: '11', creator: '@a:h', createdTs: 1 },
+    });
+    s.events.writeEvent({ stream: 2, eventId: '$root', pdu: pdu(r, 'm.room.message', '@a:h', 2, undefined, { body: 'hello quick brown fox' }), stateGroup: 1 });
+    const react = pdu(r, 'm.reaction', '@b:h', 3);
+    react.content = { 'm.relates_to': { rel_type: 'm.annotation', event_id: '$root', key: '👍' } };
+    s.events.writeEvent({ stream: 3, eventId: '$react', pdu: react, stateGroup: 1 });
+    const reply = pdu(r, 'm.room.message', '@b:h', 4);
+    reply.content = { body: 'a thread reply', 'm.relates_to': { rel_type: 'm.thread', event_id: '$root' } };
+    s.events.writeEvent({ stream: 4, eventId: '$reply', pdu: reply, stateGroup: 1 });
+    assert.deepEqual(s.relations.children('$root', 0, 10, 10, true).map((c) => [c.eventId, c.relType, c.key]),
+      [['$reply', 'm.thread', null], ['$react', 'm.annotation', '👍']]);
+    assert.equal(s.relations.hasChildren('$root'), true);
+    assert.deepEqual(s.relations.threadRoots(r, 10), [{ rootId: '$root', latestStream: 4 }]);
+    assert.deepEqual(s.search.search('brown FOX', 10).map((h) => h.eventId), ['$root']);
+    assert.deepEqual(s.search.search('"; DROP', 10), []);
+    assert.deepEqual(s.search.search('   ', 10), []);
+    s.events.writeEvent({ stream: 5, eventId: '$red', pdu: pdu(r, 'm.room.redaction', '@a:h', 5), stateGroup: 1, redacts: '$root' });
+    assert.deepEqual(s.search.search('fox', 10), []);
+    s.publicRooms.set(r, true);
+    assert.deepEqual(s.publicRooms.list(), [r]);
+    s.publicRooms.set(r, false);
+    assert.equal(s.publicRooms.isPublic(r), false);
+    assert.ok(s.reports.add({ roomId: r, eventId: '$root', userId: '@b:h', reason: 'spam', score: -100, ts: 1 }) > 0);
+    assert.equal(s.reports.list()[0].reason, 'spam');
+    s.forgottenRooms.forget('@a:h', r);
+    assert.equal(s.forgottenRooms.isForgotten('@a:h', r), true);
+    s.forgottenRooms.unforget('@a:h', r);
+    assert.equal(s.forgottenRooms.isForgotten('@a:h', r), false);
+    s.close();
+  });
 }

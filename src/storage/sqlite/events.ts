@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EventStore, EventWrite, StoredEvent } from '../../core/ports.js';
 import type { StateTuple } from '../../core/events/types.js';
+import { eventIndexer } from './room-features.js';
 
 interface EventRow { stream: number; event_id: string; state_group: number; json: string }
 
@@ -9,6 +10,8 @@ function toStored(r: EventRow): StoredEvent {
 }
 
 export function sqliteEventStore(db: Database.Database): EventStore {
+  // Relations and full-text search are indexed in the event's own transaction.
+  const indexEvent = eventIndexer(db);
   const maxStream = db.prepare<[], { m: number | null }>('SELECT MAX(stream) AS m FROM events');
   const getEvent = db.prepare<[string], EventRow>('SELECT stream, event_id, state_group, json FROM events WHERE event_id = ?');
   const between = db.prepare<[string, number, number, number], EventRow>(
@@ -83,6 +86,7 @@ export function sqliteEventStore(db: Database.Database): EventStore {
       }
       insertEvent.run(w.stream, w.eventId, p.room_id, p.type, p.state_key ?? null, p.sender, w.stateGroup, JSON.stringify(p));
       if (w.redacts) insertRedaction.run(w.redacts, w.eventId);
+      indexEvent(w);
       if (w.membership) upsertMember.run(p.room_id, w.membership.userId, w.membership.membership, w.eventId, w.stream);
       if (w.newRoom) {
         insertRoom.run(p.room_id, w.newRoom.version, w.newRoom.creator, w.newRoom.createdTs, w.eventId, p.depth, w.stateGroup);

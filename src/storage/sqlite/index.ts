@@ -11,6 +11,7 @@ import { sqliteAccountDataStore } from './account-data.js';
 import { sqliteKeyValueStore, sqliteRosterStore, sqliteTxnStore } from './small-stores.js';
 import { sqliteRefreshTokenStore, sqliteRegistrationTokenStore } from './session-stores.js';
 import { sqliteAdminStore } from './admin-store.js';
+import { sqliteForgottenRoomStore, sqlitePublicRoomStore, sqliteRelationStore, sqliteReportStore, sqliteSearchStore } from './room-features.js';
 import { sqliteE2eeStore } from './e2ee.js';
 import { sqliteKeyBackupStore } from './e2ee-backup.js';
 import { sqliteMediaStore } from './media.js';
@@ -49,6 +50,11 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     registrationTokens: sqliteRegistrationTokenStore(db),
     refreshTokens: sqliteRefreshTokenStore(db),
     admin: sqliteAdminStore(db),
+    relations: sqliteRelationStore(db),
+    search: sqliteSearchStore(db),
+    publicRooms: sqlitePublicRoomStore(db),
+    reports: sqliteReportStore(db),
+    forgottenRooms: sqliteForgottenRoomStore(db),
     e2ee: sqliteE2eeStore(db),
     keyBackup: sqliteKeyBackupStore(db),
     pep: sqlitePepStore(db),

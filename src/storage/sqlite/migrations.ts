@@ -223,6 +223,34 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (owner, key)
   );
   `,
+  // Room features: relations index (m.relates_to), full-text search over message bodies (FTS5),
+  // the public room directory, content reports, forgotten rooms
+  `
+  CREATE TABLE event_relations (
+    event_id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    parent_id TEXT NOT NULL,
+    rel_type TEXT NOT NULL,
+    type TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    key TEXT,
+    stream INTEGER NOT NULL
+  );
+  CREATE INDEX event_relations_parent ON event_relations(parent_id, rel_type, stream);
+  CREATE INDEX event_relations_room ON event_relations(room_id, rel_type, stream);
+  CREATE VIRTUAL TABLE event_search USING fts5(body, event_id UNINDEXED, room_id UNINDEXED, stream UNINDEXED);
+  CREATE TABLE room_directory (room_id TEXT PRIMARY KEY, added_ts INTEGER NOT NULL);
+  CREATE TABLE event_reports (
+    id INTEGER PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    event_id TEXT,
+    user_id TEXT NOT NULL,
+    reason TEXT,
+    score INTEGER,
+    ts INTEGER NOT NULL
+  );
+  CREATE TABLE forgotten_rooms (user_id TEXT NOT NULL, room_id TEXT NOT NULL, PRIMARY KEY (user_id, room_id));
+  `,
 ];
 
 export function migrate(db: Database.Database): number {
