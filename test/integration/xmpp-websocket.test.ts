@@ -136,7 +136,7 @@ test('<open/> is answered with <open/> and features; <close/> with <close/>', as
   await c.until(() => c.messages.length >= 2, 'open and features');
   assert.match(c.messages[0]!, /^<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' id='[^']+' from='localhost' version='1.0'/);
   assert.match(c.messages[1]!, /<mechanism>SCRAM-SHA-256<\/mechanism>/, 'loopback counts as private: SASL is offered');
-  assert.doesNotMatch(c.messages[1]!, /starttls/);
+  assert.doesNotMatch(c.messages[1]!, /starttls|PLUS|sasl-channel-binding/, 'TLS is not ours to bind to');
   c.ws.send(`<close xmlns='${FRAMING}'/>`);
   await c.until(() => c.closeCode !== null, 'close');
   assert.equal(c.messages.at(-1), `<close xmlns='${FRAMING}'/>`);

@@ -1,8 +1,11 @@
-// SCRAM-SHA-1 and SCRAM-SHA-256, server side (RFC 5802, RFC 7677), over stored keys only.
-// Channel binding (-PLUS) is not offered yet: a client asking for it ('p=') is refused, and 'y'
-// (client could bind but believes we cannot) is accepted because indeed we do not offer it.
+// SCRAM-SHA-1 and SCRAM-SHA-256, server side (RFC 5802, RFC 7677), over stored keys only, with
+// their -PLUS variants that bind the exchange to the TLS connection (channel-binding.ts). The
+// gs2 flag rules of RFC 5802 §6: a -PLUS mechanism needs 'p=<type>'; a plain one refuses 'p=';
+// 'y' (the client could bind but thinks we cannot) is refused when this connection offers -PLUS,
+// since then someone removed it from the list on the way (a downgrade).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { h, hmac, type ScramCredential, type ScramHash } from '../../core/accounts/scram.js';
+import { NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-binding.js';
 import { accountName, authzidAllowed, lookupCredential } from './identity.js';
 import { saslFailure, utf8, type SaslContext, type SaslMechanism, type SaslStep } from './types.js';
 
@@ -10,9 +13,12 @@ const NONCE = /^[\x21-\x2b\x2d-\x7e]+$/; // printable ASCII except ','
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export const SCRAM_MECHANISMS: Record<string, ScramHash> = { 'SCRAM-SHA-256': 'sha256', 'SCRAM-SHA-1': 'sha1' };
+export const SCRAM_PLUS_MECHANISMS: Record<string, ScramHash> = { 'SCRAM-SHA-256-PLUS': 'sha256', 'SCRAM-SHA-1-PLUS': 'sha1' };
 
 interface FirstState {
   gs2Header: string;
+  /** What c= of the client-final message must decode to: the gs2 header, then the binding data. */
+  expectedCbind: Buffer;
   clientFirstBare: string;
   serverFirst: string;
   nonce: string;
@@ -24,19 +30,25 @@ interface FirstState {
 export interface ScramOptions {
   /** Server nonce part; random by default (injectable for the RFC test vectors). */
   serverNonce?: () => string;
+  /** What this connection can bind to; none when absent. -PLUS is offered only when there is some. */
+  channelBindings?: ChannelBindings;
 }
 
 export class ScramServer implements SaslMechanism {
   readonly name: string;
   private readonly hash: ScramHash;
+  private readonly plus: boolean;
+  private readonly cb: ChannelBindings;
   private first: FirstState | null = null;
   private finished = false;
 
   constructor(name: string, private readonly ctx: SaslContext, private readonly opts: ScramOptions = {}) {
-    const hash = SCRAM_MECHANISMS[name];
+    const hash = SCRAM_MECHANISMS[name] ?? SCRAM_PLUS_MECHANISMS[name];
     if (!hash) throw new Error(`not a SCRAM mechanism: ${name}`);
     this.name = name;
     this.hash = hash;
+    this.plus = Object.hasOwn(SCRAM_PLUS_MECHANISMS, name);
+    this.cb = opts.channelBindings ?? NO_CHANNEL_BINDINGS;
   }
 
   step(input: Buffer | null): SaslStep {
@@ -58,13 +70,16 @@ export class ScramServer implements SaslMechanism {
   private clientFirst(msg: string): SaslStep {
     const parsed = parseClientFirst(msg);
     if ('error' in parsed) return this.fail(parsed.condition, parsed.error);
+    const cbind = this.bindingFor(parsed.cbFlag, parsed.cbType);
+    if ('error' in cbind) return this.fail(cbind.condition, cbind.error);
     const username = accountName(parsed.username);
     if (username === null) return this.fail('not-authorized');
     if (!authzidAllowed(parsed.authzid, username, this.ctx.domain)) return this.fail('invalid-authzid');
     const { cred, real } = lookupCredential(this.ctx, username, this.hash);
     const nonce = parsed.nonce + (this.opts.serverNonce?.() ?? randomBytes(18).toString('base64'));
     const serverFirst = `r=${nonce},s=${cred.salt.toString('base64')},i=${cred.iterations}`;
-    this.first = { gs2Header: parsed.gs2Header, clientFirstBare: parsed.bare, serverFirst, nonce, username, cred, real };
+    const expectedCbind = Buffer.concat([Buffer.from(parsed.gs2Header), cbind.data]);
+    this.first = { gs2Header: parsed.gs2Header, expectedCbind, clientFirstBare: parsed.bare, serverFirst, nonce, username, cred, real };
     return { type: 'challenge', data: Buffer.from(serverFirst) };
   }
 
@@ -72,7 +87,7 @@ export class ScramServer implements SaslMechanism {
     this.finished = true;
     const parsed = parseClientFinal(msg);
     if ('error' in parsed) return saslFailure('malformed-request', parsed.error);
-    if (parsed.channelBinding !== Buffer.from(first.gs2Header).toString('base64')) {
+    if (parsed.channelBinding !== first.expectedCbind.toString('base64')) {
       return saslFailure('not-authorized', 'channel binding mismatch');
     }
     if (parsed.nonce !== first.nonce) return saslFailure('not-authorized', 'nonce mismatch');
@@ -80,6 +95,18 @@ export class ScramServer implements SaslMechanism {
     if (!first.real || !proofMatches(first.cred, authMessage, parsed.proof)) return saslFailure('not-authorized');
     const serverSignature = hmac(this.hash, first.cred.serverKey, authMessage);
     return { type: 'success', username: first.username, data: Buffer.from(`v=${serverSignature.toString('base64')}`) };
+  }
+
+  /** The channel binding data the client must prove, or why its gs2 flag is refused. */
+  private bindingFor(flag: 'n' | 'y' | 'p', type: string): { data: Buffer } | ParseError {
+    if (this.plus) {
+      if (flag !== 'p') return { error: `${this.name} needs channel binding (p=)`, condition: 'malformed-request' };
+      const data = this.cb.data(type);
+      return data ? { data } : { error: `channel binding type ${type} is not available`, condition: 'not-authorized' };
+    }
+    if (flag === 'p') return { error: `use ${this.name}-PLUS for channel binding`, condition: 'not-authorized' };
+    if (flag === 'y' && this.cb.types.length > 0) return { error: 'channel binding was offered (downgrade?)', condition: 'not-authorized' };
+    return { data: Buffer.alloc(0) };
   }
 }
 
@@ -93,14 +120,16 @@ function proofMatches(cred: ScramCredential, authMessage: string, proof: Buffer)
 }
 
 type ParseError = { error: string; condition: 'malformed-request' | 'not-authorized' };
-interface ClientFirst { gs2Header: string; authzid: string; bare: string; username: string; nonce: string }
+interface ClientFirst { gs2Header: string; cbFlag: 'n' | 'y' | 'p'; cbType: string; authzid: string; bare: string; username: string; nonce: string }
 
 export function parseClientFirst(msg: string): ClientFirst | ParseError {
   const parts = msg.split(',');
   if (parts.length < 4) return malformed('client-first-message is incomplete');
   const [flag, authz, user, nonce] = parts as [string, string, string, string];
-  if (flag.startsWith('p=')) return { error: 'channel binding is not offered', condition: 'not-authorized' };
-  if (flag !== 'n' && flag !== 'y') return malformed('bad gs2 channel-binding flag');
+  // cb-name (RFC 5056): letters, digits, '.' and '-'.
+  const cbType = flag.startsWith('p=') ? flag.slice(2) : '';
+  if (flag.startsWith('p=') && !/^[A-Za-z0-9.-]+$/.test(cbType)) return malformed('bad channel binding type');
+  if (!flag.startsWith('p=') && flag !== 'n' && flag !== 'y') return malformed('bad gs2 channel-binding flag');
   if (authz !== '' && !authz.startsWith('a=')) return malformed('bad authzid');
   if (user.startsWith('m=')) return malformed('mandatory extensions are not supported');
   const authzid = authz === '' ? '' : decodeSaslName(authz.slice(2));
@@ -108,7 +137,8 @@ export function parseClientFirst(msg: string): ClientFirst | ParseError {
   if (authzid === null || !username) return malformed('bad username or authzid');
   if (!nonce.startsWith('r=') || !NONCE.test(nonce.slice(2))) return malformed('bad nonce');
   if (!parts.slice(4).every(isAttribute)) return malformed('bad extension');
-  return { gs2Header: `${flag},${authz},`, authzid, bare: parts.slice(2).join(','), username, nonce: nonce.slice(2) };
+  const cbFlag = flag.startsWith('p=') ? 'p' : (flag as 'n' | 'y');
+  return { gs2Header: `${flag},${authz},`, cbFlag, cbType, authzid, bare: parts.slice(2).join(','), username, nonce: nonce.slice(2) };
 }
 
 interface ClientFinal { channelBinding: string; nonce: string; withoutProof: string; proof: Buffer }

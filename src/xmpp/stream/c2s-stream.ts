@@ -215,6 +215,7 @@ export class C2sStream implements C2sSession, SmStream {
       canStartTls: !!this.opts.secureContext,
       allowInsecureAuth: this.opts.allowInsecureAuth,
       authenticated: this.user !== '',
+      channelBindings: this.transport.channelBindings?.(),
       extra: this.user ? this.opts.host.streamFeatures?.() : undefined,
     }));
   }
@@ -246,7 +247,7 @@ export class C2sStream implements C2sSession, SmStream {
   }
 
   private onSasl(el: XmlElement): 'restart' | void {
-    const offer = { tls: this.isTls, allowPlaintext: this.opts.allowInsecureAuth };
+    const offer = { tls: this.isTls, allowPlaintext: this.opts.allowInsecureAuth, channelBindings: this.transport.channelBindings?.() };
     const outcome = this.sasl.handle(el, offer);
     this.send(outcome.reply);
     if (outcome.username) {

@@ -1,6 +1,7 @@
 // What a stream needs from the connection under it, so that one stream machine runs over a TCP
 // socket (Transport, TcpFraming) and over a WebSocket (WsTransport, WsFraming) alike.
 import type { SecureContext } from 'node:tls';
+import type { ChannelBindings } from '../sasl/channel-binding.js';
 import type { StreamFraming } from './framing.js';
 import type { TransportHandlers } from './transport.js';
 
@@ -14,6 +15,8 @@ export interface StreamTransport {
   startTls(secureContext: SecureContext): void;
   end(): void;
   destroy(): void;
+  /** SCRAM -PLUS channel bindings; absent or empty where TLS is not ours (a WebSocket behind a proxy). */
+  channelBindings?(): ChannelBindings;
 }
 
 /** A connection that brings its own transport and framing (e.g. a WebSocket). */

@@ -3,12 +3,14 @@
 import { NS_STREAMS } from '../errors.js';
 import { openTag, x, XML_DECLARATION, type XmlElement } from '../xml/element.js';
 import { offeredMechanisms } from '../sasl/mechanisms.js';
+import type { ChannelBindings } from '../sasl/channel-binding.js';
 
 export const NS_CLIENT = 'jabber:client';
 export const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
 export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 export const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
 export const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
+export const NS_SASL_CB = 'urn:xmpp:sasl-cb:0';
 export const NS_ROSTERVER = 'urn:xmpp:features:rosterver';
 const NS_SM = 'urn:xmpp:sm:3';
 
@@ -29,6 +31,8 @@ export interface FeatureState {
   canStartTls: boolean;
   allowInsecureAuth: boolean;
   authenticated: boolean;
+  /** What this TLS connection can bind SCRAM to (-PLUS, XEP-0440); none when absent. */
+  channelBindings?: ChannelBindings;
   /** More post-authentication features from the host (XEP-0115 caps). */
   extra?: XmlElement[];
 }
@@ -48,8 +52,11 @@ export function streamFeatures(s: FeatureState): XmlElement {
   const starttls = !s.isTls && s.canStartTls ? x('starttls', { xmlns: NS_TLS }, tlsRequired ? x('required') : null) : null;
   // While TLS is mandatory-to-negotiate nothing else is offered (RFC 6120 §5.3.1).
   const sasl = tlsRequired ? null : x('mechanisms', { xmlns: NS_SASL },
-    offeredMechanisms({ tls: s.isTls, allowPlaintext: s.allowInsecureAuth }).map((m) => x('mechanism', null, m)));
-  return x('stream:features', null, starttls, sasl);
+    offeredMechanisms({ tls: s.isTls, allowPlaintext: s.allowInsecureAuth, channelBindings: s.channelBindings }).map((m) => x('mechanism', null, m)));
+  // XEP-0440: which binding types -PLUS can use here, so a client need not guess.
+  const cbTypes = sasl ? s.channelBindings?.types ?? [] : [];
+  const cb = cbTypes.length ? x('sasl-channel-binding', { xmlns: NS_SASL_CB }, cbTypes.map((type) => x('channel-binding', { type }))) : null;
+  return x('stream:features', null, starttls, sasl, cb);
 }
 
 /** Major and minor of a stream `version` attribute; absent means pre-1.0 (RFC 6120 §4.7.5). */

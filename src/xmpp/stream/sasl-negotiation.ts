@@ -41,7 +41,7 @@ export class SaslNegotiation {
     if (refused) return this.failure(refused);
     const input = decode(el.text());
     if (input === 'invalid') return this.failure('incorrect-encoding');
-    this.mech = createMechanism(name, this.ctx);
+    this.mech = createMechanism(name, this.ctx, offer.channelBindings);
     return this.mech ? this.apply(this.mech.step(input)) : this.failure('invalid-mechanism');
   }
 

@@ -2,6 +2,7 @@
 // upgrade of the socket in place, and one "gone" notice however the connection ends.
 import type { Duplex } from 'node:stream';
 import { TLSSocket, type SecureContext } from 'node:tls';
+import { NO_CHANNEL_BINDINGS, tlsChannelBindings, type ChannelBindings } from '../sasl/channel-binding.js';
 
 export interface TransportHandlers {
   /** Bytes from a socket; over WebSocket a string is a text message and a Buffer a binary one. */
@@ -38,6 +39,11 @@ export class Transport {
 
   get remoteAddress(): string | undefined {
     return (this.socket as { remoteAddress?: string }).remoteAddress;
+  }
+
+  /** SCRAM -PLUS channel bindings of the TLS connection (none before TLS). */
+  channelBindings(): ChannelBindings {
+    return this.socket instanceof TLSSocket ? tlsChannelBindings(this.socket) : NO_CHANNEL_BINDINGS;
   }
 
   write(data: string): boolean {

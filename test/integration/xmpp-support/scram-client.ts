@@ -8,7 +8,9 @@ export class ScramClient {
   private serverSignature: Buffer | null = null;
 
   constructor(private readonly hash: Hash, private readonly username: string, private readonly password: string,
-    private readonly nonce = randomBytes(12).toString('base64'), private readonly gs2 = 'n,,') {
+    private readonly nonce = randomBytes(12).toString('base64'), private readonly gs2 = 'n,,',
+    /** Channel binding data for a 'p=<type>' gs2 header (SCRAM -PLUS, RFC 5802 §6). */
+    private readonly cbData: Buffer = Buffer.alloc(0)) {
     this.clientFirstBare = `n=${username.replace(/=/g, '=3D').replace(/,/g, '=2C')},r=${this.nonce}`;
   }
 
@@ -21,7 +23,7 @@ export class ScramClient {
     const salted = pbkdf2Sync(this.password, Buffer.from(attrs.s!, 'base64'), Number(attrs.i), this.hash === 'sha1' ? 20 : 32, this.hash);
     const clientKey = createHmac(this.hash, salted).update('Client Key').digest();
     const storedKey = createHash(this.hash).update(clientKey).digest();
-    const withoutProof = `c=${Buffer.from(this.gs2).toString('base64')},r=${attrs.r}`;
+    const withoutProof = `c=${Buffer.concat([Buffer.from(this.gs2), this.cbData]).toString('base64')},r=${attrs.r}`;
     const authMessage = `${this.clientFirstBare},${serverFirst},${withoutProof}`;
     const signature = createHmac(this.hash, storedKey).update(authMessage).digest();
     const proof = Buffer.from(clientKey.map((b, i) => b ^ signature[i]!));
