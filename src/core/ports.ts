@@ -149,6 +149,39 @@ export interface KeyValueStore {
   put(ns: string, key: string, value: string): void;
 }
 
+/** One item of a personal pubsub (PEP) node; the payload is kept as the serialized element tree. */
+export interface PepItemRecord {
+  id: string;
+  payload: string;
+  publisher: string;
+  ts: number;
+}
+
+/** XEP-0163 personal eventing nodes and their items, per account (bare JID localpart). */
+export interface PepStore {
+  /** The node's configuration (option var -> value), or null when the node does not exist. */
+  getNode(owner: string, node: string): Record<string, string> | null;
+  nodes(owner: string): string[];
+  putNode(owner: string, node: string, config: Record<string, string>): void;
+  /** Removes the node and all its items. */
+  deleteNode(owner: string, node: string): void;
+  /** Stores (or replaces, making it the newest) an item, then keeps only the newest `max` (null: no limit). */
+  putItem(owner: string, node: string, item: PepItemRecord, max: number | null): void;
+  /** Items, newest first. */
+  items(owner: string, node: string, limit?: number): PepItemRecord[];
+  item(owner: string, node: string, id: string): PepItemRecord | null;
+  /** False when there was no such item. */
+  retract(owner: string, node: string, id: string): boolean;
+  purge(owner: string, node: string): void;
+}
+
+/** XEP-0049 private XML: one serialized element per account and namespace key. */
+export interface PrivateXmlStore {
+  get(owner: string, key: string): string | null;
+  /** null removes it. */
+  put(owner: string, key: string, value: string | null): void;
+}
+
 export interface RegistrationTokenRecord {
   token: string;
   /** null: unlimited. */
@@ -273,39 +306,6 @@ export interface AdminStore {
   purgeRoom(roomId: string): void;
 }
 
-/** One item of a personal pubsub (PEP) node; the payload is kept as the serialized element tree. */
-export interface PepItemRecord {
-  id: string;
-  payload: string;
-  publisher: string;
-  ts: number;
-}
-
-/** XEP-0163 personal eventing nodes and their items, per account (bare JID localpart). */
-export interface PepStore {
-  /** The node's configuration (option var -> value), or null when the node does not exist. */
-  getNode(owner: string, node: string): Record<string, string> | null;
-  nodes(owner: string): string[];
-  putNode(owner: string, node: string, config: Record<string, string>): void;
-  /** Removes the node and all its items. */
-  deleteNode(owner: string, node: string): void;
-  /** Stores (or replaces, making it the newest) an item, then keeps only the newest `max` (null: no limit). */
-  putItem(owner: string, node: string, item: PepItemRecord, max: number | null): void;
-  /** Items, newest first. */
-  items(owner: string, node: string, limit?: number): PepItemRecord[];
-  item(owner: string, node: string, id: string): PepItemRecord | null;
-  /** False when there was no such item. */
-  retract(owner: string, node: string, id: string): boolean;
-  purge(owner: string, node: string): void;
-}
-
-/** XEP-0049 private XML: one serialized element per account and namespace key. */
-export interface PrivateXmlStore {
-  get(owner: string, key: string): string | null;
-  /** null removes it. */
-  put(owner: string, key: string, value: string | null): void;
-}
-
 /** Runs writes for one event-loop turn in one transaction; resolves after the commit. */
 export interface WriteQueue {
   enqueue(write: () => void): Promise<void>;
@@ -335,8 +335,33 @@ export interface Storage {
   keyBackup: KeyBackupStore;
   pep: PepStore;
   privateXml: PrivateXmlStore;
+  receipts: ReceiptStore;
+  pushers: PusherStore;
   writes: WriteQueue;
   close(): void;
+}
+
+/** A Matrix receipt (spec receipts.md); threadId null for an unthreaded one. */
+export interface StoredReceipt { roomId: string; userId: string; type: string; threadId: string | null; eventId: string; ts: number; stream: number }
+
+/** The newest receipt per room, user, type and thread, positioned on the shared stream. */
+export interface ReceiptStore {
+  /** Highest stream position written here (the shared stream counter starts above it). */
+  maxStream(): number;
+  /** Records the receipt, replacing the user's previous one of the same type and thread. */
+  put(r: StoredReceipt): void;
+  /** The room's receipts written in (from, to], oldest first. */
+  between(roomId: string, fromExclusive: number, toInclusive: number): StoredReceipt[];
+  ofUser(roomId: string, userId: string): StoredReceipt[];
+}
+
+/** Push gateways of users (spec pusher.yaml), as the pusher JSON the client set. */
+export interface PusherStore {
+  forUser(userId: string): JsonObject[];
+  put(userId: string, appId: string, pushkey: string, pusher: JsonObject): void;
+  remove(userId: string, appId: string, pushkey: string): void;
+  /** Removes the app_id/pushkey pair from every other user (spec: unless `append`). */
+  removeOthers(appId: string, pushkey: string, keepUserId: string): void;
 }
 
 /** A key a device published: its id (`algorithm:key_id`) and the signed JSON as uploaded. */

@@ -42,7 +42,7 @@ export function loadOrCreateSigningKey(dataDir: string): SigningKey {
 
 export function createCore(config: ResolvedConfig, storage: Storage, logger: Logger, signingKey: SigningKey): CoreServices {
   const bus = inProcessBus();
-  const stream = new StreamCounter(Math.max(storage.events.maxStream(), storage.accountData.maxStream(), storage.e2ee.maxStream()));
+  const stream = new StreamCounter(Math.max(storage.events.maxStream(), storage.accountData.maxStream(), storage.e2ee.maxStream(), storage.receipts.maxStream()));
   const accounts = new AccountService(storage, config.server_name, config.accounts.scram_iterations);
   const accountData = new AccountData(storage, stream, bus);
   const rooms = new RoomService({ storage, bus, stream, serverName: config.server_name, signingKey });

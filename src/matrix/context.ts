@@ -4,6 +4,7 @@ import type { Formatter, TxnEcho } from './events/formatter.js';
 import type { Redactions } from './events/redactions.js';
 import type { History } from './events/history.js';
 import type { SyncNotifier } from './sync/notifier.js';
+import type { Ephemeral } from './ephemeral/index.js';
 import type { RoomHead } from '../core/rooms/head.js';
 import { forbidden, notFound } from './errors.js';
 
@@ -14,6 +15,8 @@ export interface MatrixContext {
   redactions: Redactions;
   history: History;
   notifier: SyncNotifier;
+  /** Typing, receipts, presence, push rules and pushers. */
+  ephemeral: Ephemeral;
   /** The base URL clients should use (well-known, login's well_known). */
   baseUrl(): string;
 }

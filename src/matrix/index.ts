@@ -14,6 +14,7 @@ import { Router } from './http/router.js';
 import { requestListener } from './http/server.js';
 import { mediaHttp } from './media/index.js';
 import { SyncNotifier } from './sync/notifier.js';
+import { Ephemeral } from './ephemeral/index.js';
 import { checkAccessExpiry } from './auth/sessions.js';
 import { withRateLimits } from './ratelimit/index.js';
 import type { Route } from './http/types.js';
@@ -56,6 +57,7 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
     formatter: new Formatter(core.storage, core.rooms, redactions, echo),
     history: new History(core.storage, core.rooms),
     notifier: new SyncNotifier(core.storage.events, core.bus),
+    ephemeral: new Ephemeral(core),
     // The configured public URL, unless it was derived from a listen address with port 0.
     baseUrl: () => (core.config.matrix.public_baseurl === null && core.config.publicBaseUrl.endsWith(':0') ? url : core.config.publicBaseUrl),
   };
@@ -90,6 +92,7 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
     });
   } catch (err) {
     m.notifier.close();
+    m.ephemeral.close();
     throw err;
   }
   // An error on the listening socket must be logged, not thrown out of the event loop.
@@ -103,6 +106,7 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
     },
     async close() {
         m.notifier.close();
+      m.ephemeral.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Long-polls would hold close() for their whole timeout.
       server.closeAllConnections();

@@ -130,32 +130,6 @@ export function runStorageContract(name: string, open: () => Storage): void {
     s.close();
   });
 
-  test(`${name}: admin counts, and a purged room is gone with its events and memberships`, async () => {
-    const s = open();
-    const r = '!p:h';
-    s.events.writeEvent({
-      stream: 1, eventId: '$pc', pdu: pdu(r, 'm.room.create', '@a:h', 1, ''), stateGroup: 1,
-      newStateGroup: { id: 1, prevId: null, full: true, delta: { 'm.room.create\u0000': '$pc' } },
-      newRoom: { version: '11', creator: '@a:h', createdTs: 1 },
-    });
-    s.events.writeEvent({
-      stream: 2, eventId: '$pm', pdu: pdu(r, 'm.room.member', '@a:h', 2, '@a:h', { membership: 'join' }), stateGroup: 2,
-      newStateGroup: { id: 2, prevId: 1, full: false, delta: { 'm.room.member\u0000@a:h': '$pm' } },
-      membership: { userId: '@a:h', membership: 'join' },
-    });
-    s.rooms.putAlias('#p:h', r, '@a:h');
-    assert.equal(s.admin.roomEventCount(r), 2);
-    assert.equal(s.admin.counts().rooms, 1);
-    assert.equal(s.admin.counts().events, 2);
-    s.admin.purgeRoom(r);
-    assert.equal(s.rooms.getRoom(r), null);
-    assert.equal(s.events.getEvent('$pm'), null);
-    assert.deepEqual(s.rooms.roomsForUser('@a:h', ['join']), []);
-    assert.equal(s.rooms.getAlias('#p:h'), null);
-    assert.equal(s.admin.counts().events, 0);
-    s.close();
-  });
-
   test(`${name}: PEP nodes keep config and items newest first, trimmed to max; private XML by key`, () => {
     const s = open();
     assert.equal(s.pep.getNode('a', 'n'), null);
@@ -184,6 +158,55 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.equal(s.privateXml.get('b', 'x:y'), null);
     s.privateXml.put('a', 'x:y', null);
     assert.equal(s.privateXml.get('a', 'x:y'), null);
+    s.close();
+  });
+
+  test(`${name}: receipts keep the newest per user, type and thread; pushers by app id and pushkey`, () => {
+    const s = open();
+    const r = (userId: string, type: string, threadId: string | null, eventId: string, stream: number) =>
+      ({ roomId: '!r:h', userId, type, threadId, eventId, ts: stream, stream });
+    s.receipts.put(r('@a:h', 'm.read', null, '$1', 5));
+    s.receipts.put(r('@a:h', 'm.read', 'main', '$1', 6));
+    s.receipts.put(r('@a:h', 'm.read', null, '$2', 8));
+    s.receipts.put(r('@b:h', 'm.read.private', null, '$2', 9));
+    assert.equal(s.receipts.maxStream(), 9);
+    assert.deepEqual(s.receipts.between('!r:h', 5, 8).map((x) => [x.eventId, x.threadId, x.stream]), [['$1', 'main', 6], ['$2', null, 8]]);
+    assert.deepEqual(s.receipts.ofUser('!r:h', '@a:h').length, 2);
+    assert.deepEqual(s.receipts.between('!other:h', 0, 100), []);
+    s.pushers.put('@a:h', 'app', 'k1', { pushkey: 'k1' });
+    s.pushers.put('@a:h', 'app', 'k1', { pushkey: 'k1', lang: 'en' });
+    s.pushers.put('@b:h', 'app', 'k1', { pushkey: 'k1' });
+    assert.deepEqual(s.pushers.forUser('@a:h'), [{ pushkey: 'k1', lang: 'en' }]);
+    s.pushers.removeOthers('app', 'k1', '@a:h');
+    assert.deepEqual(s.pushers.forUser('@b:h'), []);
+    s.pushers.remove('@a:h', 'app', 'k1');
+    assert.deepEqual(s.pushers.forUser('@a:h'), []);
+    s.close();
+  });
+
+  test(`${name}: admin counts, and a purged room is gone with its events and memberships`, async () => {
+    const s = open();
+    const r = '!p:h';
+    s.events.writeEvent({
+      stream: 1, eventId: '$pc', pdu: pdu(r, 'm.room.create', '@a:h', 1, ''), stateGroup: 1,
+      newStateGroup: { id: 1, prevId: null, full: true, delta: { 'm.room.create\u0000': '$pc' } },
+      newRoom: { version: '11', creator: '@a:h', createdTs: 1 },
+    });
+    s.events.writeEvent({
+      stream: 2, eventId: '$pm', pdu: pdu(r, 'm.room.member', '@a:h', 2, '@a:h', { membership: 'join' }), stateGroup: 2,
+      newStateGroup: { id: 2, prevId: 1, full: false, delta: { 'm.room.member\u0000@a:h': '$pm' } },
+      membership: { userId: '@a:h', membership: 'join' },
+    });
+    s.rooms.putAlias('#p:h', r, '@a:h');
+    assert.equal(s.admin.roomEventCount(r), 2);
+    assert.equal(s.admin.counts().rooms, 1);
+    assert.equal(s.admin.counts().events, 2);
+    s.admin.purgeRoom(r);
+    assert.equal(s.rooms.getRoom(r), null);
+    assert.equal(s.events.getEvent('$pm'), null);
+    assert.deepEqual(s.rooms.roomsForUser('@a:h', ['join']), []);
+    assert.equal(s.rooms.getAlias('#p:h'), null);
+    assert.equal(s.admin.counts().events, 0);
     s.close();
   });
 

@@ -14,6 +14,13 @@ import { roomStateRoutes } from './room-state.js';
 import { roomRoutes } from './rooms.js';
 import { syncRoutes } from './sync.js';
 import { versionRoutes } from './versions.js';
+import { typingRoutes } from './typing.js';
+import { receiptRoutes } from './receipts.js';
+import { readMarkerRoutes } from './read-markers.js';
+import { presenceRoutes } from './presence.js';
+import { pushRuleRoutes } from './pushrules.js';
+import { pusherRoutes } from './pushers.js';
+import { notificationRoutes } from './notifications.js';
 import { deviceRoutes } from './devices.js';
 import { keyRoutes } from './keys.js';
 import { keySigningRoutes } from './keys-signing.js';
@@ -34,6 +41,13 @@ export function allRoutes(m: MatrixContext): Route[] {
     ...profileRoutes(m),
     ...accountDataRoutes(m),
     ...directoryRoutes(m),
+    ...typingRoutes(m),
+    ...receiptRoutes(m),
+    ...readMarkerRoutes(m),
+    ...presenceRoutes(m),
+    ...pushRuleRoutes(m),
+    ...pusherRoutes(m),
+    ...notificationRoutes(m),
     ...deviceRoutes(m),
     ...keyRoutes(m),
     ...keySigningRoutes(m),

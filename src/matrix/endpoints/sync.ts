@@ -8,6 +8,7 @@ import { tokenParam } from '../tokens.js';
 import { computeSync, isEmptySync, type SyncDeps } from '../sync/compute.js';
 import { EMPTY_SYNC_FILTER, parseSyncFilter, type SyncFilter } from '../sync/filter.js';
 import { storedFilter } from './account-data.js';
+import { presenceFromSync } from './presence.js';
 
 /** Spec: the `filter` parameter is inline JSON when it starts with '{', else a filter id. */
 function resolveFilter(m: MatrixContext, userId: string, raw: string | null): SyncFilter {
@@ -33,6 +34,7 @@ async function sync(m: MatrixContext, deps: SyncDeps, ctx: AuthedCtx): Promise<u
   const fullState = ctx.query.get('full_state') === 'true';
   const timeout = intQuery(ctx.query, 'timeout', 0, 0, m.core.config.matrix.max_sync_timeout_ms);
   const req = { viewer: ctx.requester, since, fullState, filter: resolveFilter(m, ctx.requester.userId, ctx.query.get('filter')) };
+  await presenceFromSync(m, ctx.requester.userId, ctx.query.get('set_presence'));
   const deadline = Date.now() + timeout;
   let res = computeSync(deps, req);
   // Computing is synchronous and notices are published in the same tick as the position they
@@ -51,6 +53,6 @@ async function sync(m: MatrixContext, deps: SyncDeps, ctx: AuthedCtx): Promise<u
 }
 
 export function syncRoutes(m: MatrixContext): Route[] {
-  const deps: SyncDeps = { core: m.core, formatter: m.formatter, notifier: m.notifier, history: m.history };
+  const deps: SyncDeps = { core: m.core, formatter: m.formatter, notifier: m.notifier, history: m.history, ephemeral: m.ephemeral };
   return [{ method: 'GET', path: '/_matrix/client/v3/sync', auth: 'required', handler: (ctx) => sync(m, deps, ctx) }];
 }

@@ -10,7 +10,6 @@ const SPEC_VERSIONS = ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', '
 
 // An empty ruleset in the spec's shape (push_ruleset.yaml): matrix-js-sdk fetches it before its
 // first sync. The real rules, with the server-default ones, come with the push module.
-const EMPTY_PUSH_RULES = { global: { content: [], override: [], room: [], sender: [], underride: [] } };
 
 export function versionRoutes(m: MatrixContext): Route[] {
   return [
@@ -31,7 +30,5 @@ export function versionRoutes(m: MatrixContext): Route[] {
         },
       }),
     },
-    { method: 'GET', path: '/_matrix/client/v3/pushrules/', auth: 'required', handler: () => EMPTY_PUSH_RULES },
-    { method: 'GET', path: '/_matrix/client/v3/pushrules', auth: 'required', handler: () => EMPTY_PUSH_RULES },
   ];
 }

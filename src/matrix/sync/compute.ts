@@ -9,9 +9,11 @@ import { eventMatches, roomMatches, type SyncFilter } from './filter.js';
 import type { SyncNotifier } from './notifier.js';
 import { accountDataEvents, inviteState, summaryOf, timelineAndState, type RoomSyncDeps, type TimelineAndState } from './rooms.js';
 import type { StrippedStateEvent } from '../events/format.js';
+import type { Ephemeral } from '../ephemeral/index.js';
 import { e2eeSync, isEmptyE2ee, type E2eeSyncSections } from '../e2ee/sync.js';
 
 export interface SyncDeps extends RoomSyncDeps {
+  ephemeral: Ephemeral;
   notifier: SyncNotifier;
   history: History;
 }
@@ -27,7 +29,7 @@ export interface SyncRequest {
 export interface SyncResponse extends E2eeSyncSections {
   next_batch: string;
   account_data: { events: { type: string; content: JsonObject }[] };
-  presence: { events: never[] };
+  presence: { events: { type: string; sender: string; content: JsonObject }[] };
   rooms: {
     join: Record<string, JoinedRoom>;
     invite: Record<string, { invite_state: { events: StrippedStateEvent[] } }>;
@@ -38,7 +40,7 @@ export interface SyncResponse extends E2eeSyncSections {
 
 type EventBatch = { events: { type: string; content: JsonObject }[] };
 type LeftRoom = TimelineAndState & { account_data: EventBatch };
-type JoinedRoom = LeftRoom & { ephemeral: { events: never[] }; summary: JsonObject; unread_notifications: JsonObject };
+type JoinedRoom = LeftRoom & { ephemeral: EventBatch; summary: JsonObject; unread_notifications: JsonObject };
 
 interface Membership { roomId: string; membership: string; stream: number; eventId: string }
 type AccountDataEntry = { roomId: string; type: string; content: JsonObject; stream: number };
@@ -70,19 +72,19 @@ function joinedRoom(d: SyncDeps, req: SyncRequest, m: Membership, upto: number, 
   const userId = req.viewer.userId;
   // A room the user joined since the last sync is new to the client: send it whole.
   const fresh = since === null || (m.stream > since && !joinedAt(d, m.roomId, userId, since));
-  if (!fresh && !req.fullState && d.notifier.latestIn(m.roomId) <= since! && !roomData) return null;
+  const ephemeral = d.ephemeral.roomEvents(m.roomId, userId, fresh ? null : since, upto);
+  if (!fresh && !req.fullState && d.notifier.latestIn(m.roomId) <= since! && !roomData && ephemeral.length === 0) return null;
   const ts = timelineAndState(d, {
     roomId: m.roomId, from: fresh ? 0 : since!, to: upto, since: fresh ? null : since, fullState: fresh || req.fullState,
   }, req.filter, req.viewer);
-  if (!fresh && !req.fullState && ts.timeline.events.length === 0 && ts.state.events.length === 0 && !roomData) return null;
+  if (!fresh && !req.fullState && ts.timeline.events.length === 0 && ts.state.events.length === 0 && !roomData && ephemeral.length === 0) return null;
   const head = d.core.rooms.head(m.roomId);
   return {
     ...ts,
     account_data: accountDataEvents(roomData?.filter((e) => eventMatches(req.filter.room.accountData, e))),
-    ephemeral: { events: [] },
+    ephemeral: { events: ephemeral },
     summary: head ? summaryOf(head, userId) : {},
-    // Push rules and notification counts come with the push module (a later issue).
-    unread_notifications: { highlight_count: 0, notification_count: 0 },
+    unread_notifications: d.ephemeral.counts.unread(m.roomId, userId, m.stream, upto),
   };
 }
 
@@ -130,12 +132,12 @@ export function computeSync(d: SyncDeps, req: SyncRequest): SyncResponse {
     }
   }
   const global = data.filter((e) => e.roomId === '' && eventMatches(req.filter.accountData, e));
-  return { next_batch: formatToken(upto), account_data: accountDataEvents(global), presence: { events: [] }, rooms, ...e2eeSync(d.core, req.viewer, since, upto) };
+  return { next_batch: formatToken(upto), account_data: accountDataEvents(global), presence: { events: d.ephemeral.presence.eventsFor(userId, since, upto).filter((e) => eventMatches(req.filter.presence, e)) }, rooms, ...e2eeSync(d.core, req.viewer, since, upto) };
 }
 
 /** True when there is nothing to tell the client: a long-poll keeps waiting. */
 export function isEmptySync(s: SyncResponse): boolean {
   const r = s.rooms;
-  return s.account_data.events.length === 0 && Object.keys(r.join).length === 0 && isEmptyE2ee(s)
+  return s.account_data.events.length === 0 && Object.keys(r.join).length === 0 && isEmptyE2ee(s) && s.presence.events.length === 0
     && Object.keys(r.invite).length === 0 && Object.keys(r.leave).length === 0;
 }

@@ -12,11 +12,12 @@ import { sqliteKeyValueStore, sqliteRosterStore, sqliteTxnStore } from './small-
 import { sqliteRefreshTokenStore, sqliteRegistrationTokenStore } from './session-stores.js';
 import { sqliteAdminStore } from './admin-store.js';
 import { sqliteForgottenRoomStore, sqlitePublicRoomStore, sqliteRelationStore, sqliteReportStore, sqliteSearchStore } from './room-features.js';
+import { sqlitePepStore, sqlitePrivateXmlStore } from './pep.js';
 import { sqliteE2eeStore } from './e2ee.js';
 import { sqliteKeyBackupStore } from './e2ee-backup.js';
 import { sqliteMediaStore } from './media.js';
-import { sqlitePepStore, sqlitePrivateXmlStore } from './pep.js';
 import { sqliteWriteQueue } from './write-queue.js';
+import { sqlitePusherStore, sqliteReceiptStore } from './receipts.js';
 
 export interface SqliteOptions {
   /** Database file path, or ':memory:' for tests. */
@@ -55,10 +56,12 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     publicRooms: sqlitePublicRoomStore(db),
     reports: sqliteReportStore(db),
     forgottenRooms: sqliteForgottenRoomStore(db),
-    e2ee: sqliteE2eeStore(db),
-    keyBackup: sqliteKeyBackupStore(db),
     pep: sqlitePepStore(db),
     privateXml: sqlitePrivateXmlStore(db),
+    e2ee: sqliteE2eeStore(db),
+    keyBackup: sqliteKeyBackupStore(db),
+    receipts: sqliteReceiptStore(db),
+    pushers: sqlitePusherStore(db),
     writes: sqliteWriteQueue(db, onFatal),
     close: () => db.close(),
   };

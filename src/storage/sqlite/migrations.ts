@@ -251,6 +251,28 @@ export const MIGRATIONS: string[] = [
   );
   CREATE TABLE forgotten_rooms (user_id TEXT NOT NULL, room_id TEXT NOT NULL, PRIMARY KEY (user_id, room_id));
   `,
+  // Matrix receipts (per room, user, type and thread) and push gateways (pushers)
+  `
+  CREATE TABLE receipts (
+    room_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    receipt_type TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    stream INTEGER NOT NULL,
+    PRIMARY KEY (room_id, user_id, receipt_type, thread_id)
+  );
+  CREATE INDEX receipts_stream ON receipts(room_id, stream);
+  CREATE TABLE pushers (
+    user_id TEXT NOT NULL,
+    app_id TEXT NOT NULL,
+    pushkey TEXT NOT NULL,
+    pusher_json TEXT NOT NULL,
+    PRIMARY KEY (user_id, app_id, pushkey)
+  );
+  CREATE INDEX pushers_key ON pushers(app_id, pushkey);
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -1,0 +1,44 @@
+// Typing, receipts, presence and push, built once per Matrix API and shared by the endpoints
+// and /sync. What /sync asks of them is in the functions below, one call per sync section.
+import type { JsonObject } from '../../core/events/types.js';
+import type { CoreServices } from '../../core/services.js';
+import { PushCounts } from '../push/counts.js';
+import { HttpPusher, type PusherOptions } from '../push/http-pusher.js';
+import { UserPushRules } from '../push/user-rules.js';
+import { Presence } from './presence.js';
+import { Receipts } from './receipts.js';
+import { Typing } from './typing.js';
+
+export class Ephemeral {
+  readonly typing: Typing;
+  readonly receipts: Receipts;
+  readonly presence: Presence;
+  readonly pushRules: UserPushRules;
+  readonly counts: PushCounts;
+  readonly pusher: HttpPusher;
+
+  constructor(core: CoreServices, pusherOptions?: PusherOptions) {
+    this.typing = new Typing(core);
+    this.receipts = new Receipts(core);
+    this.presence = new Presence(core);
+    this.pushRules = new UserPushRules(core);
+    this.counts = new PushCounts(core, this.pushRules, this.receipts);
+    this.pusher = new HttpPusher(core, this.counts, pusherOptions);
+  }
+
+  /** The room's `ephemeral` events for a sync from `since` (null: initial) to `upto`. */
+  roomEvents(roomId: string, viewer: string, since: number | null, upto: number): { type: string; content: JsonObject }[] {
+    const out: { type: string; content: JsonObject }[] = [];
+    const typingAt = this.typing.changedAt(roomId);
+    const typers = this.typing.usersIn(roomId);
+    if (since === null ? typers.length > 0 : typingAt > since && typingAt <= upto) out.push({ type: 'm.typing', content: { user_ids: typers } });
+    const receipt = this.receipts.eventFor(roomId, viewer, since ?? 0, upto);
+    if (receipt) out.push(receipt);
+    return out;
+  }
+
+  close(): void {
+    this.pusher.close();
+    this.typing.close();
+  }
+}

@@ -1,0 +1,18 @@
+// Ephemeral changes (typing, receipts, presence) take a position on the shared stream so a sync
+// token covers them too; the position is only published once every write before it committed.
+import type { CoreServices } from '../../core/services.js';
+
+export async function commitPosition(core: CoreServices, write: (pos: number) => void = () => {}): Promise<number> {
+  const pos = core.stream.next();
+  await core.storage.writes.enqueue(() => write(pos));
+  core.stream.markCommitted(pos);
+  return pos;
+}
+
+/** Wakes the /sync long-polls of the local users joined to the room. */
+export function wakeRoom(core: CoreServices, roomId: string, type: string, stream: number): void {
+  for (const userId of core.rooms.joinedMembers(roomId)) {
+    if (core.accounts.localpartOf(userId) === null) continue;
+    core.bus.publishUser({ stream, userId, kind: 'ephemeral', roomId, type });
+  }
+}

@@ -1,0 +1,43 @@
+// Receipts (spec receipts.md): stored per user, type and thread, shown in /sync as m.receipt
+// ephemeral events. m.read.private is shown only to its owner.
+import type { JsonObject } from '../../core/events/types.js';
+import type { StoredReceipt } from '../../core/ports.js';
+import type { CoreServices } from '../../core/services.js';
+import { commitPosition, wakeRoom } from './position.js';
+
+export class Receipts {
+  constructor(private readonly core: CoreServices) {}
+
+  async put(roomId: string, userId: string, type: string, eventId: string, threadId: string | null): Promise<void> {
+    const r: StoredReceipt = { roomId, userId, type, threadId, eventId, ts: Date.now(), stream: 0 };
+    const pos = await commitPosition(this.core, (at) => this.core.storage.receipts.put({ ...r, stream: at }));
+    wakeRoom(this.core, roomId, 'm.receipt', pos);
+  }
+
+  /**
+   * The stream position of the event the user last read in the room (their newest m.read or
+   * m.read.private, unthreaded or on the main thread), or null when they sent none.
+   */
+  readUpTo(roomId: string, userId: string): number | null {
+    let best: number | null = null;
+    for (const r of this.core.storage.receipts.ofUser(roomId, userId)) {
+      if (r.type !== 'm.read' && r.type !== 'm.read.private') continue;
+      if (r.threadId !== null && r.threadId !== 'main') continue;
+      const at = this.core.storage.events.getEvent(r.eventId)?.stream;
+      if (at !== undefined && (best === null || at > best)) best = at;
+    }
+    return best;
+  }
+
+  /** The m.receipt event for a viewer, of receipts written in (from, to]; null when there are none to show. */
+  eventFor(roomId: string, viewer: string, from: number, to: number): { type: string; content: JsonObject } | null {
+    const content: Record<string, Record<string, Record<string, JsonObject>>> = {};
+    for (const r of this.core.storage.receipts.between(roomId, from, to)) {
+      if (r.type === 'm.read.private' && r.userId !== viewer) continue;
+      const byType = (content[r.eventId] ??= {});
+      const byUser = (byType[r.type] ??= {});
+      byUser[r.userId] = r.threadId === null ? { ts: r.ts } : { ts: r.ts, thread_id: r.threadId };
+    }
+    return Object.keys(content).length === 0 ? null : { type: 'm.receipt', content: content as unknown as JsonObject };
+  }
+}

@@ -1,0 +1,163 @@
+// Push rule evaluation (spec push.md "Push Rules"), a pure function of the event, the user's
+// ruleset and a few facts about the room: the first enabled rule that matches decides.
+import type { JsonObject, JsonValue } from '../../core/events/types.js';
+import { RULE_KINDS, type PushAction, type PushCondition, type PushRule, type Ruleset } from './types.js';
+
+export interface PushEvent {
+  type: string;
+  sender: string;
+  room_id: string;
+  content: JsonObject;
+  state_key?: string;
+  event_id?: string;
+}
+
+export interface PushContext {
+  userId: string;
+  /** The user's display name in the room (falls back to none). */
+  displayName: string | null;
+  /** Joined members of the room. */
+  memberCount: number;
+  senderPowerLevel: number;
+  /** The power level `notifications.<key>` of m.room.power_levels (default 50). */
+  notificationPowerLevel(key: string): number;
+}
+
+export interface PushOutcome {
+  actions: PushAction[];
+  notify: boolean;
+  highlight: boolean;
+  ruleId: string | null;
+}
+
+// Rules the spec deprecates in favour of m.mentions: only applied to events without it.
+const LEGACY_MENTION_RULES = new Set(['.m.rule.contains_display_name', '.m.rule.roomnotif', '.m.rule.contains_user_name']);
+
+/** Spec appendices "dot-separated property paths": '.' separates, '\.' and '\\' escape. */
+export function splitPath(key: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < key.length; i++) {
+    const c = key[i];
+    if (c === '\\' && (key[i + 1] === '.' || key[i + 1] === '\\')) cur += key[++i];
+    else if (c === '.') { parts.push(cur); cur = ''; }
+    else cur += c;
+  }
+  parts.push(cur);
+  return parts;
+}
+
+export function propertyAt(ev: PushEvent, key: string): JsonValue | undefined {
+  let v: unknown = ev;
+  for (const p of splitPath(key)) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(v, p)) return undefined;
+    v = (v as Record<string, unknown>)[p];
+  }
+  return v as JsonValue;
+}
+
+function globSource(pattern: string): string {
+  return pattern.replace(/[.+^${}()|[\]\\*?]/g, (c) => (c === '*' ? '.*' : c === '?' ? '.' : `\\${c}`));
+}
+
+/** Glob match of the whole value, case-insensitively; for content.body, of a word-bounded substring. */
+export function globMatches(pattern: string, value: string, wordBoundary: boolean): boolean {
+  const src = globSource(pattern);
+  const re = wordBoundary ? new RegExp(`(?:^|[^A-Za-z0-9_])${src}(?:[^A-Za-z0-9_]|$)`, 'isu') : new RegExp(`^${src}$`, 'isu');
+  return re.test(value);
+}
+
+const isScalar = (v: unknown) => v === null || ['string', 'boolean', 'number'].includes(typeof v);
+
+function memberCountMatches(is: string | undefined, count: number): boolean {
+  const m = /^(==|<=|>=|<|>)?(\d+)$/.exec(is ?? '');
+  if (!m) return false;
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case '<': return count < n;
+    case '>': return count > n;
+    case '<=': return count <= n;
+    case '>=': return count >= n;
+    default: return count === n;
+  }
+}
+
+export function conditionMatches(c: PushCondition, ev: PushEvent, ctx: PushContext): boolean {
+  switch (c.kind) {
+    case 'event_match': {
+      if (typeof c.key !== 'string' || typeof c.pattern !== 'string') return false;
+      const v = propertyAt(ev, c.key);
+      return typeof v === 'string' && globMatches(c.pattern, v, c.key === 'content.body');
+    }
+    case 'event_property_is': {
+      if (typeof c.key !== 'string' || !isScalar(c.value)) return false;
+      const v = propertyAt(ev, c.key);
+      return v !== undefined && isScalar(v) && v === c.value;
+    }
+    case 'event_property_contains': {
+      if (typeof c.key !== 'string' || !isScalar(c.value)) return false;
+      const v = propertyAt(ev, c.key);
+      return Array.isArray(v) && v.some((x) => isScalar(x) && x === c.value);
+    }
+    case 'contains_display_name': {
+      const body = ev.content.body;
+      // A user never gets a mention from their own name.
+      if (!ctx.displayName || typeof body !== 'string' || ev.sender === ctx.userId) return false;
+      // The name is literal text, not a glob.
+      return wordBounded(body, ctx.displayName);
+    }
+    case 'room_member_count': return memberCountMatches(c.is, ctx.memberCount);
+    case 'sender_notification_permission':
+      return typeof c.key === 'string' && ctx.senderPowerLevel >= ctx.notificationPowerLevel(c.key);
+    default: return false; // Spec: unrecognised conditions never match.
+  }
+}
+
+/** True when `needle` occurs in `hay` with a word boundary on each side (case-insensitive, literal). */
+function wordBounded(hay: string, needle: string): boolean {
+  const h = hay.toLowerCase();
+  const n = needle.toLowerCase();
+  const word = /[A-Za-z0-9_]/;
+  for (let i = h.indexOf(n); i >= 0; i = h.indexOf(n, i + 1)) {
+    const before = i === 0 || !word.test(h[i - 1]);
+    const after = i + n.length === h.length || !word.test(h[i + n.length]);
+    if (before && after) return true;
+  }
+  return false;
+}
+
+function ruleMatches(kind: string, r: PushRule, ev: PushEvent, ctx: PushContext): boolean {
+  if (LEGACY_MENTION_RULES.has(r.rule_id) && Object.hasOwn(ev.content, 'm.mentions')) return false;
+  switch (kind) {
+    case 'override':
+    case 'underride':
+      return (r.conditions ?? []).every((c) => conditionMatches(c, ev, ctx));
+    case 'content': {
+      const body = ev.content.body;
+      return typeof r.pattern === 'string' && typeof body === 'string' && globMatches(r.pattern, body, true);
+    }
+    case 'room': return r.rule_id === ev.room_id;
+    case 'sender': return r.rule_id === ev.sender;
+    default: return false;
+  }
+}
+
+export function outcomeOf(actions: PushAction[], ruleId: string | null): PushOutcome {
+  let highlight = false;
+  for (const a of actions) {
+    if (typeof a === 'object' && a.set_tweak === 'highlight') highlight = a.value === undefined ? true : a.value === true;
+  }
+  return { actions, notify: actions.includes('notify'), highlight, ruleId };
+}
+
+/** The actions for the event by the user's ruleset; no match means no notification. */
+export function evaluate(rules: Ruleset, ev: PushEvent, ctx: PushContext): PushOutcome {
+  // Nobody is notified of their own events.
+  if (ev.sender === ctx.userId) return outcomeOf([], null);
+  for (const kind of RULE_KINDS) {
+    for (const r of rules[kind]) {
+      if (r.enabled && ruleMatches(kind, r, ev, ctx)) return outcomeOf(r.actions, r.rule_id);
+    }
+  }
+  return outcomeOf([], null);
+}
