@@ -10,9 +10,12 @@
 //   payload       every other child element, serialized (XEP-0359 origin-id, OMEMO <encrypted/>,
 //                 chat states, receipts requests, <thread/>, other-language bodies, unknown ones)
 // What the server stamps itself (stanza-id by this server, delay) is not kept: see payload.ts.
+// Files: an XEP-0066 OOB URL that is a file stored here becomes m.image/m.file/m.video/m.audio
+// with its mxc:// URL, and such events go to XMPP as the download URL plus OOB (see oob.ts).
 import type { JsonObject } from '../../core/events/types.js';
 import { x, type XmlElement } from '../xml/element.js';
 import { isServerStamped, NS_DELAY, NS_SID, parseFragment, serializeChild } from './payload.js';
+import { isMediaContent, mediaLinksFor, mediaToOob, oobToMedia } from './oob.js';
 
 export const XMPP_CONTENT_KEY = 'org.hearth.xmpp';
 const EMOTE_PREFIX = '/me ';
@@ -53,6 +56,8 @@ export function messageToContent(stanza: XmlElement, origin: StanzaOrigin): Json
   if (origin.toResource) extras.to_resource = origin.toResource;
   if (origin.fromResource) extras.from_resource = origin.fromResource;
   if (payload.length > 0) extras.payload = payload;
+  const media = oobToMedia(stanza, text, mediaLinksFor(origin.domain));
+  if (media) return { ...media, [XMPP_CONTENT_KEY]: extras };
   return {
     msgtype: emote ? 'm.emote' : 'm.text',
     body: emote ? text.slice(EMOTE_PREFIX.length) : text,
@@ -94,14 +99,17 @@ export interface Delivery {
 
 /** The stanza an event becomes for one XMPP recipient; null when it has no body to show. */
 export function contentToMessage(content: JsonObject, d: Delivery): XmlElement | null {
-  const body = bodyOf(content);
+  let body = bodyOf(content);
   if (body === null) return null;
   const extras = readExtras(content);
   const kept = (extras.payload ?? []).map(parseFragment)
     .filter((el): el is XmlElement => el !== null && !isServerStamped(x('message'), el, d.domain));
+  const file = isMediaContent(content) ? mediaToOob(content, kept, mediaLinksFor(d.domain)) : null;
+  if (file) body = file.body;
   return x('message', { type: extras.type ?? 'chat', id: extras.id ?? d.eventId, from: d.from, to: d.to },
     x('body', null, body),
     kept,
+    file?.oob ?? null,
     x('stanza-id', { xmlns: NS_SID, by: d.archive, id: d.eventId }),
     d.delayedSince === undefined ? null : x('delay', { xmlns: NS_DELAY, from: d.domain, stamp: new Date(d.delayedSince).toISOString() }));
 }

@@ -5,6 +5,8 @@
 // URI Matrix clients can use.
 import type { CoreServices } from '../../../core/services.js';
 import { MediaError } from '../../../core/media/errors.js';
+import { mxcUri, parseMxc } from '../../../core/media/ids.js';
+import { registerMediaLinks, type MediaLinks } from '../../im/oob.js';
 import { stanzaError, type StanzaErrorCondition } from '../../errors.js';
 import type { ModuleApi, StanzaContext, XmppModule } from '../../module.js';
 import { x, type XmlElement } from '../../xml/element.js';
@@ -69,12 +71,31 @@ function handleIq(core: CoreServices, server: ModuleApi, ctx: StanzaContext): vo
   }
 }
 
+/** How message mapping turns download URLs into mxc:// URIs and back (im/oob.ts). */
+function mediaLinks(core: CoreServices): MediaLinks {
+  const serverName = core.config.server_name;
+  return {
+    fileOf(url) {
+      const id = core.media.mediaIdOfFileUrl(url);
+      const rec = id ? core.media.record(id) : null;
+      if (!id || !rec || rec.sha256 === null) return null;
+      return { mxc: mxcUri(serverName, id), contentType: rec.contentType ?? 'application/octet-stream', size: rec.size ?? 0, filename: rec.filename };
+    },
+    urlOf(mxc, filename) {
+      const p = parseMxc(mxc);
+      const rec = p && p.serverName === serverName ? core.media.record(p.mediaId) : null;
+      return rec ? core.media.fileUrl(rec.mediaId, filename ?? rec.filename) : null;
+    },
+  };
+}
+
 export function uploadModule(core: CoreServices): XmppModule {
   return {
     name: 'http-upload',
     load(server) {
       const domain = core.config.uploadDomain.toLowerCase();
       server.items.add({ jid: domain, name: 'HTTP File Upload' });
+      registerMediaLinks(server.domain, mediaLinks(core));
       server.component(domain, (ctx) => {
         if (ctx.stanza.name === 'iq') return handleIq(core, server, ctx);
         // Messages to the service have no meaning; say so (never answer an error with one).
