@@ -22,6 +22,7 @@ import { versionModule } from './modules/xep-0092-version.js';
 import { contactModule } from './modules/xep-0157-contact.js';
 import { extdiscoModule } from './modules/xep-0215-extdisco.js';
 import { capsModule } from './modules/xep-0115-caps.js';
+import { carbonsModule } from './modules/xep-0280-carbons.js';
 import { createPepService, pepModule } from './modules/xep-0163-pep/index.js';
 import { VcardBook, vcardModule } from './modules/xep-0054-vcard.js';
 import { vcardAvatarsModule } from './modules/xep-0153-vcard-avatars.js';
@@ -78,6 +79,7 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
     privateModule(core.storage.privateXml, new Map([[NS_BOOKMARKS, bookmarksPrivateNamespace(bookmarks)]])),
     bookmarksModule(pep, bookmarks),
     capsModule,
+    carbonsModule,
     blockingModule(core),
     versionModule(),
     contactModule(core.config.xmpp.contact_addresses),

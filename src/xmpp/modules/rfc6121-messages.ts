@@ -26,6 +26,7 @@ import type { RoomEventNotice } from '../../core/bus.js';
 import type { ImContext } from './presence/context.js';
 import { dmRecipient, stanzaForEvent } from './messages/dm-events.js';
 import type { OfflineQueue } from './offline.js';
+import { directCarbons, receivedCarbons, sentCarbonsForEvent } from './messages/carbon-hooks.js';
 
 export function messagesModule(im: ImContext, offline: OfflineQueue): XmppModule {
   const chains = new Map<string, Promise<void>>();
@@ -38,6 +39,7 @@ export function messagesModule(im: ImContext, offline: OfflineQueue): XmppModule
       im.onClose(im.core.bus.onRoomEvent((n) => {
         try {
           onRoomEvent(im, offline, n);
+          sentCarbonsForEvent(im, n); // XEP-0280
         } catch (err) {
           server.logger.warn({ err, event: n.eventId }, 'xmpp: delivering a room event failed');
         }
@@ -61,19 +63,23 @@ function onMessage(im: ImContext, chains: Map<string, Promise<void>>, ctx: Stanz
       return true;
     }
   }
-  routeDirect(im, el, to, type);
+  directCarbons(im, ctx, to, routeDirect(im, el, to, type)); // XEP-0280
   return true;
 }
 
 /** Body-less messages and other types: straight to the recipient's sessions (§8.5.2, §8.5.3). */
-function routeDirect(im: ImContext, el: XmlElement, to: Jid, type: MessageType): void {
+function routeDirect(im: ImContext, el: XmlElement, to: Jid, type: MessageType): string[] {
   const bare = to.bareString();
   const decision = routeMessage(type, to.resource || null, im.tracker.views(bare));
-  if (decision.kind === 'error') return bounce(im, el, decision.condition);
+  if (decision.kind === 'error') {
+    bounce(im, el, decision.condition);
+    return [];
+  }
   // 'offline': nothing worth keeping (chat states, receipts) when nobody is there to see it.
-  if (decision.kind !== 'deliver') return;
+  if (decision.kind !== 'deliver') return [];
   const wire = el.toString();
   for (const r of decision.resources) im.server.sessionFor(`${bare}/${r}`)?.send(wire);
+  return decision.resources;
 }
 
 /**
@@ -123,6 +129,7 @@ function onRoomEvent(im: ImContext, offline: OfflineQueue, n: RoomEventNotice): 
   if (!stanza) return;
   const wire = stanza.toString();
   for (const r of decision.resources) im.server.sessionFor(`${bare}/${r}`)?.send(wire);
+  receivedCarbons(im, bare, stanza, decision.resources); // XEP-0280
   // Reached a resource that is not "online for messages": the next login must not repeat it.
   if (!im.tracker.onlineForMessages(bare)) offline.deliveredLive(bare, n.eventId);
 }

@@ -1,0 +1,51 @@
+// Where one-to-one messages meet XEP-0280 carbons (the rules are in ../xep-0280-carbons.ts).
+// Messages with a body are room events, so their copies are made from the event: a message a
+// user sends from any client (an XMPP resource, or a Matrix client in the DM room) reaches the
+// user's carbon-enabled XMPP resources as a 'sent' carbon, except the resource it came from.
+// Body-less messages (chat states, receipts, markers) are copied as they are routed.
+import { gatewayJid, jidOfPuppet } from '../../../core/addresses.js';
+import type { RoomEventNotice } from '../../../core/bus.js';
+import { readExtras } from '../../im/message-map.js';
+import type { Jid } from '../../jid.js';
+import type { StanzaContext } from '../../module.js';
+import type { XmlElement } from '../../xml/element.js';
+import type { ImContext } from '../presence/context.js';
+import { sendCarbons } from '../xep-0280-carbons.js';
+import { stanzaForEvent } from './dm-events.js';
+
+/** The XMPP address of a room member: a local account, a remote XMPP puppet, or a remote Matrix user. */
+function jidOfMember(im: ImContext, mxid: string): string | null {
+  const local = im.core.accounts.localpartOf(mxid);
+  if (local) return `${local}@${im.server.domain}`;
+  const serverName = im.core.config.server_name;
+  return jidOfPuppet(mxid, serverName) ?? gatewayJid(mxid, serverName);
+}
+
+/** A DM message written by a local account: 'sent' carbons to its other XMPP resources. */
+export function sentCarbonsForEvent(im: ImContext, n: RoomEventNotice): void {
+  if (n.pdu.type !== 'm.room.message' || n.pdu.state_key !== undefined) return;
+  const local = im.core.accounts.localpartOf(n.pdu.sender);
+  const pair = local ? im.core.directs.pairOf(n.roomId) : null;
+  if (!local || !pair) return;
+  const other = pair[0] === n.pdu.sender ? pair[1] : pair[0];
+  if (other === n.pdu.sender) return;
+  const bare = `${local}@${im.server.domain}`;
+  if (im.server.sessionsOf(bare).length === 0) return;
+  const to = jidOfMember(im, other);
+  const extras = readExtras(n.pdu.content);
+  const toFull = to && extras.to_resource ? `${to}/${extras.to_resource}` : to;
+  const original = toFull ? stanzaForEvent(im, n.eventId, n.pdu, bare, toFull) : null;
+  if (original) sendCarbons(im.server, 'sent', bare, original, extras.from_resource ? [extras.from_resource] : []);
+}
+
+/** A DM message delivered to some resources of its recipient: 'received' carbons to the others. */
+export function receivedCarbons(im: ImContext, recipientBare: string, delivered: XmlElement, resources: string[]): void {
+  if (resources.length > 0) sendCarbons(im.server, 'received', recipientBare, delivered, resources);
+}
+
+/** A body-less message routed straight to a local account: copies for both accounts' other resources. */
+export function directCarbons(im: ImContext, ctx: StanzaContext, to: Jid, delivered: string[]): void {
+  if (to.bare().equals(ctx.from.bare())) return;
+  receivedCarbons(im, to.bareString(), ctx.stanza, delivered);
+  if (ctx.session) sendCarbons(im.server, 'sent', ctx.from.bareString(), ctx.stanza, [ctx.session.resource]);
+}
