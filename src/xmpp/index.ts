@@ -21,6 +21,7 @@ import { blockingModule } from './modules/xep-0191-blocking.js';
 import { versionModule } from './modules/xep-0092-version.js';
 import { contactModule } from './modules/xep-0157-contact.js';
 import { extdiscoModule } from './modules/xep-0215-extdisco.js';
+import { registerModule } from './modules/xep-0077-register/index.js';
 import { capsModule } from './modules/xep-0115-caps.js';
 import { carbonsModule } from './modules/xep-0280-carbons.js';
 import { createPepService, pepModule } from './modules/xep-0163-pep/index.js';
@@ -84,6 +85,7 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
     versionModule(),
     contactModule(core.config.xmpp.contact_addresses),
     extdiscoModule(core.config.xmpp.external_services),
+    registerModule(core),
   ];
 }
 
