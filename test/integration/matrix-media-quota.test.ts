@@ -53,3 +53,13 @@ test('uploads past the user quota are 403 M_FORBIDDEN', async () => {
   assert.equal(over.json.errcode, 'M_FORBIDDEN');
   assert.match(over.json.error, /quota/);
 });
+
+test('uploads survive a restart', async () => {
+  const bytes = Buffer.from('kept across restarts');
+  const r = await upload(bytes);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  server = await server.restart();
+  const id = (r.json.content_uri as string).split('/').pop();
+  const d = await http(`${server.matrixUrl}/_matrix/client/v1/media/download/localhost/${id}`, { token });
+  assert.deepEqual(d.bytes, bytes);
+});

@@ -66,6 +66,26 @@ test('a JPEG thumbnail stays JPEG', async () => {
   assert.deepEqual(await dims(r.bytes), { width: 32, height: 32, format: 'jpeg' });
 });
 
+test('GIF and WebP thumbnails: static PNG by default, animated WebP when asked for', async () => {
+  const sharp = (await import('sharp')).default;
+  const frame = (bg: string) => sharp({ create: { width: 200, height: 100, channels: 3, background: bg } }).png().toBuffer();
+  const gif = await sharp([await frame('#f00'), await frame('#00f')], { join: { animated: true } }).gif().toBuffer();
+  const { content_uri } = await alice.client.uploadContent(new Uint8Array(gif), { name: 'blink.gif', type: 'image/gif' });
+  const base = `${v1()}/thumbnail/localhost/${idOf(content_uri)}?width=96&height=96&method=crop`;
+  const still = await http(base, { token: alice.accessToken });
+  assert.equal(still.headers.get('content-type'), 'image/png');
+  assert.deepEqual(await dims(still.bytes), { width: 96, height: 96, format: 'png' });
+  const moving = await http(`${base}&animated=true`, { token: alice.accessToken });
+  assert.equal(moving.headers.get('content-type'), 'image/webp');
+  const meta = await sharp(moving.bytes, { animated: true }).metadata();
+  assert.equal(meta.pages, 2);
+  assert.equal(meta.width, 96);
+  const webp = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#0a0' } }).webp().toBuffer();
+  const w = await alice.client.uploadContent(new Uint8Array(webp), { name: 'g.webp', type: 'image/webp' });
+  const t = await http(`${v1()}/thumbnail/localhost/${idOf(w.content_uri)}?width=32&height=32&method=crop`, { token: alice.accessToken });
+  assert.deepEqual(await dims(t.bytes), { width: 32, height: 32, format: 'png' });
+});
+
 test('the same bytes uploaded twice are two mxc URIs and one file on disk', async () => {
   const bytes = Buffer.from(`dedup me ${Date.now()}`);
   const before = contentFiles(server.dataDir).length;

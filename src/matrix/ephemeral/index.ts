@@ -40,6 +40,5 @@ export class Ephemeral {
   close(): void {
     this.pusher.close();
     this.typing.close();
-    this.presence.close();
   }
 }
