@@ -28,6 +28,7 @@ import { createPepService, pepModule } from './modules/xep-0163-pep/index.js';
 import { VcardBook, vcardModule } from './modules/xep-0054-vcard.js';
 import { vcardAvatarsModule } from './modules/xep-0153-vcard-avatars.js';
 import { avatarConversionModule } from './modules/xep-0398-avatar-conversion.js';
+import { MatrixAvatar, matrixAvatarModule } from './modules/xep-0398-matrix-avatar.js';
 import { privateModule } from './modules/xep-0049-private.js';
 import { BookmarkSync, bookmarksModule, bookmarksPrivateNamespace } from './modules/xep-0402-bookmarks/index.js';
 import { NS_BOOKMARKS } from './modules/xep-0402-bookmarks/convert.js';
@@ -62,6 +63,7 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
   const offline = new OfflineQueue(im);
   const pep = createPepService(im);
   const vcards = new VcardBook(core);
+  const avatars = new MatrixAvatar(core, vcards);
   const bookmarks = new BookmarkSync(pep, im.server.domain);
   return [
     mucModule(core),
@@ -74,7 +76,8 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
     uploadModule(core),
     mamModule(im),
     pepModule(im, pep),
-    vcardModule(core, vcards),
+    vcardModule(core, vcards, avatars),
+    matrixAvatarModule(avatars, vcards),
     vcardAvatarsModule(vcards),
     avatarConversionModule(pep, vcards),
     privateModule(core.storage.privateXml, new Map([[NS_BOOKMARKS, bookmarksPrivateNamespace(bookmarks)]])),

@@ -73,6 +73,35 @@ test('a vCard photo becomes the XEP-0084 avatar and the XEP-0153 hash in presenc
   await alice.send(xml('presence'));
   const own = await alice.next(isPresence(alice.jid), 'own presence');
   assert.equal(own.getChild('x', 'vcard-temp:x:update').getChildText('photo'), sha1);
+  // The same picture is the Matrix avatar, served from the media store.
+  const token = (await http.login('alice', 'alice-pw')).json.access_token as string;
+  const url = (await http.ok('GET', `${v3}/profile/${enc('@alice:localhost')}`, { token })).avatar_url as string;
+  assert.match(url, /^mxc:\/\/localhost\//);
+  const media = await fetch(`${server.matrixUrl}/_matrix/client/v1/media/download/localhost/${url.split('/').pop()}`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(media.status, 200);
+  assert.deepEqual(Buffer.from(await media.arrayBuffer()), png);
+});
+
+test('an avatar set over Matrix becomes the vCard photo and the XEP-0084 avatar; removing it removes both', async () => {
+  const token = (await http.login('bob', 'bob-pw')).json.access_token as string;
+  const picture = Buffer.from('a matrix avatar picture');
+  const up = await fetch(`${server.matrixUrl}/_matrix/media/v3/upload`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'image/webp' }, body: new Blob([picture]),
+  });
+  assert.equal(up.status, 200);
+  const mxc = (await up.json() as { content_uri: string }).content_uri;
+  await http.ok('PUT', `${v3}/profile/${enc('@bob:localhost')}/avatar_url`, { token, body: { avatar_url: mxc } });
+  const bob = await login('bob', 'matrix-avatar');
+  const v = await getVcard(bob);
+  assert.equal(v.getChild('PHOTO').getChildText('TYPE'), 'image/webp');
+  assert.equal(v.getChild('PHOTO').getChildText('BINVAL'), picture.toString('base64'));
+  const meta = await bob.iq(xml('iq', { type: 'get' }, items('urn:xmpp:avatar:metadata')));
+  const sha1 = createHash('sha1').update(picture).digest('hex');
+  assert.equal(meta.getChild('pubsub', NS_PUBSUB).getChild('items').getChild('item').attrs.id, sha1);
+  // The Matrix avatar stays the uploaded one: nothing was copied back.
+  assert.equal((await http.ok('GET', `${v3}/profile/${enc('@bob:localhost')}`, { token })).avatar_url, mxc);
+  await http.ok('DELETE', `${v3}/profile/${enc('@bob:localhost')}/avatar_url`, { token });
+  assert.equal((await getVcard(bob)).getChild('PHOTO'), undefined);
 });
 
 test('an avatar published with XEP-0084 becomes the vCard photo (XEP-0398)', async () => {
@@ -85,6 +114,9 @@ test('an avatar published with XEP-0084 becomes the vCard photo (XEP-0398)', asy
   const v = await getVcard(bob);
   assert.equal(v.getChild('PHOTO').getChildText('TYPE'), 'image/jpeg');
   assert.equal(v.getChild('PHOTO').getChildText('BINVAL'), img.toString('base64'));
+  // The Matrix avatar follows in the background (after the publish was answered).
+  for (let i = 0; i < 100 && !server.core.accounts.get('bob')!.avatarUrl; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(server.core.accounts.get('bob')!.avatarUrl ?? '', /^mxc:\/\/localhost\//);
 });
 
 test("another user's vCard cannot be set; a bad vCard photo is kept but not mirrored", async () => {

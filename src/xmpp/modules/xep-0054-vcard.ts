@@ -2,11 +2,12 @@
 // becomes the Matrix displayname (member events included, through core's setProfileField), and
 // the current displayname is what a vCard read shows. The vCard itself, PHOTO included, is kept
 // in the private XML store; the photo is mirrored to the XEP-0084 nodes (xep-0398-...).
-// Not done yet: PHOTO <-> Matrix avatar_url, which needs the media store (see the report).
+// PHOTO <-> Matrix avatar_url goes through the media store (xep-0398-matrix-avatar.ts).
 import type { CoreServices } from '../../core/services.js';
 import { setProfileField } from '../../core/accounts/profile.js';
 import type { IqContext, XmppModule } from '../module.js';
 import type { XmlElement } from '../xml/element.js';
+import type { MatrixAvatar } from './xep-0398-matrix-avatar.js';
 import { emptyVcard, nameOf, NS_VCARD, photoOf, withName, type VcardPhoto } from './xep-0054-vcard-model.js';
 import { loadXml, storeXml } from './xep-0163-pep/stored-xml.js';
 
@@ -14,10 +15,13 @@ const KEY = 'vcard';
 /** Synapse's displayname limit, which Matrix clients respect. */
 const MAX_NAME = 256;
 
+/** Who changed a vCard: the client (vcard-temp set), the XEP-0084 nodes, or the Matrix avatar. */
+export type VcardSource = 'client' | 'pep' | 'matrix';
+
 /** Stored vCards, with each one's photo hash remembered for presence (XEP-0153). */
 export class VcardBook {
   private readonly hashes = new Map<string, string | null>();
-  private readonly listeners: ((owner: string, vcard: XmlElement) => void)[] = [];
+  private readonly listeners: ((owner: string, vcard: XmlElement, source: VcardSource) => void)[] = [];
 
   constructor(private readonly core: CoreServices) {}
 
@@ -34,14 +38,14 @@ export class VcardBook {
     return name === null || name === nameOf(v) ? v : withName(v, name);
   }
 
-  save(owner: string, vcard: XmlElement, notify = true): void {
+  /** `source` tells listeners where the change came from, so none copies it back there. */
+  save(owner: string, vcard: XmlElement, source: VcardSource): void {
     this.core.storage.privateXml.put(owner, KEY, storeXml(vcard, NS_VCARD));
     this.hashes.set(owner, photoOf(vcard)?.sha1 ?? null);
-    if (notify) for (const fn of this.listeners) fn(owner, vcard);
+    for (const fn of this.listeners) fn(owner, vcard, source);
   }
 
-  /** Runs after a client stored a vCard (not after a sync from PEP). */
-  onSaved(fn: (owner: string, vcard: XmlElement) => void): void { this.listeners.push(fn); }
+  onSaved(fn: (owner: string, vcard: XmlElement, source: VcardSource) => void): void { this.listeners.push(fn); }
 
   photo(owner: string): VcardPhoto | null { return photoOf(this.stored(owner)); }
 
@@ -51,15 +55,18 @@ export class VcardBook {
   }
 }
 
-export function vcardModule(core: CoreServices, book: VcardBook): XmppModule {
+export function vcardModule(core: CoreServices, book: VcardBook, avatars: MatrixAvatar): XmppModule {
   return {
     name: 'xep-0054-vcard',
     load(server) {
       server.accountFeatures.add(NS_VCARD);
       server.features.add(NS_VCARD);
-      server.iq(`vCard ${NS_VCARD}`, 'get', (ctx) => ctx.result(book.view(ctx.target.local)), 'bare');
+      // A Matrix-side avatar change is taken into the vCard before it is read or replaced.
+      server.iq(`vCard ${NS_VCARD}`, 'get', (ctx) => {
+        avatars.reconcile(ctx.target.local).catch(() => false).then(() => ctx.result(book.view(ctx.target.local)));
+      }, 'bare');
       server.iq(`vCard ${NS_VCARD}`, 'set', (ctx) => {
-        setVcard(core, book, ctx).catch((err: unknown) => {
+        setVcard(core, book, avatars, ctx).catch((err: unknown) => {
           server.logger.warn({ err }, 'vcard: saving failed');
           ctx.error('internal-server-error');
         });
@@ -68,11 +75,13 @@ export function vcardModule(core: CoreServices, book: VcardBook): XmppModule {
   };
 }
 
-async function setVcard(core: CoreServices, book: VcardBook, ctx: IqContext): Promise<void> {
+async function setVcard(core: CoreServices, book: VcardBook, avatars: MatrixAvatar, ctx: IqContext): Promise<void> {
   if (!ctx.from.bare().equals(ctx.target)) return ctx.error('forbidden', "only the owner may change an account's vCard");
   const owner = ctx.target.local;
   const vcard = ctx.payload.withAttrs({ xmlns: NS_VCARD });
-  book.save(owner, vcard);
+  await avatars.reconcile(owner);
+  book.save(owner, vcard, 'client');
+  await avatars.photoChanged(owner);
   const name = nameOf(vcard)?.slice(0, MAX_NAME) ?? null;
   if (name !== null && name !== core.accounts.get(owner)?.displayname) await setProfileField(core, owner, 'displayname', name);
   ctx.result();

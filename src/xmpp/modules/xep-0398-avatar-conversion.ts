@@ -17,7 +17,7 @@ export function avatarConversionModule(pep: PepService, book: VcardBook): XmppMo
     name: 'xep-0398-avatar-conversion',
     load(server) {
       server.accountFeatures.add('urn:xmpp:pep-vcard-conversion:0');
-      book.onSaved((owner) => vcardToPep(pep, book, owner, `${owner}@${server.domain}`));
+      book.onSaved((owner, _v, source) => { if (source !== 'pep') vcardToPep(pep, book, owner, `${owner}@${server.domain}`); });
       pep.onChange((owner, node) => { if (node === NS_AVATAR_METADATA) pepToVcard(pep, book, owner); });
     },
   };
@@ -44,7 +44,7 @@ function pepToVcard(pep: PepService, book: VcardBook, owner: string): void {
   const info: XmlElement | undefined = meta.payload.getChildren('info').find((i) => i.attr('url') === undefined);
   const stored = book.photo(owner);
   if (!info) {
-    if (stored && meta.payload.getChildren('info').length === 0) book.save(owner, withPhoto(book.stored(owner), null), false);
+    if (stored && meta.payload.getChildren('info').length === 0) book.save(owner, withPhoto(book.stored(owner), null), 'pep');
     return;
   }
   const id = info.attr('id');
@@ -53,5 +53,5 @@ function pepToVcard(pep: PepService, book: VcardBook, owner: string): void {
   const base64 = data?.payload.text().replace(/\s+/g, '');
   if (!base64) return;
   if (createHash('sha1').update(Buffer.from(base64, 'base64')).digest('hex') !== id) return;
-  book.save(owner, withPhoto(book.stored(owner), { type: info.attr('type') ?? 'image/png', base64 }), false);
+  book.save(owner, withPhoto(book.stored(owner), { type: info.attr('type') ?? 'image/png', base64 }), 'pep');
 }
