@@ -17,7 +17,7 @@ const mood = (m: string) => xml('mood', { xmlns: MOOD }, xml(m));
 before(async () => {
   server = await startTestServer();
   port = server.xmppPorts.starttls!;
-  for (const u of ['alice', 'bob', 'carol', 'dave']) await server.addUser(u, `${u}-pw`);
+  for (const u of ['alice', 'bob', 'carol', 'dave', 'erin']) await server.addUser(u, `${u}-pw`);
   befriend(server, 'alice', 'bob');
 });
 
@@ -75,6 +75,18 @@ test('an OMEMO device list published with access_model=open is readable by a non
   assert.deepEqual(conditions(unknown), ['conflict', 'precondition-not-met']);
   const same = await dave.iqRaw('set', publish(OMEMO, 'current', devices, publishOptions({ 'pubsub#access_model': 'open' })));
   assert.equal(same.attrs.type, 'result');
+});
+
+test('a contact just granted a subscription gets the last items it asked for', async () => {
+  const dave = await online('dave', 'mood', []);
+  await dave.iq(xml('iq', { type: 'set' }, publish(MOOD, 'd1', mood('curious'))));
+  const erin = await online('erin', 'pc', [`${MOOD}+notify`]);
+  await erin.send(xml('presence', { to: 'dave@localhost', type: 'subscribe' }));
+  await dave.next((el) => el.name === 'presence' && el.attrs.type === 'subscribe' && el.attrs.from === 'erin@localhost', 'subscription request');
+  await erin.nothing(isEvent('dave@localhost', MOOD), 'event before approval');
+  await dave.send(xml('presence', { to: 'erin@localhost', type: 'subscribed' }));
+  const ev = await erin.next(isEvent('dave@localhost', MOOD), 'last item after approval');
+  assert.equal(ev.getChild('event', NS_EVENT).getChild('items').getChild('item').attrs.id, 'd1');
 });
 
 test('bad requests get pubsub errors, not crashes', async () => {

@@ -38,14 +38,19 @@ function recipients(im: ImContext, owner: string, config: NodeConfig): C2sSessio
 
 /** The last item of every node the session asked for: its own account's and its contacts'. */
 export function sendLastItems(im: ImContext, pep: PepService, session: C2sSession): void {
-  const wanted = interestOf(session);
-  if (!wanted || wanted.size === 0) return;
   const owners = [session.username];
   for (const item of im.roster.allItems(session.username)) {
     if (item.subscription !== 'to' && item.subscription !== 'both') continue;
     const jid = Jid.parse(item.jid);
     if (jid && im.isLocalUser(jid)) owners.push(jid.local);
   }
+  sendLastItemsOf(im, pep, session, owners);
+}
+
+/** The last items of some owners' nodes that the session asked for and may read. */
+export function sendLastItemsOf(im: ImContext, pep: PepService, session: C2sSession, owners: string[]): void {
+  const wanted = interestOf(session);
+  if (!wanted || wanted.size === 0) return;
   for (const owner of owners) {
     for (const node of pep.nodes(owner)) {
       if (!wanted.has(node)) continue;

@@ -5,7 +5,7 @@ import type { XmppModule } from '../../module.js';
 import type { PepStore } from '../../../core/ports.js';
 import type { ImContext } from '../presence/context.js';
 import * as h from './handlers.js';
-import { pepHost, sendLastItems } from './host.js';
+import { pepHost, sendLastItems, sendLastItemsOf } from './host.js';
 import { Interests } from './notify.js';
 import { NS_PUBSUB, NS_PUBSUB_OWNER, PepService } from './service.js';
 
@@ -33,6 +33,18 @@ export function pepModule(im: ImContext, pep: PepService): XmppModule {
       server.iq(`pubsub ${NS_PUBSUB_OWNER}`, 'get', (ctx) => h.dispatch(server, pep, ctx, { configure: h.getConfigure, default: h.getDefault }), 'bare');
       server.iq(`pubsub ${NS_PUBSUB_OWNER}`, 'set', (ctx) => h.dispatch(server, pep, ctx, { configure: h.setConfigure, delete: h.deleteNode, purge: h.purge }), 'bare');
       const interests = new Interests(server);
+      // XEP-0163 §4.3.4: a contact that was just granted a subscription gets the last items
+      // (after the presence module has recorded the approval, hence the deferral).
+      server.presence((ctx) => {
+        const to = ctx.to;
+        if (!ctx.session || ctx.stanza.attr('type') !== 'subscribed' || !to || !im.isLocalUser(to)) return false;
+        const owner = ctx.session.username;
+        setImmediate(() => {
+          if (!pep.seesPresence(owner, to.bareString())) return;
+          for (const s of im.tracker.available(to.bareString())) sendLastItemsOf(im, pep, s, [owner]);
+        });
+        return false;
+      }, 50);
       // Watches available presence for caps; never handles it (the presence module does).
       server.presence((ctx) => {
         const s = ctx.session;

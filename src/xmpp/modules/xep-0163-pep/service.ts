@@ -40,6 +40,9 @@ export class PepService {
   /** Called after any change of a node's items (bookmark and avatar sync hook in here). */
   onChange(fn: ChangeListener): void { this.listeners.push(fn); }
 
+  /** Whether the requester (bare JID) has a presence subscription to the owner. */
+  seesPresence(owner: string, requesterBare: string): boolean { return this.host.seesPresence(owner, requesterBare); }
+
   config(owner: string, node: string): NodeConfig | null { return this.store.getNode(owner, node); }
   nodes(owner: string): string[] { return this.store.nodes(owner); }
 
