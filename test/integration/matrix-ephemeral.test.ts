@@ -65,6 +65,9 @@ describe('Matrix typing, receipts and presence', () => {
     assert.equal(forBob[0].content[event_id]['m.read'][bob.userId].thread_id, 'main');
     const forAlice = receiptsIn(await ok('GET', `${v3}/sync?since=${aliceSince}&timeout=0`, { token: alice.accessToken }));
     assert.deepEqual(Object.keys(forAlice[0].content[event_id]), ['m.read']);
+    const noReceipts = enc(JSON.stringify({ room: { ephemeral: { not_types: ['m.receipt'] } } }));
+    const filtered = await ok('GET', `${v3}/sync?since=${aliceSince}&timeout=0&filter=${noReceipts}`, { token: alice.accessToken });
+    assert.deepEqual(receiptsIn(filtered), []);
   });
 
   it('read markers set m.fully_read room account data and a receipt', async () => {

@@ -85,6 +85,27 @@ describe('Matrix push', () => {
     assertError(await call('GET', `${v3}/notifications?from=abc`, { token: bob }), 400, 'M_INVALID_PARAM');
   });
 
+  it('with unread_thread_notifications, threaded events count per thread and a thread receipt resets only its thread', async () => {
+    const last = await send('catch up');
+    await ok('POST', `${v3}/rooms/${enc(roomId)}/receipt/m.read/${enc(last)}`, { token: bob, body: {} });
+    const root = await send('thread root');
+    const reply = await send('in the thread', { 'm.relates_to': { rel_type: 'm.thread', event_id: root } });
+    const filter = enc(JSON.stringify({ room: { timeline: { unread_thread_notifications: true } } }));
+    const counts = async () => (await ok('GET', `${v3}/sync?timeout=0&filter=${filter}`, { token: bob })).rooms.join[roomId];
+    let r = await counts();
+    assert.deepEqual(r.unread_notifications, { notification_count: 1, highlight_count: 0 });
+    assert.deepEqual(r.unread_thread_notifications, { [root]: { notification_count: 1, highlight_count: 0 } });
+    await ok('POST', `${v3}/rooms/${enc(roomId)}/receipt/m.read/${enc(reply)}`, { token: bob, body: { thread_id: root } });
+    r = await counts();
+    assert.deepEqual(r.unread_notifications, { notification_count: 1, highlight_count: 0 });
+    assert.deepEqual(r.unread_thread_notifications, {});
+    // Without the filter flag the thread's events count for the room; an unthreaded receipt reads all.
+    assert.deepEqual(await countsFor(bob), { notification_count: 2, highlight_count: 0 });
+    await ok('POST', `${v3}/rooms/${enc(roomId)}/receipt/m.read/${enc(reply)}`, { token: bob, body: {} });
+    assert.deepEqual((await counts()).unread_notifications, { notification_count: 0, highlight_count: 0 });
+    assertError(await call('GET', `${v3}/sync?timeout=0&filter=${enc(JSON.stringify({ room: { timeline: { unread_thread_notifications: 1 } } }))}`, { token: bob }), 400, 'M_BAD_JSON');
+  });
+
   it('push rules: the default ruleset, and a CRUD round trip', async () => {
     const rules = await ok('GET', `${v3}/pushrules/`, { token: bob });
     assert.equal(rules.global.override[0].rule_id, '.m.rule.master');

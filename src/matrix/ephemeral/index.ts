@@ -40,5 +40,6 @@ export class Ephemeral {
   close(): void {
     this.pusher.close();
     this.typing.close();
+    this.presence.close();
   }
 }

@@ -7,11 +7,32 @@ import { commitPosition } from './position.js';
 export const PRESENCE_STATES = ['online', 'offline', 'unavailable'] as const;
 export type PresenceState = (typeof PRESENCE_STATES)[number];
 
-interface Entry { presence: PresenceState; statusMsg: string | null; lastActive: number; stream: number }
+interface Entry { presence: PresenceState; statusMsg: string | null; lastActive: number; lastSeen: number; stream: number }
+
+/** How often users who stopped syncing are looked for. */
+const SWEEP_MS = 30_000;
 
 export class Presence {
   private readonly users = new Map<string, Entry>();
-  constructor(private readonly core: CoreServices) {}
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly core: CoreServices) {
+    this.sweeper = setInterval(() => { void this.sweep(Date.now()); }, SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  close(): void { clearInterval(this.sweeper); }
+
+  /**
+   * A user whose client stopped calling /sync (or PUT /presence) for longer than the longest
+   * long-poll plus a minute has gone away: they become offline, as Synapse does.
+   */
+  async sweep(now: number): Promise<void> {
+    const limit = this.core.config.matrix.max_sync_timeout_ms + 60_000;
+    for (const [userId, e] of [...this.users]) {
+      if (e.presence !== 'offline' && now - e.lastSeen > limit) await this.set(userId, 'offline');
+    }
+  }
 
   get enabled(): boolean { return this.core.config.matrix.presence; }
 
@@ -22,10 +43,11 @@ export class Presence {
     const now = Date.now();
     const msg = statusMsg === undefined ? old?.statusMsg ?? null : statusMsg;
     if (old && old.presence === presence && old.statusMsg === msg) {
+      old.lastSeen = now;
       if (presence === 'online') old.lastActive = now;
       return;
     }
-    const entry: Entry = { presence, statusMsg: msg, lastActive: now, stream: old?.stream ?? 0 };
+    const entry: Entry = { presence, statusMsg: msg, lastActive: presence === 'online' || !old ? now : old.lastActive, lastSeen: now, stream: old?.stream ?? 0 };
     this.users.set(userId, entry);
     const pos = await commitPosition(this.core);
     entry.stream = pos;

@@ -29,6 +29,22 @@ export class Receipts {
     return best;
   }
 
+  /** Where the user's read receipts (m.read or m.read.private) point: unthreaded, and per thread ('main' included). */
+  readMarks(roomId: string, userId: string): { unthreaded: number | null; threads: Map<string, number> } {
+    let unthreaded: number | null = null;
+    const threads = new Map<string, number>();
+    for (const r of this.core.storage.receipts.ofUser(roomId, userId)) {
+      if (r.type !== 'm.read' && r.type !== 'm.read.private') continue;
+      const at = this.core.storage.events.getEvent(r.eventId)?.stream;
+      if (at === undefined) continue;
+      if (r.threadId === null) unthreaded = Math.max(unthreaded ?? 0, at);
+      else threads.set(r.threadId, Math.max(threads.get(r.threadId) ?? 0, at));
+    }
+    // An unthreaded receipt reads every thread up to it.
+    if (unthreaded !== null) for (const [t, at] of threads) threads.set(t, Math.max(at, unthreaded));
+    return { unthreaded, threads };
+  }
+
   /** The m.receipt event for a viewer, of receipts written in (from, to]; null when there are none to show. */
   eventFor(roomId: string, viewer: string, from: number, to: number): { type: string; content: JsonObject } | null {
     const content: Record<string, Record<string, Record<string, JsonObject>>> = {};

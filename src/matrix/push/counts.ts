@@ -14,6 +14,15 @@ export const MAX_COUNTED = 1000;
 /** Events looked at per room for one page of GET /notifications. */
 const NOTIFICATION_SCAN = 200;
 
+export type Counts = { notification_count: number; highlight_count: number };
+
+/** The thread root an event belongs to (spec threading.md), or null for the main timeline. */
+export function threadRootOf(ev: StoredEvent): string | null {
+  const rel = ev.pdu.content['m.relates_to'];
+  if (typeof rel !== 'object' || rel === null || Array.isArray(rel)) return null;
+  return rel.rel_type === 'm.thread' && typeof rel.event_id === 'string' ? rel.event_id : null;
+}
+
 export interface Notified { ev: StoredEvent; outcome: PushOutcome; read: boolean }
 
 export class PushCounts {
@@ -26,7 +35,7 @@ export class PushCounts {
   }
 
   /** Counts of events after the user's read receipt (or their join, `since`) up to `upto`. */
-  unread(roomId: string, userId: string, joinedAt: number, upto: number): { notification_count: number; highlight_count: number } {
+  unread(roomId: string, userId: string, joinedAt: number, upto: number): Counts {
     const from = this.receipts.readUpTo(roomId, userId) ?? joinedAt;
     let notification_count = 0;
     let highlight_count = 0;
@@ -37,6 +46,31 @@ export class PushCounts {
       if (o?.notify && o.highlight) highlight_count++;
     }
     return { notification_count, highlight_count };
+  }
+
+  /**
+   * The room's counts for /sync. With `threads` (the filter's unread_thread_notifications), events
+   * in a thread are counted per thread root, each reset by a receipt for that thread or an
+   * unthreaded one; without it everything counts for the room.
+   */
+  roomCounts(roomId: string, userId: string, joinedAt: number, upto: number, threads: boolean): { unread_notifications: Counts; unread_thread_notifications?: Record<string, Counts> } {
+    if (!threads) return { unread_notifications: this.unread(roomId, userId, joinedAt, upto) };
+    const marks = this.receipts.readMarks(roomId, userId);
+    const from = Math.max(joinedAt, marks.unthreaded ?? 0);
+    const main: Counts = { notification_count: 0, highlight_count: 0 };
+    const perThread: Record<string, Counts> = {};
+    for (const ev of this.core.storage.events.roomEventsBetween(roomId, from, upto, MAX_COUNTED, true)) {
+      if (ev.pdu.sender === userId) continue;
+      const root = threadRootOf(ev);
+      const readTo = root === null ? marks.threads.get('main') : marks.threads.get(root);
+      if (readTo !== undefined && ev.stream <= readTo) continue;
+      const o = this.outcome(ev, userId);
+      if (!o?.notify) continue;
+      const c = root === null ? main : (perThread[root] ??= { notification_count: 0, highlight_count: 0 });
+      c.notification_count++;
+      if (o.highlight) c.highlight_count++;
+    }
+    return { unread_notifications: main, unread_thread_notifications: perThread };
   }
 
   /** Notifying events of the user's joined rooms before `before` (exclusive), newest first. */

@@ -40,7 +40,7 @@ export interface SyncResponse extends E2eeSyncSections {
 
 type EventBatch = { events: { type: string; content: JsonObject }[] };
 type LeftRoom = TimelineAndState & { account_data: EventBatch };
-type JoinedRoom = LeftRoom & { ephemeral: EventBatch; summary: JsonObject; unread_notifications: JsonObject };
+type JoinedRoom = LeftRoom & { ephemeral: EventBatch; summary: JsonObject; unread_notifications: JsonObject; unread_thread_notifications?: JsonObject };
 
 interface Membership { roomId: string; membership: string; stream: number; eventId: string }
 type AccountDataEntry = { roomId: string; type: string; content: JsonObject; stream: number };
@@ -72,7 +72,7 @@ function joinedRoom(d: SyncDeps, req: SyncRequest, m: Membership, upto: number, 
   const userId = req.viewer.userId;
   // A room the user joined since the last sync is new to the client: send it whole.
   const fresh = since === null || (m.stream > since && !joinedAt(d, m.roomId, userId, since));
-  const ephemeral = d.ephemeral.roomEvents(m.roomId, userId, fresh ? null : since, upto);
+  const ephemeral = d.ephemeral.roomEvents(m.roomId, userId, fresh ? null : since, upto).filter((e) => eventMatches(req.filter.room.ephemeral, e));
   if (!fresh && !req.fullState && d.notifier.latestIn(m.roomId) <= since! && !roomData && ephemeral.length === 0) return null;
   const ts = timelineAndState(d, {
     roomId: m.roomId, from: fresh ? 0 : since!, to: upto, since: fresh ? null : since, fullState: fresh || req.fullState,
@@ -84,7 +84,7 @@ function joinedRoom(d: SyncDeps, req: SyncRequest, m: Membership, upto: number, 
     account_data: accountDataEvents(roomData?.filter((e) => eventMatches(req.filter.room.accountData, e))),
     ephemeral: { events: ephemeral },
     summary: head ? summaryOf(head, userId) : {},
-    unread_notifications: d.ephemeral.counts.unread(m.roomId, userId, m.stream, upto),
+    ...d.ephemeral.counts.roomCounts(m.roomId, userId, m.stream, upto, req.filter.room.timeline.unreadThreadNotifications),
   };
 }
 

@@ -18,6 +18,8 @@ export interface EventFilter {
 export interface RoomEventFilter extends EventFilter {
   rooms: string[] | undefined;
   notRooms: string[];
+  /** Spec: count threaded events per thread (`unread_thread_notifications`) rather than in the room's counts. */
+  unreadThreadNotifications: boolean;
 }
 
 export interface SyncFilter {
@@ -30,6 +32,7 @@ export interface SyncFilter {
     timeline: RoomEventFilter;
     state: RoomEventFilter;
     accountData: RoomEventFilter;
+    ephemeral: RoomEventFilter;
   };
 }
 
@@ -73,7 +76,9 @@ export function parseEventFilter(raw: unknown): EventFilter {
 export function parseRoomEventFilter(raw: unknown): RoomEventFilter {
   const base = parseEventFilter(raw);
   const obj = (raw ?? {}) as JsonObject;
-  return { ...base, rooms: stringList(obj, 'rooms'), notRooms: stringList(obj, 'not_rooms') ?? [] };
+  const threads = obj.unread_thread_notifications;
+  if (threads !== undefined && typeof threads !== 'boolean') throw badJson("filter 'unread_thread_notifications' must be a boolean");
+  return { ...base, rooms: stringList(obj, 'rooms'), notRooms: stringList(obj, 'not_rooms') ?? [], unreadThreadNotifications: threads === true };
 }
 
 export function parseSyncFilter(raw: unknown): SyncFilter {
@@ -91,6 +96,7 @@ export function parseSyncFilter(raw: unknown): SyncFilter {
       timeline: parseRoomEventFilter(sub(room, 'timeline')),
       state: parseRoomEventFilter(sub(room, 'state')),
       accountData: parseRoomEventFilter(sub(room, 'account_data')),
+      ephemeral: parseRoomEventFilter(sub(room, 'ephemeral')),
     },
   };
 }

@@ -15,6 +15,7 @@ import { SaslNegotiation } from './sasl-negotiation.js';
 import { Transport } from './transport.js';
 import type { C2sSession, C2sStreamOptions } from './types.js';
 import { NS_SM } from '../modules/xep-0198-sm/elements.js';
+import { CsiFilter, NS_CSI } from '../modules/xep-0352-csi.js';
 import { onSmNonza, SM_UNACKED, type SmStream, type StreamManagement } from '../modules/xep-0198-sm/stream-sm.js';
 
 const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
@@ -40,6 +41,7 @@ export class C2sStream implements C2sSession, SmStream {
   private held: Promise<unknown>[] | null = null;
   private staleGones = 0;
   private ackRequestPending = false;
+  private csi: CsiFilter | null = null;
 
   /** `socket`: a TCP/TLS socket, or a connection with its own framing (WebSocket). */
   constructor(socket: Duplex | FramedConnection, private readonly opts: C2sStreamOptions) {
@@ -71,7 +73,13 @@ export class C2sStream implements C2sSession, SmStream {
 
   send(el: XmlElement | string): boolean {
     if (this.closed) return false;
-    const wire = typeof el === 'string' ? el : el.toString();
+    // XEP-0352: while the client is inactive, what can wait is held (modules/xep-0352-csi.ts).
+    if (this.csi?.hold(el, (w) => { this.write(w); })) return true;
+    return this.write(typeof el === 'string' ? el : el.toString());
+  }
+
+  private write(wire: string): boolean {
+    if (this.closed) return false;
     if (!this.sm) return this.transport.write(wire);
     this.sm.counters.sent(wire);
     if (this.hibernating) return true; // resent on resumption, or left to offline delivery
@@ -122,6 +130,11 @@ export class C2sStream implements C2sSession, SmStream {
     this.parser = from.parser;
     this.headerSent = true;
     this.hibernating = true; // until <resumed/> is out, stanzas for the client only queue
+  }
+
+  private onCsi(el: XmlElement): void {
+    if (el.name !== 'active' && el.name !== 'inactive') return;
+    (this.csi ??= new CsiFilter()).set(el.name === 'active', (w) => { this.write(w); });
   }
 
   private requestAckSoon(): void {
@@ -227,6 +240,7 @@ export class C2sStream implements C2sSession, SmStream {
 
   private onElement(el: XmlElement): 'restart' | void {
     if (el.xmlns === NS_SM && this.user) return onSmNonza(this, el);
+    if (el.xmlns === NS_CSI && this.boundResource) return this.onCsi(el);
     if (this.boundResource) return this.onStanza(el);
     if (this.user) return this.onPreBind(el);
     if (el.xmlns === NS_TLS && el.name === 'starttls') return this.onStartTls();

@@ -45,6 +45,7 @@ export function streamFeatures(s: FeatureState): XmlElement {
       x('session', { xmlns: NS_SESSION }, x('optional')),
       // XEP-0198 stream management, and RFC 6121 §2.6 roster versioning (always supported).
       x('sm', { xmlns: NS_SM }),
+      x('csi', { xmlns: 'urn:xmpp:csi:0' }), // XEP-0352
       x('ver', { xmlns: NS_ROSTERVER }),
       s.extra ?? null);
   }

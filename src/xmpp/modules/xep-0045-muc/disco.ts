@@ -49,6 +49,7 @@ export function roomFeatures(svc: MucService, roomId: string): string[] {
     open ? 'muc_open' : 'muc_membersonly',
     moderated ? 'muc_moderated' : 'muc_unmoderated',
     'muc_persistent', 'muc_nonanonymous', 'muc_unsecured',
+    'urn:xmpp:mam:2', 'urn:xmpp:mam:2#extended',
   ];
 }
 

@@ -1,5 +1,5 @@
 // IQs to the MUC service, a room, or an occupant JID: disco (§6), room configuration (§10), and
-// XEP-0199/XEP-0410 pings. Anything else is <service-unavailable/>.
+// XEP-0199/XEP-0410 pings, and MAM on the room's timeline. Anything else is <service-unavailable/>.
 import { stanzaError, type StanzaErrorCondition } from '../../errors.js';
 import type { Jid } from '../../jid.js';
 import type { StanzaContext } from '../../module.js';
@@ -7,6 +7,8 @@ import { x, type XmlElement } from '../../xml/element.js';
 import { roomInfo, serviceInfo, serviceItems } from './disco.js';
 import { NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC_OWNER, NS_PING } from './ns.js';
 import { ownerIq } from './owner.js';
+import { roomArchiveIq } from '../xep-0313-mam/room-archive.js';
+import { NS_MAM } from '../xep-0313-mam/query.js';
 import type { MucService } from './service.js';
 
 export function handleIq(svc: MucService, ctx: StanzaContext, to: Jid): void {
@@ -48,6 +50,9 @@ function roomIq(svc: MucService, ctx: StanzaContext, to: Jid, key: string, paylo
     // §6.5: the occupant list is not disclosed through disco.
     case `get query ${NS_DISCO_ITEMS}`: return reply.result(x('query', { xmlns: NS_DISCO_ITEMS }));
     case `get ping ${NS_PING}`: return reply.result();
+    // XEP-0313 §6.2: the room's archive is its timeline.
+    case `get query ${NS_MAM}`:
+    case `set query ${NS_MAM}`: return roomArchiveIq(svc, ctx, to, roomId, key.startsWith('get') ? 'get' : 'set', payload, reply);
     case `get query ${NS_MUC_OWNER}`:
     case `set query ${NS_MUC_OWNER}`: {
       if (!ctx.session) return reply.error('forbidden');

@@ -8,11 +8,9 @@ import type { ImContext } from '../presence/context.js';
 import { buildForm } from './forms.js';
 import { selectPage, TOP } from './paging.js';
 import { loadPrefs, parsePrefs, prefsElement, storePrefs } from './prefs.js';
-import { NS_MAM, NS_MAM_EXTENDED, NS_RSM, parseQuery } from './query.js';
+import { NS_MAM, NS_MAM_EXTENDED, parseQuery } from './query.js';
+import { sendResults } from './results.js';
 import { archivedStanza, dmRoomsOf, userArchive } from './user-archive.js';
-
-export const NS_FORWARD = 'urn:xmpp:forward:0';
-export const NS_DELAY = 'urn:xmpp:delay';
 
 export function mamModule(im: ImContext): XmppModule {
   return {
@@ -68,23 +66,9 @@ function runQuery(im: ImContext, ctx: IqContext): void {
   if (page === 'item-not-found') return ctx.error('item-not-found', 'no such id in this archive');
   const peers = new Map(dmRoomsOf(im.core, userId).map((r) => [r.roomId, r.peer]));
   const owner = ctx.from.bare();
-  const ordered = q.flip ? [...page.items].reverse() : page.items;
-  for (const item of ordered) {
-    const inner = archivedStanza(im, owner, item, peers.get(item.roomId) ?? null);
-    if (!inner) continue;
-    ctx.session!.send(x('message', { to: ctx.from.toString(), from: owner.toString(), id: `mam-${item.id}` },
-      x('result', { xmlns: NS_MAM, queryid: q.queryId, id: item.id },
-        x('forwarded', { xmlns: NS_FORWARD },
-          x('delay', { xmlns: NS_DELAY, stamp: new Date(item.ev.pdu.origin_server_ts).toISOString() }),
-          inner))));
-  }
-  const first = page.items[0];
-  const last = page.items[page.items.length - 1];
-  ctx.result(x('fin', { xmlns: NS_MAM, queryid: q.queryId, complete: page.complete ? 'true' : undefined },
-    x('set', { xmlns: NS_RSM },
-      first ? x('first', null, first.id) : null,
-      last ? x('last', null, last.id) : null,
-      x('count', null, String(page.count)))));
+  const fin = sendResults({ to: ctx.from.toString(), archive: owner.toString(), send: (el) => ctx.session!.send(el) }, q, page,
+    (item) => archivedStanza(im, owner, item, peers.get(item.roomId) ?? null));
+  ctx.result(fin);
 }
 
 /** The first and last items of the whole archive (§5, for clients planning a sync). */

@@ -66,5 +66,5 @@ export function archivedStanza(im: ImContext, owner: Jid, item: EventItem, peer:
   const to = sentByOwner ? peer : ownerBare;
   if (!to) return null;
   const el = contentToMessage(pdu.content, { eventId: item.id, from, to, archive: ownerBare, domain: im.server.domain });
-  return el?.withAttrs({ xmlns: 'jabber:client' }) ?? null;
+  return el;
 }
