@@ -24,6 +24,7 @@ import { extdiscoModule } from './modules/xep-0215-extdisco.js';
 import { registerModule } from './modules/xep-0077-register/index.js';
 import { capsModule } from './modules/xep-0115-caps.js';
 import { carbonsModule } from './modules/xep-0280-carbons.js';
+import { pushModule } from './modules/xep-0357-push/index.js';
 import { createPepService, pepModule } from './modules/xep-0163-pep/index.js';
 import { VcardBook, vcardModule } from './modules/xep-0054-vcard.js';
 import { vcardAvatarsModule } from './modules/xep-0153-vcard-avatars.js';
@@ -84,6 +85,7 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
     bookmarksModule(pep, bookmarks),
     capsModule,
     carbonsModule,
+    pushModule(im),
     blockingModule(core),
     versionModule(),
     contactModule(core.config.xmpp.contact_addresses),

@@ -16,7 +16,7 @@ import { Transport } from './transport.js';
 import type { C2sSession, C2sStreamOptions } from './types.js';
 import { NS_SM } from '../modules/xep-0198-sm/elements.js';
 import { CsiFilter, NS_CSI } from '../modules/xep-0352-csi.js';
-import { onSmNonza, SM_UNACKED, type SmStream, type StreamManagement } from '../modules/xep-0198-sm/stream-sm.js';
+import { onSmNonza, SM_HIBERNATING, SM_UNACKED, type SmStream, type StreamManagement } from '../modules/xep-0198-sm/stream-sm.js';
 
 const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
 
@@ -113,6 +113,7 @@ export class C2sStream implements C2sSession, SmStream {
   wake(after: XmlElement): void {
     if (this.closed || !this.sm) return;
     this.hibernating = false;
+    this.data.delete(SM_HIBERNATING);
     this.transport.write(after.toString());
     for (const wire of this.sm.counters.unacked) this.transport.write(wire);
     this.requestAckSoon();
@@ -168,6 +169,7 @@ export class C2sStream implements C2sSession, SmStream {
     if (this.sm?.id && this.boundResource) {
       // XEP-0198 §5: the session stays (available) until the client resumes or time runs out.
       this.hibernating = true;
+      this.data.set(SM_HIBERNATING, true); // for modules: XEP-0357 push wakes such a session's client
       this.hibernateTimer = setTimeout(() => this.close(), this.sm.maxSeconds * 1000);
       this.hibernateTimer.unref();
       return;

@@ -11,6 +11,8 @@ export const smSettings = { resumeTimeoutSeconds: 300 };
 
 /** session.data key under which a session that ends for good leaves its unacknowledged stanzas. */
 export const SM_UNACKED = 'xep0198.unacked';
+/** session.data key set (true) while the session's connection is away, waiting for resumption. */
+export const SM_HIBERNATING = 'xep0198.hibernating';
 
 /** What the stream exposes to the SM logic. */
 export interface SmStream {

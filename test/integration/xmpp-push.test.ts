@@ -1,0 +1,125 @@
+// XEP-0357 push: a client registers an app server's push service (here a test XMPP client acting
+// as the app server, at a local full JID), and messages that arrive while the account has no
+// connected session, or only a stream-management session whose connection dropped, are
+// published to it with the urn:xmpp:push:summary form. Errors disable; bad input is refused.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from './harness.js';
+import { RawClient } from './xmpp-support/raw-client.js';
+import { ImClient, isMessage, isPresence, xml, type XmlNode } from './xmpp-im-support/im-client.js';
+import { x } from '../../src/xmpp/xml/element.js';
+
+const PUSH = 'urn:xmpp:push:0';
+const PUBSUB = 'http://jabber.org/protocol/pubsub';
+const APP = 'pushsvc@localhost/app';
+let server: TestServer;
+let port: number;
+const clients: ImClient[] = [];
+const raws: RawClient[] = [];
+let app: ImClient;
+let bob: ImClient;
+
+before(async () => {
+  server = await startTestServer();
+  port = server.xmppPorts.starttls!;
+  for (const u of ['alice', 'bob', 'carol', 'pushsvc']) await server.addUser(u, `${u}-pw`);
+  app = await online('pushsvc', 'app');
+  bob = await online('bob', 'desk');
+});
+
+after(async () => {
+  for (const c of raws) c.destroy();
+  for (const c of clients) await c.stop();
+  await server.destroy();
+});
+
+async function online(user: string, resource: string): Promise<ImClient> {
+  const c = await ImClient.login(port, user, `${user}-pw`, resource);
+  clients.push(c);
+  await c.send(xml('presence'));
+  await c.next(isPresence(c.jid), 'own presence');
+  return c;
+}
+
+const enable = (node: string, ...children: XmlNode[]) => xml('enable', { xmlns: PUSH, jid: APP, node }, ...children);
+const isPublish = (node: string) => (el: XmlNode) => el.name === 'iq' && el.attrs.type === 'set'
+  && el.getChild('pubsub', PUBSUB)?.getChild('publish')?.attrs.node === node;
+
+function summary(iq: XmlNode): Record<string, string | undefined> {
+  const form = iq.getChild('pubsub', PUBSUB)!.getChild('publish')!.getChild('item')!.getChild('notification', PUSH)!.getChild('x', 'jabber:x:data')!;
+  return Object.fromEntries(form.getChildren('field').map((f) => [f.attrs.var as string, f.getChildText('value') ?? undefined]));
+}
+
+async function answer(iq: XmlNode, type: 'result' | 'error'): Promise<void> {
+  const children = type === 'error' ? [xml('error', { type: 'cancel' }, xml('item-not-found', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }))] : [];
+  await app.send(xml('iq', { type, id: iq.attrs.id, to: iq.attrs.from }, ...children));
+}
+
+test('enable is advertised, validated and only for the own account', async () => {
+  const alice = await online('alice', 'phone');
+  const info = await alice.iqRaw('get', xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }), 'alice@localhost');
+  assert.ok(info.getChild('query')?.getChildren('feature').some((f) => f.attrs.var === PUSH));
+  const noNode = await alice.iqRaw('set', xml('enable', { xmlns: PUSH, jid: APP }));
+  assert.equal(noNode.getChild('error')?.getChild('bad-request')?.name, 'bad-request');
+  const badJid = await alice.iqRaw('set', xml('enable', { xmlns: PUSH, jid: 'a@@b', node: 'n' }));
+  assert.ok(badJid.getChild('error')?.getChild('bad-request'));
+  const other = await alice.iqRaw('set', enable('n'), 'carol@localhost');
+  assert.ok(other.getChild('error')?.getChild('forbidden'));
+  await alice.stop();
+});
+
+test('a message for an account with no session is pushed, with the summary and the publish options', async () => {
+  const alice = await online('alice', 'phone');
+  const options = xml('x', { xmlns: 'jabber:x:data', type: 'submit' },
+    xml('field', { var: 'FORM_TYPE' }, xml('value', {}, 'http://jabber.org/protocol/pubsub#publish-options')),
+    xml('field', { var: 'secret' }, xml('value', {}, 's3cret')));
+  assert.equal((await alice.iqRaw('set', enable('node-1', options))).attrs.type, 'result');
+  // Online: no push.
+  await bob.send(xml('message', { to: 'alice@localhost', type: 'chat' }, xml('body', {}, 'while online')));
+  await alice.next(isMessage('while online'), 'the message');
+  await app.nothing(isPublish('node-1'), 'a push while online', 500);
+  await alice.stop();
+
+  await bob.send(xml('message', { to: 'alice@localhost', type: 'chat' }, xml('body', {}, 'wake up')));
+  const first = await app.next(isPublish('node-1'), 'the publish', 8000);
+  assert.equal(first.attrs.from, 'alice@localhost');
+  assert.deepEqual(summary(first), {
+    FORM_TYPE: 'urn:xmpp:push:summary', 'message-count': '1', 'last-message-sender': bob.jid, 'last-message-body': 'wake up',
+  });
+  assert.match(first.getChild('pubsub', PUBSUB)!.getChild('publish-options')!.toString(), /s3cret/);
+  await answer(first, 'result');
+  await bob.send(xml('message', { to: 'alice@localhost', type: 'chat' }, xml('body', {}, 'again')));
+  assert.equal(summary(await app.next(isPublish('node-1'), 'the second publish', 8000))['message-count'], '2');
+});
+
+test('a stream-management session whose connection dropped gets pushes too', async () => {
+  const carol = await RawClient.connect(port);
+  raws.push(carol);
+  await carol.login('carol', 'carol-pw', 'phone');
+  carol.send(x('presence').toString());
+  await carol.until((el) => el.name === 'presence');
+  carol.send(x('iq', { type: 'set', id: 'e1' }, x('enable', { xmlns: PUSH, jid: APP, node: 'node-c' })).toString());
+  assert.equal((await carol.until((el) => el.attr('id') === 'e1')).attr('type'), 'result');
+  carol.send(x('enable', { xmlns: 'urn:xmpp:sm:3', resume: 'true' }).toString());
+  await carol.until((el) => el.name === 'enabled');
+  carol.destroy();
+  await new Promise((r) => setTimeout(r, 300));
+  await bob.send(xml('message', { to: 'carol@localhost', type: 'chat' }, xml('body', {}, 'are you there')));
+  const pushed = await app.next(isPublish('node-c'), 'a publish for the hibernating session', 8000);
+  assert.equal(summary(pushed)['last-message-body'], 'are you there');
+  // An error from the app server disables that registration (§5.1).
+  await answer(pushed, 'error');
+  await new Promise((r) => setTimeout(r, 300));
+  await bob.send(xml('message', { to: 'carol@localhost', type: 'chat' }, xml('body', {}, 'still?')));
+  await app.nothing(isPublish('node-c'), 'a publish after the service refused', 800);
+});
+
+test('disable stops the pushes', async () => {
+  const alice = await online('alice', 'phone');
+  assert.equal((await alice.iqRaw('set', enable('node-2'))).attrs.type, 'result');
+  assert.equal((await alice.iqRaw('set', xml('disable', { xmlns: PUSH, jid: APP }))).attrs.type, 'result');
+  assert.ok((await alice.iqRaw('set', xml('disable', { xmlns: PUSH }))).getChild('error'), 'disable needs a jid');
+  await alice.stop();
+  await bob.send(xml('message', { to: 'alice@localhost', type: 'chat' }, xml('body', {}, 'nobody listens')));
+  await app.nothing((el) => isPublish('node-1')(el) || isPublish('node-2')(el), 'a publish after disable', 800);
+});
