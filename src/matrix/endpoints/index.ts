@@ -7,6 +7,17 @@ import { directoryRoutes } from './directory.js';
 import { loginRoutes } from './login.js';
 import { registerRoutes } from './register.js';
 import { accountRoutes } from './account.js';
+import { relationRoutes } from './relations.js';
+import { threadRoutes } from './threads.js';
+import { contextRoutes } from './context.js';
+import { searchRoutes } from './search.js';
+import { publicRoomRoutes } from './directory-public.js';
+import { tagRoutes } from './tags.js';
+import { reportRoutes } from './report.js';
+import { knockRoutes } from './knock.js';
+import { hierarchyRoutes } from './hierarchy.js';
+import { userDirectoryRoutes } from './user-directory.js';
+import { forgetRoutes } from './forget.js';
 import { membershipRoutes } from './membership.js';
 import { messageRoutes } from './messages.js';
 import { profileRoutes } from './profile.js';
@@ -33,6 +44,17 @@ export function allRoutes(m: MatrixContext): Route[] {
     ...loginRoutes(m),
     ...registerRoutes(m),
     ...accountRoutes(m),
+    ...relationRoutes(m),
+    ...threadRoutes(m),
+    ...contextRoutes(m),
+    ...searchRoutes(m),
+    ...publicRoomRoutes(m),
+    ...tagRoutes(m),
+    ...reportRoutes(m),
+    ...knockRoutes(m),
+    ...hierarchyRoutes(m),
+    ...userDirectoryRoutes(m),
+    ...forgetRoutes(m),
     ...syncRoutes(m),
     ...roomRoutes(m),
     ...membershipRoutes(m),

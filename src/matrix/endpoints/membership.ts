@@ -75,15 +75,6 @@ function moderation(m: MatrixContext, action: 'kick' | 'ban' | 'unban') {
   };
 }
 
-function forget(m: MatrixContext, ctx: AuthedCtx): JsonObject {
-  const roomId = roomIdParam(ctx.params.roomId);
-  requireRoom(m, roomId);
-  const membership = m.core.rooms.membership(roomId, ctx.requester.userId);
-  if (membership === 'join' || membership === 'invite') throw new MatrixError(400, ErrCode.UNKNOWN, 'User is still in the room');
-  // Nothing else to do yet: left rooms only reach /sync with include_leave.
-  return {};
-}
-
 export function membershipRoutes(m: MatrixContext): Route[] {
   const v3 = '/_matrix/client/v3';
   return [
@@ -94,6 +85,5 @@ export function membershipRoutes(m: MatrixContext): Route[] {
     { method: 'POST', path: `${v3}/rooms/:roomId/kick`, auth: 'required', handler: moderation(m, 'kick') },
     { method: 'POST', path: `${v3}/rooms/:roomId/ban`, auth: 'required', handler: moderation(m, 'ban') },
     { method: 'POST', path: `${v3}/rooms/:roomId/unban`, auth: 'required', handler: moderation(m, 'unban') },
-    { method: 'POST', path: `${v3}/rooms/:roomId/forget`, auth: 'required', handler: (ctx) => forget(m, ctx) },
   ];
 }

@@ -30,6 +30,9 @@ export class TxnEcho {
 }
 
 export class Formatter {
+  /** Adds unsigned['m.relations'] to an event that others relate to (endpoints/relations.ts). */
+  bundle?: (ev: { eventId: string; pdu: Pdu }, viewer: Requester | null) => JsonObject | undefined;
+
   constructor(
     private readonly storage: Storage,
     private readonly rooms: RoomService,
@@ -40,7 +43,11 @@ export class Formatter {
   format(ev: { eventId: string; pdu: Pdu }, viewer: Requester | null, includeRoomId: boolean, now = Date.now()): ClientEvent {
     const transactionId = this.echo.for(ev.eventId, viewer);
     const redaction = this.redactionOf(ev.eventId, ev.pdu, viewer, includeRoomId, now);
-    return toClientEvent(ev.eventId, ev.pdu, { now, includeRoomId, transactionId, redaction });
+    const out = toClientEvent(ev.eventId, ev.pdu, { now, includeRoomId, transactionId, redaction });
+    // Bundled aggregations (m.relations), set by the relations endpoints; a redacted event has none.
+    const bundle = redaction ? undefined : this.bundle?.(ev, viewer);
+    if (bundle) (out.unsigned as Record<string, unknown>)['m.relations'] = bundle;
+    return out;
   }
 
   formatAll(evs: { eventId: string; pdu: Pdu }[], viewer: Requester | null, includeRoomId: boolean): ClientEvent[] {

@@ -1,0 +1,22 @@
+// Forgetting a room (spec leaving.yaml POST /forget): allowed once the user has left; the room
+// is remembered as forgotten until the user's membership changes again.
+import type { JsonObject } from '../../core/events/types.js';
+import { requireRoom, type MatrixContext } from '../context.js';
+import { ErrCode, MatrixError } from '../errors.js';
+import type { AuthedCtx, Route } from '../http/types.js';
+import { roomIdParam } from '../http/validate.js';
+
+function forget(m: MatrixContext, ctx: AuthedCtx): JsonObject {
+  const roomId = roomIdParam(ctx.params.roomId);
+  requireRoom(m, roomId);
+  const membership = m.core.rooms.membership(roomId, ctx.requester.userId);
+  if (membership === 'join' || membership === 'invite' || membership === 'knock') {
+    throw new MatrixError(400, ErrCode.UNKNOWN, 'You must leave the room before forgetting it');
+  }
+  m.core.storage.forgottenRooms.forget(ctx.requester.userId, roomId);
+  return {};
+}
+
+export function forgetRoutes(m: MatrixContext): Route[] {
+  return [{ method: 'POST', path: '/_matrix/client/v3/rooms/:roomId/forget', auth: 'required', handler: (ctx) => forget(m, ctx) }];
+}
