@@ -142,23 +142,43 @@ test('<open/> is answered with <open/> and features; <close/> with <close/>', as
   assert.equal(c.messages.at(-1), `<close xmlns='${FRAMING}'/>`);
 });
 
-test('a WebSocket that a trusted proxy says came over plain http gets no SASL', async () => {
-  const c = await RawWs.open(wsUrl, { 'X-Forwarded-Proto': 'http' });
-  c.ws.send(OPEN);
-  await c.until(() => c.messages.length >= 2, 'open and features');
-  assert.doesNotMatch(c.messages[1]!, /mechanism/);
-  c.ws.close();
-});
-
-test('the xmpp subprotocol is required', async () => {
-  const ws = new WsWebSocket(wsUrl, ['chat']);
+/** How a WebSocket handshake ends: 'open' or the HTTP status of the refusal. */
+async function handshake(protocols: string[], headers: Record<string, string> = {}): Promise<string> {
+  const ws = new WsWebSocket(wsUrl, protocols, { headers });
   const outcome = await new Promise<string>((resolve) => {
     ws.once('open', () => resolve('open'));
     ws.once('unexpected-response', (_req, res) => resolve(`status ${res.statusCode}`));
     ws.once('error', (err) => resolve(`error ${err.message}`));
   });
-  assert.equal(outcome, 'status 400');
   ws.terminate();
+  return outcome;
+}
+
+test('a WebSocket that a trusted proxy says came over plain http is refused (it could never authenticate)', async () => {
+  assert.equal(await handshake(['xmpp'], { 'X-Forwarded-Proto': 'http' }), 'status 403');
+  assert.equal(await handshake(['xmpp'], { 'X-Forwarded-Proto': 'https' }), 'open');
+});
+
+test('the xmpp subprotocol is required', async () => {
+  assert.equal(await handshake(['chat']), 'status 400');
+  assert.equal(await handshake([]), 'status 400');
+});
+
+test('an upgrade on another path is refused', async () => {
+  const ws = new WsWebSocket(`${wsUrl}-nope`, ['xmpp']);
+  const outcome = await new Promise<string>((resolve) => {
+    ws.once('open', () => resolve('open'));
+    ws.once('unexpected-response', (_req, res) => resolve(`status ${res.statusCode}`));
+    ws.once('error', (err) => resolve(`error ${err.message}`));
+  });
+  ws.terminate();
+  assert.equal(outcome, 'status 404');
+});
+
+test('an <open/> for another domain gets host-unknown', async () => {
+  const c = await RawWs.open(wsUrl);
+  c.ws.send(`<open xmlns='${FRAMING}' to='elsewhere.example' version='1.0'/>`);
+  await c.expectStreamError('host-unknown');
 });
 
 test('host-meta and host-meta.json name the WebSocket endpoint (XEP-0156)', async () => {

@@ -87,8 +87,8 @@ export const configSchema = z.strictObject({
     websocket: z.boolean().default(true),
     /**
      * Reverse proxies whose `X-Forwarded-Proto: https` is believed: a WebSocket through them
-     * counts as encrypted, so SASL is offered on it. A loopback connection without that header
-     * counts as encrypted too. Default: loopback only.
+     * counts as encrypted. A loopback connection without that header counts as encrypted too.
+     * Any other WebSocket is refused (403): it could never authenticate. Default: loopback only.
      */
     websocket_trusted_proxies: z.array(z.string().min(1)).default(['127.0.0.1', '::1', '::ffff:127.0.0.1']),
   }).prefault({}),

@@ -61,9 +61,8 @@ export function createWebSocketEndpoint(opts: WebSocketEndpointOptions): WebSock
     handleProtocols: (protocols) => (protocols.has(WEBSOCKET_SUBPROTOCOL) ? WEBSOCKET_SUBPROTOCOL : false),
   });
 
-  const accept = (ws: WebSocket, req: IncomingMessage) => {
+  const accept = (ws: WebSocket, req: IncomingMessage, secure: boolean) => {
     const remote = req.socket.remoteAddress;
-    const secure = isSecureRequest(remote, req.headers, opts.trustedProxies);
     const connection: FramedConnection = {
       framing: new WsFraming(opts.maxStanzaSize),
       attach: (handlers) => new WsTransport(ws, secure, remote, handlers, 4 * 1024 * 1024),
@@ -83,8 +82,14 @@ export function createWebSocketEndpoint(opts: WebSocketEndpointOptions): WebSock
         socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nthe xmpp subprotocol is required\n');
         return;
       }
+      // A stream that could not authenticate would only wait for its timeout: refuse it plainly.
+      const secure = isSecureRequest(req.socket.remoteAddress, req.headers, opts.trustedProxies);
+      if (!secure) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nXMPP over WebSocket needs TLS: connect with wss:// through the TLS proxy\n');
+        return;
+      }
       socket.on('error', (err) => opts.logger.debug({ err: err.message }, 'xmpp: websocket socket error'));
-      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, secure));
     },
     async close() {
       for (const s of [...streams]) s.close('system-shutdown');
