@@ -150,6 +150,7 @@ describe('Matrix push', () => {
     assertError(await call('PUT', `${v3}/pushrules/device/override/x`, { token: bob, body: { actions: [] } }), 400, 'M_INVALID_PARAM');
     assertError(await call('GET', `${v3}/pushrules/global/override/nope`, { token: bob }), 404, 'M_NOT_FOUND');
     assertError(await call('PUT', `${v3}/pushrules/global/override/x?after=nope`, { token: bob, body: { actions: [] } }), 404, 'M_NOT_FOUND');
+    assertError(await call('PUT', `${v3}/pushrules/global/override/x?before=.m.rule.master`, { token: bob, body: { actions: [] } }), 400, 'M_INVALID_PARAM');
     assertError(await call('PUT', `${v3}/pushrules/global/override/x`, { token: bob, body: { conditions: [] } }), 400, 'M_MISSING_PARAM');
     assertError(await call('PUT', `${v3}/pushrules/global/override/x`, { token: bob, body: { actions: [5] } }), 400, 'M_BAD_JSON');
     assertError(await call('PUT', `${v3}/pushrules/global/override/x`, { token: bob, body: { actions: [], conditions: [{}] } }), 400, 'M_BAD_JSON');

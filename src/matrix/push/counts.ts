@@ -6,7 +6,8 @@ import type { StoredEvent } from '../../core/ports.js';
 import type { CoreServices } from '../../core/services.js';
 import type { Receipts } from '../ephemeral/receipts.js';
 import { evaluate, type PushOutcome } from './evaluate.js';
-import { pushContext, pushEventOf } from './context.js';
+import { roomPushContext, pushEventOf } from './context.js';
+import type { PushContext } from './evaluate.js';
 import type { UserPushRules } from './user-rules.js';
 
 /** Most unread events looked at per room; clients show "99+" long before this. */
@@ -28,10 +29,22 @@ export interface Notified { ev: StoredEvent; outcome: PushOutcome; read: boolean
 export class PushCounts {
   constructor(private readonly core: CoreServices, private readonly rules: UserPushRules, private readonly receipts: Receipts) {}
 
-  outcome(ev: StoredEvent, userId: string): PushOutcome | null {
-    const head = this.core.rooms.head(ev.pdu.room_id);
+  /** The user's push outcome for events of one room; null when the room is unknown. */
+  evaluator(roomId: string, userId: string): ((ev: StoredEvent) => PushOutcome) | null {
+    const head = this.core.rooms.head(roomId);
     if (!head) return null;
-    return evaluate(this.rules.ruleset(userId), pushEventOf(ev.pdu, ev.eventId), pushContext(head, userId, ev.pdu.sender));
+    const rules = this.rules.ruleset(userId);
+    const contextFor = roomPushContext(head, userId);
+    const bySender = new Map<string, PushContext>();
+    return (ev) => {
+      let ctx = bySender.get(ev.pdu.sender);
+      if (!ctx) bySender.set(ev.pdu.sender, (ctx = contextFor(ev.pdu.sender)));
+      return evaluate(rules, pushEventOf(ev.pdu, ev.eventId), ctx);
+    };
+  }
+
+  outcome(ev: StoredEvent, userId: string): PushOutcome | null {
+    return this.evaluator(ev.pdu.room_id, userId)?.(ev) ?? null;
   }
 
   /** Counts of events after the user's read receipt (or their join, `since`) up to `upto`. */
@@ -39,9 +52,11 @@ export class PushCounts {
     const from = this.receipts.readUpTo(roomId, userId) ?? joinedAt;
     let notification_count = 0;
     let highlight_count = 0;
+    const outcome = this.evaluator(roomId, userId);
+    if (!outcome) return { notification_count, highlight_count };
     for (const ev of this.core.storage.events.roomEventsBetween(roomId, from, upto, MAX_COUNTED, true)) {
       if (ev.pdu.sender === userId) continue;
-      const o = this.outcome(ev, userId);
+      const o = outcome(ev);
       if (o?.notify) notification_count++;
       if (o?.notify && o.highlight) highlight_count++;
     }
@@ -59,13 +74,15 @@ export class PushCounts {
     const from = Math.max(joinedAt, marks.unthreaded ?? 0);
     const main: Counts = { notification_count: 0, highlight_count: 0 };
     const perThread: Record<string, Counts> = {};
+    const outcome = this.evaluator(roomId, userId);
+    if (!outcome) return { unread_notifications: main, unread_thread_notifications: perThread };
     for (const ev of this.core.storage.events.roomEventsBetween(roomId, from, upto, MAX_COUNTED, true)) {
       if (ev.pdu.sender === userId) continue;
       const root = threadRootOf(ev);
       const readTo = root === null ? marks.threads.get('main') : marks.threads.get(root);
       if (readTo !== undefined && ev.stream <= readTo) continue;
-      const o = this.outcome(ev, userId);
-      if (!o?.notify) continue;
+      const o = outcome(ev);
+      if (!o.notify) continue;
       const c = root === null ? main : (perThread[root] ??= { notification_count: 0, highlight_count: 0 });
       c.notification_count++;
       if (o.highlight) c.highlight_count++;
@@ -78,10 +95,12 @@ export class PushCounts {
     const found: Notified[] = [];
     for (const r of this.core.storage.rooms.roomsForUser(userId, ['join'])) {
       const readTo = this.receipts.readUpTo(r.roomId, userId) ?? 0;
+      const outcome = this.evaluator(r.roomId, userId);
+      if (!outcome) continue;
       for (const ev of this.core.storage.events.roomEventsBefore(r.roomId, before, NOTIFICATION_SCAN)) {
         if (ev.pdu.sender === userId) continue;
-        const o = this.outcome(ev, userId);
-        if (!o?.notify || (onlyHighlight && !o.highlight)) continue;
+        const o = outcome(ev);
+        if (!o.notify || (onlyHighlight && !o.highlight)) continue;
         found.push({ ev, outcome: o, read: ev.stream <= readTo });
       }
     }

@@ -74,6 +74,8 @@ export class UserPushRules {
     const list = s.own[kind].filter((r) => r.rule_id !== rule.rule_id);
     const anchor = pos.before ?? pos.after;
     let at = list.length;
+    // Spec: before/after name a user rule; server-default rules keep their fixed places.
+    if (anchor?.startsWith('.')) throw new RuleError('invalid', 'before/after cannot name a server-default rule');
     if (anchor !== undefined) {
       const i = list.findIndex((r) => r.rule_id === anchor);
       if (i < 0) throw new RuleError('not_found', `No rule '${anchor}' to place this one next to`);
