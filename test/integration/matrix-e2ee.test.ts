@@ -44,6 +44,10 @@ describe('E2EE with matrix-js-sdk Rust crypto', () => {
 
   after(async () => {
     for (const s of [alice, bob, alice2]) s?.client.stopClient();
+    // The Rust crypto retries requests that were in flight when the server went away, with
+    // backoffs up to minutes that stopClient does not cancel: from here on no timer may hold the process.
+    const arm = globalThis.setTimeout;
+    globalThis.setTimeout = ((fn: () => void, ms?: number, ...args: unknown[]) => (arm(fn, ms, ...args) as unknown as NodeJS.Timeout).unref()) as typeof setTimeout;
     await server.destroy();
   });
 

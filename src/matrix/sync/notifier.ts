@@ -34,6 +34,9 @@ export class SyncNotifier {
 
   /** Resolves at the next notice for the user, after timeoutMs, or when the signal aborts. */
   wait(userId: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    // A request that arrives on a kept-alive connection after close() must not arm a timer
+    // that holds the process open for the whole long-poll.
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       let set = this.waiters.get(userId);
       if (!set) this.waiters.set(userId, (set = new Set()));
