@@ -197,3 +197,11 @@ test('host-meta and host-meta.json name the WebSocket endpoint (XEP-0156)', asyn
   const versions = await fetch(`${server.matrixUrl}/_matrix/client/versions`);
   assert.equal(versions.status, 200);
 });
+
+test('a server shutdown ends WebSocket streams with <system-shutdown/> and <close/>', async () => {
+  const c = await RawWs.open(wsUrl);
+  c.ws.send(OPEN);
+  await c.until(() => c.messages.length >= 2, 'open and features');
+  server = await server.restart();
+  await c.expectStreamError('system-shutdown');
+});
