@@ -18,6 +18,7 @@ import { knockRoutes } from './knock.js';
 import { hierarchyRoutes } from './hierarchy.js';
 import { userDirectoryRoutes } from './user-directory.js';
 import { forgetRoutes } from './forget.js';
+import { upgradeRoutes } from './upgrade.js';
 import { membershipRoutes } from './membership.js';
 import { messageRoutes } from './messages.js';
 import { profileRoutes } from './profile.js';
@@ -55,6 +56,7 @@ export function allRoutes(m: MatrixContext): Route[] {
     ...hierarchyRoutes(m),
     ...userDirectoryRoutes(m),
     ...forgetRoutes(m),
+    ...upgradeRoutes(m),
     ...syncRoutes(m),
     ...roomRoutes(m),
     ...membershipRoutes(m),
