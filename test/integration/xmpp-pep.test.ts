@@ -105,6 +105,8 @@ test('bad requests get pubsub errors, not crashes', async () => {
     [xml('pubsub', { xmlns: NS_OWNER }, xml('delete', { node: 'no-such-node' })), undefined, ['item-not-found', undefined]],
     [xml('pubsub', { xmlns: NS_OWNER }, xml('purge', { node: MOOD })), 'bob@localhost', ['forbidden', undefined]],
   ];
+  cases.push([publish('n'.repeat(1024), 'x', payload), undefined, ['not-acceptable', undefined]]);
+  cases.push([publish(MOOD, 'i'.repeat(1024), payload), undefined, ['not-acceptable', undefined]]);
   for (const [payloadEl, to, want] of cases) {
     const r = await alice.iqRaw('set', payloadEl, to);
     assert.deepEqual(conditions(r), want, payloadEl.toString());
@@ -115,6 +117,18 @@ test('bad requests get pubsub errors, not crashes', async () => {
     [xml('pubsub', { xmlns: NS_PUBSUB }, xml('items')), ['bad-request', 'nodeid-required']],
   ];
   for (const [payloadEl, want] of getCases) assert.deepEqual(conditions(await alice.iqRaw('get', payloadEl)), want, payloadEl.toString());
+});
+
+test('an account cannot grow its nodes without end', async () => {
+  // One transaction for the filler, not 500 synced commits.
+  await server.core.storage.writes.enqueue(() => {
+    for (let i = 0; i < 500; i++) server.core.storage.pep.putNode('erin', `urn:example:filler:${i}`, {});
+  });
+  const erin = await online('erin', 'many', []);
+  const r = await erin.iqRaw('set', publish('urn:example:one-too-many', 'x', mood('tired')));
+  assert.deepEqual(conditions(r), ['not-allowed', 'max-nodes-exceeded']);
+  const ok = await erin.iqRaw('set', publish('urn:example:filler:7', 'x', mood('fine')));
+  assert.equal(ok.attrs.type, 'result');
 });
 
 test('owner operations: max_items keeps the newest, configure, retract and purge notify, delete removes', async () => {

@@ -21,9 +21,13 @@ function action(ctx: IqContext, names: string[]): XmlElement | PepError {
   return el;
 }
 
+/** Node names and item ids are kept to a JID part's size, so nothing stored is unbounded. */
+const MAX_NAME = 1023;
+
 function nodeOf(el: XmlElement): string | PepError {
   const node = el.attr('node');
-  return node ? node : err('bad-request', 'nodeid-required');
+  if (!node) return err('bad-request', 'nodeid-required');
+  return node.length > MAX_NAME ? err('not-acceptable', undefined, 'node name too long') : node;
 }
 
 export function dispatch(server: ModuleApi, pep: PepService, ctx: IqContext, table: Record<string, Handler>): void {
@@ -46,6 +50,7 @@ export const publish: Handler = (server, pep, ctx, el) => {
   const item = items[0]!;
   const payload = item.elements();
   if (payload.length !== 1) return replyError(server, ctx, err('bad-request', payload.length === 0 ? 'payload-required' : 'invalid-payload'));
+  if ((item.attr('id') ?? '').length > MAX_NAME) return replyError(server, ctx, err('not-acceptable', undefined, 'item id too long'));
   const po = ctx.payload.getChild('publish-options');
   const form = po ? readForm(po) : undefined;
   if (po && !form) return replyError(server, ctx, err('bad-request', undefined, 'publish-options needs a data form'));

@@ -20,6 +20,9 @@ export type PepResult<T> = { ok: true; value: T } | { ok: false; err: PepError }
 const fail = (condition: StanzaErrorCondition, app?: string, text?: string): { ok: false; err: PepError } => ({ ok: false, err: { condition, app, text } });
 const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
 
+/** Nodes per account; clients use a dozen or so, this only stops a runaway one. */
+export const MAX_NODES = 500;
+
 export interface PepItem { id: string; payload: XmlElement; publisher: string }
 
 /** What the service needs to know of the world, and how it tells it about changes. */
@@ -65,7 +68,10 @@ export class PepService {
       if (!pre.ok) return pre.error === 'bad-request' ? fail('bad-request', undefined, pre.text) : fail('conflict', 'precondition-not-met', pre.text);
       config = pre.config;
     }
-    if (!this.store.getNode(owner, node)) this.store.putNode(owner, node, config ?? defaultConfig());
+    if (!this.store.getNode(owner, node)) {
+      if (this.store.nodes(owner).length >= MAX_NODES) return fail('not-allowed', 'max-nodes-exceeded');
+      this.store.putNode(owner, node, config ?? defaultConfig());
+    }
     config ??= defaultConfig();
     const itemId = id ?? randomUUID();
     this.store.putItem(owner, node, { id: itemId, payload: storeXml(payload, payloadNs), publisher, ts: Date.now() }, maxItemsOf(config));
@@ -96,6 +102,7 @@ export class PepService {
 
   create(owner: string, node: string, config: NodeConfig | null): PepResult<null> {
     if (this.store.getNode(owner, node)) return fail('conflict');
+    if (this.store.nodes(owner).length >= MAX_NODES) return fail('not-allowed', 'max-nodes-exceeded');
     this.store.putNode(owner, node, config ?? defaultConfig());
     return ok(null);
   }
