@@ -192,3 +192,35 @@ test('a session that times out leaves its unacknowledged messages for the next l
   const offline = await next.next(isMessage('never acked'), 'the unacknowledged message, offline', 8000);
   assert.ok(offline.getChild('delay', 'urn:xmpp:delay'));
 });
+
+test('@xmpp/client: its stream management enables, gets acks, and resumes after a drop', async () => {
+  const phone = await ImClient.login(port, 'dave', 'dave-pw', 'lib', { sm: true });
+  ims.push(phone);
+  type Sm = { enabled: boolean; id: string; outbound_q: unknown[]; on(ev: string, fn: () => void): void };
+  const sm = (phone.xmpp as unknown as { streamManagement: Sm }).streamManagement;
+  await until(() => sm.enabled, 'SM enabled');
+  assert.ok(sm.id, 'resumable');
+  await phone.send(xml('presence'));
+  await phone.send(chat('carol@localhost', 'acked by the server'));
+  // The library asks for an ack after a short debounce; the queue empties when it comes.
+  await until(() => sm.outbound_q.length === 0, 'outbound queue acknowledged');
+  const carol = await im('carol');
+  phone.vanish();
+  await until(() => (phone.xmpp as unknown as { status: string }).status === 'disconnect', 'the library sees the drop');
+  await carol.send(chat('dave@localhost/lib', 'sent while dropped'));
+  const resumed = new Promise<void>((r) => sm.on('resumed', r));
+  // What the library's reconnect plugin does: a new connection, then the stream (it resumes).
+  const entity = phone.xmpp as unknown as { connect(s: string): Promise<void>; open(o: object): Promise<void> };
+  await entity.connect(`xmpp://127.0.0.1:${port}`);
+  await entity.open({ domain: 'localhost' });
+  await resumed;
+  await phone.next(isMessage('sent while dropped'), 'the message sent while the connection was down', 8000);
+});
+
+async function until(cond: () => boolean, what: string, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
