@@ -16,7 +16,7 @@ const { call, ok, login } = matrixFetch(() => server.matrixUrl);
 const BOB = '@bob:localhost';
 
 /** A push gateway: records every notify body; answers 500 to the first `failFirst` requests. */
-function gateway(failFirst: number): Promise<{ server: Server; url: string; bodies: any[] }> {
+function gateway(failFirst: number, rejected: string[] = []): Promise<{ server: Server; url: string; bodies: any[] }> {
   const bodies: any[] = [];
   let failures = failFirst;
   const srv = createServer((req, res) => {
@@ -25,7 +25,7 @@ function gateway(failFirst: number): Promise<{ server: Server; url: string; bodi
     req.on('end', () => {
       if (failures-- > 0) { res.writeHead(500).end(); return; }
       bodies.push({ path: req.url, body: JSON.parse(text) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"rejected":[]}');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ rejected }));
     });
   });
   return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => {
@@ -194,6 +194,33 @@ describe('Matrix push', () => {
     } finally {
       gw.server.close();
     }
+  });
+
+  it('a gateway that rejects the pushkey makes the server drop the pusher', async () => {
+    const gw = await gateway(0, ['stale-key']);
+    try {
+      const pusher = { kind: 'http', app_id: 'org.hearth.test', pushkey: 'stale-key', app_display_name: 'T', device_display_name: 'P', lang: 'en', data: { url: gw.url } };
+      await ok('POST', `${v3}/pushers/set`, { token: bob, body: pusher });
+      await send('to a stale phone');
+      await until('the gateway is asked', () => gw.bodies.length > 0, 15000);
+      // The removal is written after the gateway's answer arrives: poll for it.
+      let left: unknown[] = [];
+      for (let i = 0; i < 300; i++) {
+        left = (await ok('GET', `${v3}/pushers`, { token: bob })).pushers;
+        if (left.length === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.deepEqual(left, []);
+    } finally {
+      gw.server.close();
+    }
+  });
+
+  it('an initial sync carries m.push_rules', async () => {
+    const carol = (await login('carol')).json.access_token;
+    const s = await ok('GET', `${v3}/sync?timeout=0`, { token: carol });
+    const rules = s.account_data.events.find((e: any) => e.type === 'm.push_rules');
+    assert.equal(rules.content.global.content[0].pattern, 'carol');
   });
 
   it('pusher bad input gets the spec\'s errors', async () => {

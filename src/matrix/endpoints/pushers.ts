@@ -55,6 +55,7 @@ export function pusherRoutes(m: MatrixContext): Route[] {
           if (!append) store.removeOthers(String(pusher.app_id), String(pusher.pushkey), userId);
           store.put(userId, String(pusher.app_id), String(pusher.pushkey), pusher);
         });
+        m.ephemeral.pusher.forget();
         return {};
       },
     },

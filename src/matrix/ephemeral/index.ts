@@ -37,6 +37,16 @@ export class Ephemeral {
     return out;
   }
 
+  /**
+   * Global account data for a sync, with `m.push_rules` added to an initial sync when the user
+   * never changed their rules (it is stored only then), as clients expect it there.
+   */
+  withPushRules<T extends { type: string; content: JsonObject }>(global: T[], userId: string, since: number | null): (T | { type: string; content: JsonObject })[] {
+    if (since !== null || global.some((e) => e.type === 'm.push_rules')) return global;
+    const content = JSON.parse(JSON.stringify({ global: this.pushRules.ruleset(userId) })) as JsonObject;
+    return [...global, { type: 'm.push_rules', content }];
+  }
+
   close(): void {
     this.pusher.close();
     this.typing.close();

@@ -17,6 +17,9 @@ const DEFAULTS: PusherOptions = { retryDelaysMs: [1000, 5000, 30000, 120000], re
 
 export class HttpPusher {
   private readonly timers = new Set<NodeJS.Timeout>();
+  // Every event is looked at for every local recipient: their pushers are read from memory, not
+  // with a query per recipient per event. POST /pushers/set calls forget().
+  private readonly cache = new Map<string, JsonObject[]>();
   private readonly stop: () => void;
   private closed = false;
 
@@ -30,10 +33,19 @@ export class HttpPusher {
     for (const t of this.timers) clearTimeout(t);
   }
 
+  pushersOf(userId: string): JsonObject[] {
+    let list = this.cache.get(userId);
+    if (!list) this.cache.set(userId, (list = this.core.storage.pushers.forUser(userId)));
+    return list;
+  }
+
+  /** Drops cached pushers (a set without `append` can take a pushkey from other users too). */
+  forget(): void { this.cache.clear(); }
+
   private onEvent(n: RoomEventNotice): void {
     for (const userId of n.recipients) {
       if (userId === n.pdu.sender || this.core.accounts.localpartOf(userId) === null) continue;
-      const pushers = this.core.storage.pushers.forUser(userId);
+      const pushers = this.pushersOf(userId);
       if (pushers.length === 0) continue;
       const outcome = this.counts.outcome({ stream: n.stream, eventId: n.eventId, pdu: n.pdu, stateGroup: 0 }, userId);
       if (!outcome?.notify) continue;
@@ -82,5 +94,6 @@ export class HttpPusher {
 
   private async drop(userId: string, p: JsonObject): Promise<void> {
     await this.core.storage.writes.enqueue(() => this.core.storage.pushers.remove(userId, String(p.app_id), String(p.pushkey)));
+    this.forget();
   }
 }

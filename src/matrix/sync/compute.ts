@@ -131,7 +131,7 @@ export function computeSync(d: SyncDeps, req: SyncRequest): SyncResponse {
       rooms.leave[m.roomId] = leftRoom(d, r, m, perRoom.get(m.roomId));
     }
   }
-  const global = data.filter((e) => e.roomId === '' && eventMatches(req.filter.accountData, e));
+  const global = d.ephemeral.withPushRules(data.filter((e) => e.roomId === ''), userId, since).filter((e) => eventMatches(req.filter.accountData, e));
   return { next_batch: formatToken(upto), account_data: accountDataEvents(global), presence: { events: d.ephemeral.presence.eventsFor(userId, since, upto).filter((e) => eventMatches(req.filter.presence, e)) }, rooms, ...e2eeSync(d.core, req.viewer, since, upto) };
 }
 
