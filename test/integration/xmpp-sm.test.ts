@@ -169,6 +169,28 @@ test('resumption: the session survives a dropped connection and gets what it mis
   await bob.next(isMessage('I am back'), 'message after resumption', 8000);
 });
 
+test('resuming while the old connection is still open: the old one gets <conflict/>; bad SM input', async () => {
+  const old = await bound('frank', 'tab');
+  const enabled = await enable(old);
+  // An unreadable 'h' is ignored, not fatal; <resume/> on a bound stream is refused.
+  old.send(x('a', { xmlns: SM, h: 'lots' }).toString());
+  old.send(x('resume', { xmlns: SM, previd: enabled.attr('id')!, h: '0' }).toString());
+  assert.ok((await old.until(isSm('failed'))).getChild('unexpected-request', STANZAS));
+  const { c: fresh } = await authed('frank');
+  fresh.send(x('resume', { xmlns: SM, previd: enabled.attr('id')!, h: 'x' }).toString());
+  assert.ok((await fresh.until(isSm('failed'))).getChild('bad-request', STANZAS), 'unreadable h');
+  fresh.send(x('resume', { xmlns: SM, previd: enabled.attr('id')!, h: '0' }).toString());
+  assert.equal((await fresh.until(isSm('resumed'))).attr('previd'), enabled.attr('id'));
+  const end = await old.streamEnd();
+  assert.equal(end.condition, 'conflict');
+  // The session goes on over the new connection, and the old one's end did not end it.
+  await new Promise((r) => setTimeout(r, 300));
+  fresh.send(x('iq', { type: 'get', id: 'p9', to: 'localhost' }, x('ping', { xmlns: 'urn:xmpp:ping' })).toString());
+  assert.equal((await fresh.until((el) => el.attr('id') === 'p9')).attr('type'), 'result');
+  fresh.send(x('r', { xmlns: SM }).toString());
+  assert.equal((await fresh.until(isSm('a'))).attr('h'), '1');
+});
+
 test('a session that times out leaves its unacknowledged messages for the next login', async () => {
   const erin = await bound('erin', 'phone');
   erin.send(x('presence').toString());
