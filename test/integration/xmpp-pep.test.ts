@@ -173,6 +173,8 @@ test('the account advertises PEP and nodes survive a restart', async () => {
   const info = await bob.iq(xml('iq', { type: 'get', to: 'bob@localhost' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })));
   const features = info.getChild('query').getChildren('feature').map((f) => f.attrs.var);
   assert.ok(features.includes(`${NS_PUBSUB}#publish-options`));
+  const ids = info.getChild('query').getChildren('identity').map((i) => `${i.attrs.category}/${i.attrs.type}`);
+  assert.ok(ids.includes('pubsub/pep'), `identities ${ids}`);
   for (const c of clients.splice(0)) await c.stop();
   server = await server.restart();
   port = server.xmppPorts.starttls!;

@@ -40,7 +40,9 @@ function hostItems(server: ModuleApi, ctx: IqContext): void {
 function accountInfo(server: ModuleApi, ctx: IqContext): void {
   if (unknownNode(ctx)) return;
   const features = new Set([NS_DISCO_INFO, NS_DISCO_ITEMS, ...server.accountFeatures]);
-  ctx.result(infoQuery([{ category: 'account', type: 'registered' }], features));
+  // XEP-0163 §6.1: an account with PEP has the pubsub/pep identity (clients such as Conversations look for it).
+  const pep = features.has('http://jabber.org/protocol/pubsub') ? [{ category: 'pubsub', type: 'pep' }] : [];
+  ctx.result(infoQuery([{ category: 'account', type: 'registered' }, ...pep], features));
 }
 
 function accountItems(ctx: IqContext): void {
