@@ -223,6 +223,20 @@ describe('Matrix push', () => {
     assert.equal(rules.content.global.content[0].pattern, 'carol');
   });
 
+  it('receipts and counts survive a restart, and positions after it do not repeat', async () => {
+    const last = await send('before restart');
+    await send('unread across the restart');
+    await ok('POST', `${v3}/rooms/${enc(roomId)}/receipt/m.read/${enc(last)}`, { token: bob, body: {} });
+    // The receipt is the newest write: a token taken now is only safe if the stream restarts above it.
+    const since = (await ok('GET', `${v3}/sync?timeout=0`, { token: bob })).next_batch;
+    server = await server.restart();
+    assert.deepEqual(await countsFor(bob), { notification_count: 1, highlight_count: 0 });
+    const after = await send('after restart');
+    const inc = await ok('GET', `${v3}/sync?since=${since}&timeout=5000`, { token: bob });
+    assert.ok(inc.rooms.join[roomId].timeline.events.some((e: any) => e.event_id === after));
+    assert.deepEqual(inc.rooms.join[roomId].unread_notifications, { notification_count: 2, highlight_count: 0 });
+  });
+
   it('pusher bad input gets the spec\'s errors', async () => {
     const base = { kind: 'http', app_id: 'a', pushkey: 'k', app_display_name: 'A', device_display_name: 'D', lang: 'en', data: { url: 'http://127.0.0.1:9/_matrix/push/v1/notify' } };
     assertError(await call('POST', `${v3}/pushers/set`, { token: bob, body: { ...base, kind: 'carrier-pigeon' } }), 400, 'M_INVALID_PARAM');
