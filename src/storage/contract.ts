@@ -246,4 +246,72 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.equal(s.forgottenRooms.isForgotten('@a:h', r), false);
     s.close();
   });
+
+  test(`${name}: e2ee keys: one-time keys are taken once, fallback keys stay, cross-signing and change log`, () => {
+    const s = open();
+    s.e2ee.putDeviceKeys('@a:h', 'D', { user_id: '@a:h', device_id: 'D' });
+    assert.deepEqual([...s.e2ee.deviceKeys('@a:h').keys()], ['D']);
+    s.e2ee.addOneTimeKeys('@a:h', 'D', [{ keyId: 'signed_curve25519:1', key: { key: 'k1' } }, { keyId: 'signed_curve25519:2', key: { key: 'k2' } }]);
+    s.e2ee.addOneTimeKeys('@a:h', 'D', [{ keyId: 'signed_curve25519:1', key: { key: 'changed' } }]);
+    assert.deepEqual(s.e2ee.oneTimeKeyCounts('@a:h', 'D'), { signed_curve25519: 2 });
+    const taken = [s.e2ee.takeOneTimeKey('@a:h', 'D', 'signed_curve25519'), s.e2ee.takeOneTimeKey('@a:h', 'D', 'signed_curve25519')];
+    assert.deepEqual(taken.map((k) => k?.keyId).sort(), ['signed_curve25519:1', 'signed_curve25519:2']);
+    assert.equal(s.e2ee.takeOneTimeKey('@a:h', 'D', 'signed_curve25519'), null);
+    s.e2ee.putFallbackKey('@a:h', 'D', { keyId: 'signed_curve25519:F', key: { key: 'f' } });
+    assert.deepEqual(s.e2ee.unusedFallbackAlgorithms('@a:h', 'D'), ['signed_curve25519']);
+    assert.equal(s.e2ee.useFallbackKey('@a:h', 'D', 'signed_curve25519')?.keyId, 'signed_curve25519:F');
+    assert.equal(s.e2ee.useFallbackKey('@a:h', 'D', 'signed_curve25519')?.keyId, 'signed_curve25519:F');
+    assert.deepEqual(s.e2ee.unusedFallbackAlgorithms('@a:h', 'D'), []);
+    s.e2ee.putCrossSigningKey('@a:h', 'master', { usage: ['master'] });
+    assert.deepEqual(s.e2ee.crossSigningKeys('@a:h').get('master'), { usage: ['master'] });
+    s.e2ee.markChanged('@a:h', 5);
+    s.e2ee.markChanged('@b:h', 7);
+    assert.deepEqual(s.e2ee.changedBetween(4, 6), ['@a:h']);
+    assert.deepEqual(s.e2ee.changedBetween(0, 10), ['@a:h', '@b:h']);
+    s.e2ee.deleteDevice('@a:h', 'D');
+    assert.equal(s.e2ee.deviceKeys('@a:h').size, 0);
+    assert.deepEqual(s.e2ee.unusedFallbackAlgorithms('@a:h', 'D'), []);
+    s.close();
+  });
+
+  test(`${name}: to-device messages are read by position and dropped when acknowledged`, () => {
+    const s = open();
+    s.e2ee.addToDevice('@a:h', 'D', 3, { type: 't', n: 1 });
+    s.e2ee.addToDevice('@a:h', 'D', 5, { type: 't', n: 2 });
+    s.e2ee.addToDevice('@a:h', 'E', 5, { type: 't', n: 3 });
+    assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 0, 4).map((m) => m.message.n), [1]);
+    assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 0, 9).map((m) => m.stream), [3, 5]);
+    assert.equal(s.e2ee.maxStream(), 5);
+    s.e2ee.deleteToDeviceUpTo('@a:h', 'D', 3);
+    assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 0, 9).map((m) => m.message.n), [2]);
+    assert.equal(s.e2ee.toDeviceBetween('@a:h', 'E', 0, 9).length, 1);
+    s.close();
+  });
+
+  test(`${name}: key backup versions count up, deleted ones stay gone, sessions at three levels`, () => {
+    const s = open();
+    const kb = s.keyBackup;
+    assert.equal(kb.getVersion('@a:h', null), null);
+    const v1 = kb.createVersion('@a:h', 'alg', { k: 1 });
+    const v2 = kb.createVersion('@a:h', 'alg', { k: 2 });
+    assert.equal(kb.getVersion('@a:h', null)?.version, v2);
+    kb.putSession('@a:h', v1, '!r:h', 'S1', { i: 1 });
+    kb.putSession('@a:h', v1, '!r:h', 'S2', { i: 2 });
+    kb.putSession('@a:h', v1, '!q:h', 'S3', { i: 3 });
+    assert.equal(kb.count('@a:h', v1), 3);
+    assert.equal(kb.sessions('@a:h', v1, '!r:h').length, 2);
+    assert.deepEqual(kb.getSession('@a:h', v1, '!r:h', 'S2'), { i: 2 });
+    kb.deleteSessions('@a:h', v1, '!r:h', 'S1');
+    assert.equal(kb.count('@a:h', v1), 2);
+    kb.bumpEtag('@a:h', v1);
+    assert.equal(kb.getVersion('@a:h', v1)?.etag, 1);
+    kb.updateVersion('@a:h', v2, { k: 'new' });
+    assert.deepEqual(kb.getVersion('@a:h', v2)?.authData, { k: 'new' });
+    kb.deleteVersion('@a:h', v2);
+    assert.equal(kb.getVersion('@a:h', v2), null);
+    assert.equal(kb.getVersion('@a:h', null)?.version, v1);
+    assert.notEqual(kb.createVersion('@a:h', 'alg', {}), v2, 'a deleted version number is not reused');
+    assert.equal(kb.getVersion('@a:h', 'junk'), null);
+    s.close();
+  });
 }

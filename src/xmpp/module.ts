@@ -2,7 +2,7 @@
 // XmppModule whose load() registers handlers and disco entries on the server it is given.
 import type { StanzaErrorCondition, StanzaErrorType } from './errors.js';
 import type { Jid } from './jid.js';
-import type { C2sLogger, C2sSession } from './stream/types.js';
+import type { C2sLogger, C2sSession, PreAuthStream } from './stream/types.js';
 import type { XmlElement, XmlNode } from './xml/element.js';
 
 export interface XmppModule {
@@ -38,6 +38,12 @@ export type IqHandler = (ctx: IqContext) => void;
 /** Return true when the stanza was fully handled; later handlers and default routing are skipped. */
 export type StanzaHandler = (ctx: StanzaContext) => boolean | void;
 export type SessionHandler = (session: C2sSession) => void;
+
+export interface PreAuthHandler {
+  features(): XmlElement[];
+  /** True when the iq was answered (through stream.send). */
+  iq(el: XmlElement, stream: PreAuthStream): boolean;
+}
 
 export interface DiscoIdentity { category: string; type: string; name?: string }
 export interface DiscoItem { jid: string; name?: string; node?: string }
@@ -75,6 +81,9 @@ export interface ModuleApi {
 
   /** Adds an element to the post-authentication stream features (computed at each stream). */
   streamFeature(provider: () => XmlElement | null): void;
+
+  /** Handles iqs before authentication and adds pre-authentication stream features (XEP-0077); one handler. */
+  preAuth(handler: PreAuthHandler): void;
 
   /** Stanzas for a hosted service domain (e.g. 'conference.example.org') go to this handler. */
   component(domain: string, handler: (ctx: StanzaContext) => void): void;

@@ -10,10 +10,10 @@ import { IqTracker } from './iq-tracker.js';
 import { Jid, parseJid } from './jid.js';
 import {
   DiscoList, type DiscoIdentity, type DiscoItem, type IqContext, type IqHandler, type IqScope, type IqType,
-  type ModuleApi, type SessionHandler, type StanzaContext, type StanzaHandler, type XmppModule,
+  type ModuleApi, type PreAuthHandler, type SessionHandler, type StanzaContext, type StanzaHandler, type XmppModule,
 } from './module.js';
 import { SessionRegistry } from './sessions.js';
-import type { C2sLogger, C2sSession, C2sSessionHost } from './stream/types.js';
+import type { C2sLogger, C2sSession, C2sSessionHost, PreAuthStream } from './stream/types.js';
 import { x, type XmlElement, type XmlNode } from './xml/element.js';
 
 export interface XmppServerOptions {
@@ -35,6 +35,7 @@ export class XmppServer implements C2sSessionHost, ModuleApi {
   readonly items = new DiscoList<DiscoItem>();
   readonly accountFeatures = new Set<string>();
   readonly infoForms = new Map<string, Record<string, string[]>>();
+  private preAuthHandler: PreAuthHandler | null = null;
   private readonly registry = new SessionRegistry();
   private readonly tracker = new IqTracker();
   private readonly iqHandlers = new IqHandlers();
@@ -68,6 +69,9 @@ export class XmppServer implements C2sSessionHost, ModuleApi {
   streamFeatures(): XmlElement[] {
     return this.featureProviders.map((p) => p()).filter((el): el is XmlElement => el !== null);
   }
+  preAuth(handler: PreAuthHandler): void { this.preAuthHandler = handler; }
+  preAuthFeatures(): XmlElement[] { return this.preAuthHandler?.features() ?? []; }
+  preAuthIq(el: XmlElement, stream: PreAuthStream): boolean { return this.preAuthHandler?.iq(el, stream) ?? false; }
   /** Stanzas for a hosted service domain (e.g. 'conference.example.org') go to its handler. */
   component(domain: string, handler: ComponentHandler): void { this.components.set(domain.toLowerCase(), handler); }
   /** Stanzas for any other domain (server-to-server, later); without it they bounce. */

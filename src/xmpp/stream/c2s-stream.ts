@@ -232,6 +232,7 @@ export class C2sStream implements C2sSession, SmStream {
       authenticated: this.user !== '',
       channelBindings: this.transport.channelBindings?.(),
       extra: this.user ? this.opts.host.streamFeatures?.() : undefined,
+      preAuth: this.user ? undefined : this.opts.host.preAuthFeatures?.(),
     }));
   }
 
@@ -247,6 +248,8 @@ export class C2sStream implements C2sSession, SmStream {
     if (this.user) return this.onPreBind(el);
     if (el.xmlns === NS_TLS && el.name === 'starttls') return this.onStartTls();
     if (el.xmlns === NS_SASL) return this.onSasl(el);
+    // XEP-0077 §3: in-band registration is the one iq a client may send before authenticating.
+    if (el.name === 'iq' && this.opts.host.preAuthIq?.(el, { secure: this.isTls || this.opts.allowInsecureAuth, send: (r) => { this.send(r); } })) return;
     this.close('not-authorized', 'authenticate first');
   }
 

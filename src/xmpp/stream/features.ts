@@ -35,6 +35,8 @@ export interface FeatureState {
   channelBindings?: ChannelBindings;
   /** More post-authentication features from the host (XEP-0115 caps). */
   extra?: XmlElement[];
+  /** Pre-authentication features from the host (XEP-0077 <register/>), offered beside SASL. */
+  preAuth?: XmlElement[];
 }
 
 export function streamFeatures(s: FeatureState): XmlElement {
@@ -57,7 +59,7 @@ export function streamFeatures(s: FeatureState): XmlElement {
   // XEP-0440: which binding types -PLUS can use here, so a client need not guess.
   const cbTypes = sasl ? s.channelBindings?.types ?? [] : [];
   const cb = cbTypes.length ? x('sasl-channel-binding', { xmlns: NS_SASL_CB }, cbTypes.map((type) => x('channel-binding', { type }))) : null;
-  return x('stream:features', null, starttls, sasl, cb);
+  return x('stream:features', null, starttls, sasl, cb, sasl ? s.preAuth ?? null : null);
 }
 
 /** Major and minor of a stream `version` attribute; absent means pre-1.0 (RFC 6120 §4.7.5). */

@@ -18,6 +18,17 @@ export interface C2sSessionHost {
   closed(session: C2sSession): void;
   /** Extra post-authentication stream features (XEP-0115 caps of the server). */
   streamFeatures?(): XmlElement[];
+  /** Pre-authentication stream features (XEP-0077 in-band registration). */
+  preAuthFeatures?(): XmlElement[];
+  /** An iq before authentication (XEP-0077 registration); true when the host answered it, else the stream ends. */
+  preAuthIq?(el: XmlElement, stream: PreAuthStream): boolean;
+}
+
+/** What a pre-authentication iq handler may know of and do with the stream. */
+export interface PreAuthStream {
+  /** Encrypted, or on a listener that allows authentication without TLS. */
+  readonly secure: boolean;
+  send(el: XmlElement): void;
 }
 
 /** One authenticated client connection, as the host and modules see it. */

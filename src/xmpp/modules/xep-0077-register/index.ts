@@ -8,12 +8,14 @@ import { AccountError } from '../../../core/accounts/service.js';
 import type { IqContext, XmppModule } from '../../module.js';
 import { x } from '../../xml/element.js';
 import { NS_REGISTER, readRequest } from './request.js';
+import { preAuthRegistration } from './pre-auth.js';
 
 export function registerModule(core: CoreServices): XmppModule {
   return {
     name: 'xep-0077-register',
     load(server) {
       server.features.add(NS_REGISTER);
+      server.preAuth(preAuthRegistration(core, core.config.xmpp.registration.enabled));
       // Clients send these to the server (§3.3) or with no 'to' at all: both are the account's.
       server.iq(`query ${NS_REGISTER}`, 'get', (ctx) => {
         if (!ownAccount(ctx)) return;
