@@ -96,6 +96,15 @@ describe('admin API', () => {
     assertError(await call('DELETE', `${admin}/registration_tokens/club-2026`, { token: root }), 404, 'M_NOT_FOUND');
   });
 
+  test('reports made by users are listed for admins', async () => {
+    const room = await ok('POST', `${v3}/createRoom`, { token: alice, body: {} });
+    await ok('POST', `${v3}/rooms/${enc(room.room_id)}/report`, { token: alice, body: { reason: 'testing reports' } });
+    const r = await ok('GET', `${admin}/reports`, { token: root });
+    assert.equal(r.reports.at(-1).reason, 'testing reports');
+    assert.equal(r.reports.at(-1).user_id, '@alice:localhost');
+    assertError(await call('GET', `${admin}/reports`, { token: alice }), 403, 'M_FORBIDDEN');
+  });
+
   test('statistics count users, rooms and events', async () => {
     const s = await ok('GET', `${admin}/statistics`, { token: root });
     assert.ok(s.users >= 3);

@@ -38,6 +38,14 @@ export function adminRoutes(m: MatrixContext): Route[] {
     ...roomAdminRoutes(m),
     ...tokenAdminRoutes(m),
     { method: 'GET', path: '/statistics', handler: () => statistics(m) },
+    {
+      method: 'GET', path: '/reports',
+      handler: () => ({
+        reports: m.core.storage.reports.list().map((r) => ({
+          id: r.id, room_id: r.roomId, event_id: r.eventId, user_id: r.userId, reason: r.reason, score: r.score, received_ts: r.ts,
+        })),
+      }),
+    },
   ];
   return all.map((r) => ({ method: r.method, path: `${ADMIN_PREFIX}${r.path}`, auth: 'required', handler: requireAdmin(m, r.handler) }));
 }

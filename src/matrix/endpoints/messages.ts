@@ -102,7 +102,7 @@ function messages(m: MatrixContext, ctx: AuthedCtx): unknown {
     chunk = lo < hi ? events.roomEventsBetween(roomId, lo, hi, limit, false) : [];
     if (chunk.length === limit) end = formatToken(chunk[chunk.length - 1].stream);
   }
-  const shown = filter ? chunk.filter((e) => eventMatches(filter, e.pdu)) : chunk;
+  const shown = m.formatter.withoutIgnored(filter ? chunk.filter((e) => eventMatches(filter, e.pdu)) : chunk, ctx.requester);
   const start = formatToken(from ?? (dir === 'b' ? upTo : 0));
   return { start, ...(end !== undefined ? { end } : {}), chunk: m.formatter.formatTimeline(shown, ctx.requester, true) };
 }

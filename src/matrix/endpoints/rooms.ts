@@ -75,6 +75,8 @@ async function create(m: MatrixContext, userId: string, raw: unknown): Promise<J
   try {
     const { roomId } = await createRoom(m.core.rooms, { ...req, alias });
     if (alias) await m.core.storage.writes.enqueue(() => { m.core.storage.rooms.putAlias(alias, roomId, userId); });
+    // Spec createRoom `visibility: public`: the room goes into the public room directory.
+    if (body.visibility === 'public') m.core.storage.publicRooms.set(roomId, true);
     // A DM made on Matrix is the same conversation XMPP uses for the pair (DESIGN §1).
     if (isDirect && invite.length === 1) await m.core.directs.register(roomId, userId, invite[0]);
     return { room_id: roomId };

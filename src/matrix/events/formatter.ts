@@ -40,6 +40,18 @@ export class Formatter {
     private readonly echo: TxnEcho,
   ) {}
 
+  /**
+   * Timeline events without those sent by users the viewer ignores (spec "Ignoring Users":
+   * m.ignored_user_list account data). State events stay: the room would not make sense without them.
+   */
+  withoutIgnored<T extends { pdu: Pdu }>(evs: T[], viewer: Requester | null): T[] {
+    if (!viewer || evs.length === 0) return evs;
+    const list = this.storage.accountData.get(viewer.userId, '', 'm.ignored_user_list')?.ignored_users;
+    if (!list || typeof list !== 'object' || Array.isArray(list) || Object.keys(list).length === 0) return evs;
+    const ignored = list as Record<string, unknown>;
+    return evs.filter((e) => e.pdu.state_key !== undefined || e.pdu.sender === viewer.userId || !(e.pdu.sender in ignored));
+  }
+
   format(ev: { eventId: string; pdu: Pdu }, viewer: Requester | null, includeRoomId: boolean, now = Date.now()): ClientEvent {
     const transactionId = this.echo.for(ev.eventId, viewer);
     const redaction = this.redactionOf(ev.eventId, ev.pdu, viewer, includeRoomId, now);

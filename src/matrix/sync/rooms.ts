@@ -52,7 +52,7 @@ export function timelineAndState(d: RoomSyncDeps, span: TimelineSpan, filter: Sy
   else if (limited) stateIds = stateDiff(stateIdsAt(events, span.roomId, start), stateIdsAt(events, span.roomId, span.since));
   else stateIds = new Map();
   // Filters apply after the page is read, so a filtered timeline may hold fewer than `limit`.
-  const shown = page.filter((e) => eventMatches(filter.room.timeline, e.pdu));
+  const shown = d.formatter.withoutIgnored(page.filter((e) => eventMatches(filter.room.timeline, e.pdu)), viewer);
   const state = loadEvents(events, stateIds.values()).filter((e) => eventMatches(filter.room.state, e.pdu));
   return {
     timeline: { events: d.formatter.formatTimeline(shown, viewer, false), limited, prev_batch: formatToken(start) },
