@@ -26,7 +26,8 @@ export function pepHost(im: ImContext): PepHost {
 
 /** Sessions that may hear about the owner's node under its access model. */
 function recipients(im: ImContext, owner: string, config: NodeConfig): C2sSession[] {
-  const out = [...im.server.sessionsOf(`${owner}@${im.server.domain}`)];
+  // Only available resources: one that sent 'unavailable' (or never sent presence) hears nothing.
+  const out = [...im.tracker.available(`${owner}@${im.server.domain}`)];
   if (accessModelOf(config) === 'whitelist') return out;
   for (const item of im.roster.allItems(owner)) {
     if (item.subscription !== 'from' && item.subscription !== 'both') continue;
