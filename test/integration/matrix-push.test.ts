@@ -118,6 +118,14 @@ describe('Matrix push', () => {
     assert.deepEqual([got.rule_id, got.default, got.enabled, got.actions], ['cake', false, true, rule.actions]);
     const order = (await ok('GET', `${v3}/pushrules/`, { token: bob })).global.override.map((r: any) => r.rule_id);
     assert.deepEqual(order.slice(0, 4), ['.m.rule.master', 'first', 'cake', '.m.rule.suppress_notices']);
+    // Spec: with neither before nor after, a new rule is the most important of its kind.
+    const plain = { conditions: [], actions: [] };
+    await ok('PUT', `${v3}/pushrules/global/override/newest`, { token: bob, body: plain });
+    await ok('PUT', `${v3}/pushrules/global/override/tail?after=cake`, { token: bob, body: plain });
+    const order2 = (await ok('GET', `${v3}/pushrules/`, { token: bob })).global.override.map((r: any) => r.rule_id);
+    assert.deepEqual(order2.slice(0, 6), ['.m.rule.master', 'newest', 'first', 'cake', 'tail', '.m.rule.suppress_notices']);
+    await ok('DELETE', `${v3}/pushrules/global/override/newest`, { token: bob });
+    await ok('DELETE', `${v3}/pushrules/global/override/tail`, { token: bob });
     await ok('PUT', `${path}/enabled`, { token: bob, body: { enabled: false } });
     assert.deepEqual(await ok('GET', `${path}/enabled`, { token: bob }), { enabled: false });
     await ok('PUT', `${path}/actions`, { token: bob, body: { actions: ['notify'] } });
@@ -149,7 +157,8 @@ describe('Matrix push', () => {
     assertError(await call('GET', `${v3}/pushrules/global/bogus/x`, { token: bob }), 400, 'M_INVALID_PARAM');
     assertError(await call('PUT', `${v3}/pushrules/device/override/x`, { token: bob, body: { actions: [] } }), 400, 'M_INVALID_PARAM');
     assertError(await call('GET', `${v3}/pushrules/global/override/nope`, { token: bob }), 404, 'M_NOT_FOUND');
-    assertError(await call('PUT', `${v3}/pushrules/global/override/x?after=nope`, { token: bob, body: { actions: [] } }), 404, 'M_NOT_FOUND');
+    assertError(await call('PUT', `${v3}/pushrules/global/override/x?after=nope`, { token: bob, body: { actions: [] } }), 400, 'M_UNKNOWN');
+    assertError(await call('PUT', `${v3}/pushrules/global/override/a%2Fb`, { token: bob, body: { actions: [] } }), 400, 'M_INVALID_PARAM');
     assertError(await call('PUT', `${v3}/pushrules/global/override/x?before=.m.rule.master`, { token: bob, body: { actions: [] } }), 400, 'M_INVALID_PARAM');
     assertError(await call('PUT', `${v3}/pushrules/global/override/x`, { token: bob, body: { conditions: [] } }), 400, 'M_MISSING_PARAM');
     assertError(await call('PUT', `${v3}/pushrules/global/override/x`, { token: bob, body: { actions: [5] } }), 400, 'M_BAD_JSON');

@@ -48,7 +48,12 @@ async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof RuleError) throw err.code === 'not_found' ? notFound(err.message) : invalidParam(err.message);
+    if (err instanceof RuleError) {
+      if (err.code === 'not_found') throw notFound(err.message);
+      // The spec's example error for a missing before/after rule is 400 M_UNKNOWN (Synapse's too).
+      if (err.code === 'bad_anchor') throw new MatrixError(400, ErrCode.UNKNOWN, err.message);
+      throw invalidParam(err.message);
+    }
     throw err;
   }
 }

@@ -14,7 +14,7 @@ interface Stored {
 }
 
 export class RuleError extends Error {
-  constructor(readonly code: 'not_found' | 'invalid', message: string) { super(message); }
+  constructor(readonly code: 'not_found' | 'invalid' | 'bad_anchor', message: string) { super(message); }
 }
 
 const emptyStored = (): Stored => ({ own: { override: [], content: [], room: [], sender: [], underride: [] }, defaults: {} });
@@ -70,6 +70,7 @@ export class UserPushRules {
 
   private async putNow(userId: string, kind: RuleKind, rule: PushRule, pos: { before?: string; after?: string }): Promise<void> {
     if (rule.rule_id.startsWith('.')) throw new RuleError('invalid', 'Cannot create or change server-default rules this way');
+    if (/[/\\]/.test(rule.rule_id)) throw new RuleError('invalid', 'Rule ids cannot contain slashes or backslashes');
     const s = this.load(userId);
     const list = s.own[kind].filter((r) => r.rule_id !== rule.rule_id);
     const anchor = pos.before ?? pos.after;
@@ -78,11 +79,12 @@ export class UserPushRules {
     if (anchor?.startsWith('.')) throw new RuleError('invalid', 'before/after cannot name a server-default rule');
     if (anchor !== undefined) {
       const i = list.findIndex((r) => r.rule_id === anchor);
-      if (i < 0) throw new RuleError('not_found', `No rule '${anchor}' to place this one next to`);
+      if (i < 0) throw new RuleError('bad_anchor', `before/after rule not found: ${anchor}`);
       at = pos.before !== undefined ? i : i + 1;
     } else {
+      // Spec: an update keeps its place; a new rule becomes the most important of its kind.
       const old = s.own[kind].findIndex((r) => r.rule_id === rule.rule_id);
-      if (old >= 0) at = old; // An update keeps its place.
+      at = old >= 0 ? old : 0;
     }
     list.splice(at, 0, rule);
     s.own[kind] = list;
