@@ -82,7 +82,7 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
   server.on('upgrade', (req, socket, head) => {
     const m = mounted(req)?.upgrade;
     if (m) m(req, socket, head);
-    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    else socket.on('error', () => undefined).end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
   const [host, port] = splitHostPort(core.config.matrix.client_listen);
   try {

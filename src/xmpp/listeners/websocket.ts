@@ -78,6 +78,8 @@ export function createWebSocketEndpoint(opts: WebSocketEndpointOptions): WebSock
 
   return {
     handleUpgrade(req, socket, head) {
+      // node:http no longer watches an upgraded socket: a reset must not become an uncaught error.
+      socket.on('error', (err) => opts.logger.debug({ err: err.message }, 'xmpp: websocket socket error'));
       if (!offersXmppSubprotocol(req.headers['sec-websocket-protocol'] as string | undefined)) {
         socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nthe xmpp subprotocol is required\n');
         return;
@@ -88,7 +90,6 @@ export function createWebSocketEndpoint(opts: WebSocketEndpointOptions): WebSock
         socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nXMPP over WebSocket needs TLS: connect with wss:// through the TLS proxy\n');
         return;
       }
-      socket.on('error', (err) => opts.logger.debug({ err: err.message }, 'xmpp: websocket socket error'));
       wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, secure));
     },
     async close() {
