@@ -3,12 +3,13 @@
 // PUT carries a signed slot token, the GET a per-file signature (formats in core/media/slots.ts).
 import type { MatrixContext } from '../context.js';
 import type { MediaCtx, MediaRoute } from '../media/pipeline.js';
-import { declaredLength, fileName, notFound } from '../media/params.js';
+import { declaredLength, fileName, notFound, uploadContentType } from '../media/params.js';
 import { HttpJsonError, sendFile } from '../media/reply.js';
 import { isValidMediaId } from '../../core/media/ids.js';
 
 async function slotPut(m: MatrixContext, ctx: MediaCtx) {
-  const ct = ctx.req.headers['content-type']?.trim() || null;
+  // Checked like any upload's type: it is served back as a header.
+  const ct = ctx.req.headers['content-type']?.trim() ? uploadContentType(ctx.req) : null;
   const length = declaredLength(ctx.req);
   if (length === null) throw new HttpJsonError(411, 'M_MISSING_PARAM', 'Content-Length is required');
   await m.core.media.uploadWithSlot(ctx.params.token, ctx.req, { contentType: ct, declaredLength: length, filename: fileName(ctx.params.fileName) });
