@@ -61,6 +61,11 @@ test('block, list, push, enforce, unblock; the Matrix ignore list is the same li
   // Matrix side: Element ignoring carol shows up in the XMPP list.
   await server.core.accountData.put('@bob:localhost', 'm.ignored_user_list', { ignored_users: { '@alice:localhost': {}, '@carol:localhost': {} } });
   assert.deepEqual(items(await bob1.iqRaw('get', xml('blocklist', { xmlns: NS }))), ['alice@localhost', 'carol@localhost', 'spam.example']);
+  // carol writes from a Matrix client in their DM room: bob's XMPP sessions do not get it.
+  const dm = await server.core.directs.ensure('@carol:localhost', '@bob:localhost');
+  const fromMatrix = (body: string) => server.core.rooms.send(dm, { type: 'm.room.message', sender: '@carol:localhost', content: { msgtype: 'm.text', body } });
+  await fromMatrix('ignored from matrix');
+  await bob1.nothing(isMessage('ignored from matrix'), 'a Matrix message from an ignored user', 500);
 
   // Unblock one, then all.
   assert.equal((await bob1.iqRaw('set', xml('unblock', { xmlns: NS }, xml('item', { jid: 'alice@localhost' })))).attrs.type, 'result');
@@ -72,6 +77,8 @@ test('block, list, push, enforce, unblock; the Matrix ignore list is the same li
   assert.ok(all);
   assert.deepEqual(items(await bob1.iqRaw('get', xml('blocklist', { xmlns: NS }))), []);
   assert.deepEqual(ignored('bob'), []);
+  await fromMatrix('heard from matrix');
+  await bob1.next(isMessage('heard from matrix'), 'a Matrix message after unblocking', 8000);
 });
 
 test('bad requests: empty block, malformed JID, another account', async () => {

@@ -26,6 +26,7 @@ import type { RoomEventNotice } from '../../core/bus.js';
 import type { ImContext } from './presence/context.js';
 import { dmRecipient, stanzaForEvent } from './messages/dm-events.js';
 import type { OfflineQueue } from './offline.js';
+import { blockedByRecipient } from './xep-0191-blocking.js';
 import { directCarbons, receivedCarbons, sentCarbonsForEvent } from './messages/carbon-hooks.js';
 
 export function messagesModule(im: ImContext, offline: OfflineQueue): XmppModule {
@@ -117,6 +118,7 @@ function onRoomEvent(im: ImContext, offline: OfflineQueue, n: RoomEventNotice): 
   if (n.pdu.type !== 'm.room.message' || n.pdu.state_key !== undefined) return;
   const local = dmRecipient(im, n.roomId, n.pdu.sender);
   if (!local || !n.recipients.includes(`@${local}:${im.core.config.server_name}`)) return;
+  if (blockedByRecipient(im.core, local, n.pdu.sender)) return; // XEP-0191, also for Matrix senders
   const bare = `${local}@${im.server.domain}`;
   const sessions = im.server.sessionsOf(bare);
   if (sessions.length === 0) return; // offline: delivered at the next login

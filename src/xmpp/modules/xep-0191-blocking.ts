@@ -6,8 +6,9 @@
 // Enforcement (§3.3) is a message and presence hook run before delivery: stanzas from a blocked
 // JID to the account get <service-unavailable/> (messages) or silence (presence); stanzas the
 // account sends to a JID it blocked get <not-acceptable/> with <blocked/>. Not covered: iqs
-// (the router routes them without hooks), presence broadcast (the presence module fans it out),
-// and messages a blocked user sends from a Matrix client (the Matrix side's ignore list).
+// (the router routes them without hooks) and presence broadcast (the presence module fans it
+// out). Messages a blocked user sends from a Matrix client are held back from the
+// account's XMPP sessions by one call in rfc6121-messages.ts (blockedByRecipient).
 import { randomBytes } from 'node:crypto';
 import { gatewayDomain, gatewayJid, jidOfPuppet, mxidOfGatewayJid, puppetUserId } from '../../core/addresses.js';
 import type { JsonObject } from '../../core/events/types.js';
@@ -46,7 +47,7 @@ export class Blocklists {
     return puppetUserId(jid.bareString(), this.serverName);
   }
 
-  private jidOfMxid(mxid: string): string | null {
+  jidOfMxid(mxid: string): string | null {
     const puppet = jidOfPuppet(mxid, this.serverName);
     if (puppet) return puppet;
     const lp = this.core.accounts.localpartOf(mxid);
@@ -66,6 +67,13 @@ export class Blocklists {
     } catch {
       return [];
     }
+  }
+
+  /** Whether the account blocked a Matrix user (ignored it on Matrix, or blocked its JID on XMPP). */
+  blocksUser(username: string, mxid: string): boolean {
+    if (Object.hasOwn(this.ignored(username), mxid)) return true;
+    const jid = Jid.parse(this.jidOfMxid(mxid) ?? '');
+    return jid !== null && this.isBlocked(username, jid);
   }
 
   list(username: string): string[] {
@@ -185,4 +193,9 @@ function enforce(server: ModuleApi, lists: Blocklists, ctx: StanzaContext, kind:
 export function blockedError(stanza: XmlElement): XmlElement {
   return x(stanza.name, { type: 'error', id: stanza.attr('id'), from: stanza.attr('to'), to: stanza.attr('from') },
     x('error', { type: 'cancel' }, x('not-acceptable', { xmlns: NS_STANZA_ERRORS }), x('blocked', { xmlns: NS_BLOCKING_ERRORS })));
+}
+
+/** For live delivery of room events to XMPP: whether the recipient account blocked the sender. */
+export function blockedByRecipient(core: CoreServices, recipient: string, senderMxid: string): boolean {
+  return new Blocklists(core).blocksUser(recipient, senderMxid);
 }
