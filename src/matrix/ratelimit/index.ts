@@ -56,7 +56,10 @@ function loginTarget(body: unknown): string | null {
   if (!isObject(body)) return null;
   const id = body.identifier;
   const user = isObject(id) ? id.user : body.user;
-  return typeof user === 'string' ? user.toLowerCase() : null;
+  if (typeof user !== 'string') return null;
+  // '@alice:server' and 'alice' name the same account and share one bucket.
+  const lp = user.startsWith('@') ? user.slice(1).split(':')[0] : user;
+  return lp.toLowerCase();
 }
 
 function keysFor(kind: RateLimitKind, ctx: RequestCtx): string[] {
