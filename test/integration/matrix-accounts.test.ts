@@ -185,6 +185,9 @@ describe('account management behind UIA', () => {
   test('m.login.token: get_token behind UIA, the token logs in once', async () => {
     const alice = (await login('alice', 'new-pw')).json;
     const flows = await ok('GET', `${v3}/login`);
+    const caps = await ok('GET', `${v3}/capabilities`, { token: alice.access_token });
+    assert.deepEqual(caps.capabilities['m.get_login_token'], { enabled: true });
+    assert.deepEqual(caps.capabilities['m.change_password'], { enabled: true });
     assert.ok(flows.flows.some((f: { type: string; get_login_token?: boolean }) => f.type === 'm.login.token' && f.get_login_token));
     assert.equal((await call('POST', `${v1}/login/get_token`, { token: alice.access_token, body: {} })).status, 401);
     const auth = { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'new-pw' };

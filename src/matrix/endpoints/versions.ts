@@ -23,7 +23,9 @@ export function versionRoutes(m: MatrixContext): Route[] {
       handler: () => ({
         capabilities: {
           'm.room_versions': roomVersionsCapability(),
-          'm.change_password': { enabled: false },
+          // POST /account/password behind UIA, and POST /login/get_token (endpoints/account.ts, login.ts).
+          'm.change_password': { enabled: true },
+          'm.get_login_token': { enabled: true },
           'm.set_displayname': { enabled: true },
           'm.set_avatar_url': { enabled: true },
           'm.3pid_changes': { enabled: false },
