@@ -71,12 +71,16 @@ describe('admin API', () => {
     assert.equal(members.members.length, 2);
     assertError(await call('GET', `${admin}/rooms/${enc('!none:localhost')}/members`, { token: root }), 404, 'M_NOT_FOUND');
 
+    await ok('PUT', `${v3}/rooms/${enc(room.room_id)}/send/m.room.message/d1`, { token: alice, body: { msgtype: 'm.text', body: 'doomedword' } });
     const del = await ok('DELETE', `${admin}/rooms/${enc(room.room_id)}?purge=true`, { token: root });
     assert.deepEqual(del.left_members.sort(), ['@alice:localhost', '@bob:localhost']);
     assert.equal(del.purged, true);
     assertError(await call('GET', `${admin}/rooms/${enc(room.room_id)}`, { token: root }), 404, 'M_NOT_FOUND');
     assertError(await call('GET', `${v3}/directory/room/${enc('#doomed:localhost')}`, { token: alice }), 404, 'M_NOT_FOUND');
     assertError(await call('POST', `${v3}/join/${enc(room.room_id)}`, { token: bob, body: {} }), 404, 'M_NOT_FOUND');
+    const found = await ok('POST', `${v3}/search`, { token: alice, body: { search_categories: { room_events: { search_term: 'doomedword' } } } });
+    assert.equal(found.search_categories.room_events.count, 0);
+    assert.equal(server.core.storage.search.search('doomedword', 10).length, 0, 'the index rows are purged too');
     const joined = await ok('GET', `${v3}/joined_rooms`, { token: alice });
     assert.ok(!joined.joined_rooms.includes(room.room_id));
   });

@@ -13,16 +13,15 @@ export function sqliteAdminStore(db: Database.Database): AdminStore {
     devices: count('SELECT COUNT(*) AS n FROM devices'),
   };
   const roomEvents = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM events WHERE room_id = ?');
-  // Redactions first: they are found through the room's events.
+  // Redactions first: they are found through the room's events. Tables of features that may
+  // not exist in this schema yet are skipped; a user's own key backup and the reports stay.
+  const tables = new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name));
+  const perRoom = ['event_relations', 'event_search', 'room_directory', 'forgotten_rooms', 'receipts', 'events', 'state_groups',
+    'memberships', 'room_aliases', 'account_data', 'rooms'];
   const purge = [
-    'DELETE FROM redactions WHERE target_id IN (SELECT event_id FROM events WHERE room_id = ?)',
-    'DELETE FROM events WHERE room_id = ?',
-    'DELETE FROM state_groups WHERE room_id = ?',
-    'DELETE FROM memberships WHERE room_id = ?',
-    'DELETE FROM room_aliases WHERE room_id = ?',
-    'DELETE FROM account_data WHERE room_id = ?',
-    'DELETE FROM rooms WHERE room_id = ?',
-  ].map((sql) => db.prepare(sql));
+    db.prepare('DELETE FROM redactions WHERE target_id IN (SELECT event_id FROM events WHERE room_id = ?)'),
+    ...perRoom.filter((t) => tables.has(t)).map((t) => db.prepare(`DELETE FROM ${t} WHERE room_id = ?`)),
+  ];
   return {
     counts: () => ({
       users: counts.users.get()!.n,
