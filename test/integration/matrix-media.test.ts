@@ -174,6 +174,10 @@ test('bad input gets the spec\'s errors', async () => {
   // A file that claims to be an image but is not cannot be thumbnailed.
   const fake = await http(upload, { method: 'POST', token: alice.accessToken, contentType: 'image/png', body: 'not a png at all' });
   await expect(http(`${v1()}/thumbnail/localhost/${idOf(fake.json.content_uri)}?width=32&height=32`, { token: alice.accessToken }), 400, 'M_UNKNOWN');
+  // Too many pixels to decode safely (a decompression bomb): refused, not decoded.
+  const bomb = await png(6000, 6000);
+  const b = await http(upload, { method: 'POST', token: alice.accessToken, contentType: 'image/png', body: bomb });
+  await expect(http(`${v1()}/thumbnail/localhost/${idOf(b.json.content_uri)}?width=32&height=32`, { token: alice.accessToken }), 400, 'M_UNKNOWN');
   await expect(http(`${upload}?filename=a%2Fb`, { method: 'POST', token: alice.accessToken, body: 'x' }), 400, 'M_INVALID_PARAM');
   await expect(http(`${v1()}/preview_url?url=https://example.org`, { token: alice.accessToken }), 403, 'M_FORBIDDEN');
   await expect(http(`${server.matrixUrl}/_matrix/media/v3/nothing`), 404, 'M_UNRECOGNIZED');

@@ -1,18 +1,24 @@
 // Image thumbnails with sharp (libvips). Only the four formats the spec lets a server serve
 // inline as images are thumbnailed; output is JPEG for JPEG sources and PNG otherwise (both
 // static), or animated WebP when the client asked for animation and the source is animated.
-import sharp from 'sharp';
+// sharp (libvips) is loaded at the first thumbnail, not at start-up: a server whose users never
+// ask for one does not carry it in memory.
 import type { ThumbnailSize } from './thumbnail-size.js';
+
+type Sharp = typeof import('sharp');
+let loaded: Promise<Sharp> | null = null;
+const sharpLib = async () => (await (loaded ??= import('sharp').then((m) => m.default))) as Sharp;
 
 export const THUMBNAILABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
 const ANIMATABLE = new Set(['image/gif', 'image/webp']);
-/** libvips refuses larger inputs: a decompression bomb must not take the server's memory. */
-const MAX_INPUT_PIXELS = 100_000_000;
+/** libvips refuses larger inputs, so a decompression bomb cannot take the server's memory (Synapse's default). */
+const MAX_INPUT_PIXELS = 32_000_000;
 
 export interface Thumbnail { bytes: Buffer; contentType: string; width: number; height: number }
 
 export async function imageSize(path: string): Promise<{ width: number; height: number } | null> {
   try {
+    const sharp = await sharpLib();
     const meta = await sharp(path, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
     return meta.width && meta.height ? { width: meta.width, height: meta.pageHeight ?? meta.height } : null;
   } catch {
@@ -26,6 +32,7 @@ export function canAnimate(contentType: string): boolean {
 
 /** Throws when libvips cannot read the file (corrupt, wrong type claimed, too many pixels). */
 export async function makeThumbnail(path: string, sourceType: string, box: ThumbnailSize, animated: boolean): Promise<Thumbnail> {
+  const sharp = await sharpLib();
   const img = sharp(path, { limitInputPixels: MAX_INPUT_PIXELS, animated })
     .rotate()
     .resize(box.width, box.height, {
