@@ -9,6 +9,7 @@ import { evaluate, type PushOutcome } from './evaluate.js';
 import { roomPushContext, pushEventOf } from './context.js';
 import type { PushContext } from './evaluate.js';
 import type { UserPushRules } from './user-rules.js';
+import { MAIN_THREAD, threadOf } from './threads.js';
 
 /** Most unread events looked at per room; clients show "99+" long before this. */
 export const MAX_COUNTED = 1000;
@@ -16,13 +17,6 @@ export const MAX_COUNTED = 1000;
 const NOTIFICATION_SCAN = 200;
 
 export type Counts = { notification_count: number; highlight_count: number };
-
-/** The thread root an event belongs to (spec threading.md), or null for the main timeline. */
-export function threadRootOf(ev: StoredEvent): string | null {
-  const rel = ev.pdu.content['m.relates_to'];
-  if (typeof rel !== 'object' || rel === null || Array.isArray(rel)) return null;
-  return rel.rel_type === 'm.thread' && typeof rel.event_id === 'string' ? rel.event_id : null;
-}
 
 export interface Notified { ev: StoredEvent; outcome: PushOutcome; read: boolean }
 
@@ -47,7 +41,11 @@ export class PushCounts {
     return this.evaluator(ev.pdu.room_id, userId)?.(ev) ?? null;
   }
 
-  /** Counts of events after the user's read receipt (or their join, `since`) up to `upto`. */
+  /**
+   * Counts of events after the user's read receipt (or their join, `joinedAt`) up to `upto`.
+   * The user's own newest event counts as a receipt too (spec push.md "Marking notifications
+   * as read": "by using the API or by sending an event").
+   */
   unread(roomId: string, userId: string, joinedAt: number, upto: number): Counts {
     const from = this.receipts.readUpTo(roomId, userId) ?? joinedAt;
     let notification_count = 0;
@@ -55,10 +53,10 @@ export class PushCounts {
     const outcome = this.evaluator(roomId, userId);
     if (!outcome) return { notification_count, highlight_count };
     for (const ev of this.core.storage.events.roomEventsBetween(roomId, from, upto, MAX_COUNTED, true)) {
-      if (ev.pdu.sender === userId) continue;
+      if (ev.pdu.sender === userId) break;
       const o = outcome(ev);
-      if (o?.notify) notification_count++;
-      if (o?.notify && o.highlight) highlight_count++;
+      if (o.notify) notification_count++;
+      if (o.notify && o.highlight) highlight_count++;
     }
     return { notification_count, highlight_count };
   }
@@ -76,14 +74,17 @@ export class PushCounts {
     const perThread: Record<string, Counts> = {};
     const outcome = this.evaluator(roomId, userId);
     if (!outcome) return { unread_notifications: main, unread_thread_notifications: perThread };
+    // Threads in which the user has written since (their own event reads the thread up to it).
+    const answered = new Set<string>();
+    const contentOf = (id: string) => this.core.storage.events.getEvent(id)?.pdu.content ?? null;
     for (const ev of this.core.storage.events.roomEventsBetween(roomId, from, upto, MAX_COUNTED, true)) {
-      if (ev.pdu.sender === userId) continue;
-      const root = threadRootOf(ev);
-      const readTo = root === null ? marks.threads.get('main') : marks.threads.get(root);
-      if (readTo !== undefined && ev.stream <= readTo) continue;
+      const thread = threadOf(ev.pdu.content, contentOf);
+      if (ev.pdu.sender === userId) { answered.add(thread); continue; }
+      const readTo = marks.threads.get(thread);
+      if (answered.has(thread) || (readTo !== undefined && ev.stream <= readTo)) continue;
       const o = outcome(ev);
       if (!o.notify) continue;
-      const c = root === null ? main : (perThread[root] ??= { notification_count: 0, highlight_count: 0 });
+      const c = thread === MAIN_THREAD ? main : (perThread[thread] ??= { notification_count: 0, highlight_count: 0 });
       c.notification_count++;
       if (o.highlight) c.highlight_count++;
     }
