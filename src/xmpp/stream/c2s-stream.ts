@@ -148,6 +148,8 @@ export class C2sStream implements C2sSession, SmStream {
   }
 
   close(condition?: StreamErrorCondition, text?: string): void {
+    // A connection handed to a resumed session (e.g. its write buffer overflowing) ends that session's stream.
+    if (this.forwardTo) return this.forwardTo.close(condition, text);
     if (this.closed) return;
     if (condition) {
       this.opts.logger.debug({ stream: this.id, jid: this.jid, condition, text }, 'closing stream with error');
