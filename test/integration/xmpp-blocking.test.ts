@@ -12,7 +12,7 @@ const clients: ImClient[] = [];
 
 before(async () => {
   server = await startTestServer();
-  for (const u of ['alice', 'bob', 'carol']) await server.addUser(u, `${u}-pw`);
+  for (const u of ['alice', 'bob', 'carol', 'erin', 'fred']) await server.addUser(u, `${u}-pw`);
 });
 after(async () => {
   for (const c of clients) await c.stop();
@@ -89,4 +89,18 @@ test('bad requests: empty block, malformed JID, another account', async () => {
   assert.equal(condition(await carol.iqRaw('get', xml('blocklist', { xmlns: NS }), 'bob@localhost')), 'forbidden');
   const info = await carol.iqRaw('get', xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }), 'localhost');
   assert.ok(info.getChild('query').getChildren('feature').some((f: XmlNode) => f.attrs.var === NS));
+});
+
+test('a blocked contact sees the account go offline, and come back when unblocked', async () => {
+  const erin = await online('erin', 'e');
+  const fred = await online('fred', 'f');
+  await erin.send(xml('presence', { to: 'fred@localhost', type: 'subscribe' }));
+  await fred.next((el) => el.name === 'presence' && el.attrs.type === 'subscribe', 'the request');
+  await fred.send(xml('presence', { to: 'erin@localhost', type: 'subscribed' }));
+  await erin.next(isPresence('fred@localhost/f'), 'fred online', 8000);
+
+  await fred.iqRaw('set', xml('block', { xmlns: NS }, xml('item', { jid: 'erin@localhost' })));
+  await erin.next(isPresence('fred@localhost/f', 'unavailable'), 'fred gone for erin', 8000);
+  await fred.iqRaw('set', xml('unblock', { xmlns: NS }, xml('item', { jid: 'erin@localhost' })));
+  await erin.next(isPresence('fred@localhost/f'), 'fred back for erin', 8000);
 });

@@ -138,8 +138,10 @@ export function blockingModule(core: CoreServices): XmppModule {
           const jids = items.map((i) => Jid.parse(i.attr('jid') ?? ''));
           if (jids.some((j) => j === null)) return ctx.error('jid-malformed', 'an item has no valid jid');
           const target = items.length === 0 ? 'all' : (jids as Jid[]);
+          const affected = target === 'all' ? lists.list(ctx.from.local).map((s) => Jid.parse(s)).filter((j): j is Jid => j !== null) : target;
           lists.change(ctx.from.local, op === 'block', target).then(() => {
             ctx.result();
+            presenceOnChange(server, core, ctx.from.local, op, affected);
             push(server, listeners, ctx.from.bareString(), x(op, { xmlns: NS_BLOCKING }, (jids as Jid[]).map((j) => x('item', { jid: j.toString() }))));
           }, (err: unknown) => {
             server.logger.warn({ err }, 'blocking: storing the list failed');
@@ -151,6 +153,26 @@ export function blockingModule(core: CoreServices): XmppModule {
       server.presence((ctx) => enforce(server, lists, ctx, 'presence'), PRIORITY);
     },
   };
+}
+
+/**
+ * §3.3/§3.4: a blocked contact that may see the account's presence sees it go offline; on
+ * unblocking it gets the current presence again (a probe on its behalf, answered by the presence
+ * module under the usual subscription rules). Local contacts only: there is no s2s yet.
+ */
+function presenceOnChange(server: ModuleApi, core: CoreServices, user: string, op: 'block' | 'unblock', jids: Jid[]): void {
+  const bare = `${user}@${server.domain}`;
+  for (const j of jids) {
+    if (j.local === '' || j.domain !== server.domain) continue;
+    const contact = j.bareString();
+    const sub = core.storage.roster.item(user, contact)?.subscription;
+    if (sub !== 'from' && sub !== 'both') continue;
+    if (op === 'block') {
+      for (const s of server.sessionsOf(bare)) server.route(x('presence', { type: 'unavailable', from: s.jid, to: j.toString() }));
+    } else {
+      server.route(x('presence', { type: 'probe', from: contact, to: bare }));
+    }
+  }
 }
 
 function ownAccount(ctx: IqContext): boolean {
