@@ -114,6 +114,7 @@ test('bad requests get pubsub errors, not crashes', async () => {
   const getCases: [XmlNode, [string, string | undefined]][] = [
     [items('no-such-node'), ['item-not-found', undefined]],
     [items(MOOD, { max_items: 'lots' }), ['bad-request', undefined]],
+    [items(MOOD, {}, 'no-such-item'), ['item-not-found', undefined]],
     [xml('pubsub', { xmlns: NS_PUBSUB }, xml('items')), ['bad-request', 'nodeid-required']],
   ];
   for (const [payloadEl, want] of getCases) assert.deepEqual(conditions(await alice.iqRaw('get', payloadEl)), want, payloadEl.toString());

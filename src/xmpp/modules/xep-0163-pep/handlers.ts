@@ -1,7 +1,7 @@
 // The iq side of PEP: <pubsub/> publish, retract, items, create and <pubsub#owner/> configure,
 // default, delete, purge, each parsed here and carried out by PepService. Thin on purpose.
 import type { IqContext, ModuleApi } from '../../module.js';
-import { x, type XmlElement } from '../../xml/element.js';
+import { x, XmlElement } from '../../xml/element.js';
 import { replyError } from './errors.js';
 import { buildForm, readForm } from './forms.js';
 import { applyConfigForm, defaultConfig, NS_NODE_CONFIG, type NodeConfig } from './node-config.js';
@@ -32,7 +32,7 @@ function nodeOf(el: XmlElement): string | PepError {
 
 export function dispatch(server: ModuleApi, pep: PepService, ctx: IqContext, table: Record<string, Handler>): void {
   const el = action(ctx, Object.keys(table));
-  if (!(el instanceof Object && 'name' in el)) return replyError(server, ctx, el as PepError);
+  if (!(el instanceof XmlElement)) return replyError(server, ctx, el);
   table[el.name]!(server, pep, ctx, el);
 }
 
@@ -95,6 +95,8 @@ export const items: Handler = (server, pep, ctx, el) => {
   if (maxAttr !== undefined && !/^[1-9][0-9]{0,8}$/.test(maxAttr)) return replyError(server, ctx, err('bad-request', undefined, 'max_items must be a positive integer'));
   const ids = el.getChildren('item').map((i) => i.attr('id') ?? '').filter((i) => i !== '');
   const found = pep.items(ctx.target.local, node, ids, maxAttr === undefined ? undefined : Number(maxAttr));
+  // XEP-0060 §6.5.8: asking for particular items that are all gone is item-not-found.
+  if (ids.length > 0 && found.length === 0) return replyError(server, ctx, err('item-not-found'));
   ctx.result(x('pubsub', { xmlns: NS_PUBSUB }, x('items', { node },
     found.map((i) => x('item', { id: i.id, publisher: i.publisher }, i.payload)))));
 };

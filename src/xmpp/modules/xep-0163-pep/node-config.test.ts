@@ -19,6 +19,7 @@ test('publish-options on an existing node must match it; unknown fields fail; wr
   assert.ok(checkPreconditions(existing, form(NS_PUBLISH_OPTIONS, { 'pubsub#access_model': 'open', 'pubsub#persist_items': 'true' })).ok);
   const mismatch = checkPreconditions(existing, form(NS_PUBLISH_OPTIONS, { 'pubsub#access_model': 'whitelist' }));
   assert.deepEqual(mismatch.ok ? null : mismatch.error, 'precondition-not-met');
+  assert.ok(checkPreconditions({ ...existing, 'pubsub#max_items': '1000' }, form(NS_PUBLISH_OPTIONS, { 'pubsub#max_items': 'max' })).ok);
   const unknown = checkPreconditions(existing, form(NS_PUBLISH_OPTIONS, { 'pubsub#made_up': 'x' }));
   assert.deepEqual(unknown.ok ? null : unknown.error, 'precondition-not-met');
   for (const bad of [form(undefined, {}), form(NS_NODE_CONFIG, {}), form(NS_PUBLISH_OPTIONS, {}, 'form'),

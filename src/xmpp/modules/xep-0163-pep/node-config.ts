@@ -99,10 +99,16 @@ export function checkPreconditions(existing: NodeConfig | null, form: SubmittedF
     if (!isKnownOption(name)) return { ok: false, error: 'precondition-not-met', text: `unsupported precondition ${name}` };
     const v = normalizeOption(name, values[0] ?? '');
     if (v === null) return { ok: false, error: 'bad-request', text: `bad value for ${name}` };
-    if (existing && existing[name] !== v) return { ok: false, error: 'precondition-not-met', text: `${name} is ${existing[name]}` };
+    if (existing && !sameValue(name, existing[name], v)) return { ok: false, error: 'precondition-not-met', text: `${name} is ${existing[name]}` };
     config[name] = v;
   }
   return { ok: true, config };
+}
+
+/** 'max' and the service's largest count are the same max_items. */
+function sameValue(name: string, a: string | undefined, b: string): boolean {
+  const norm = (v: string | undefined) => (name === 'pubsub#max_items' && v === String(MAX_ITEMS_LIMIT) ? 'max' : v);
+  return norm(a) === norm(b);
 }
 
 /** The item count the node keeps; null means no limit below the service's own. */
