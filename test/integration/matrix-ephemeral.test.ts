@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from './harness.js';
-import { loginAndSync, until, type Session } from './clients/matrix-sdk.js';
+import { loginAndSync, sdk, until, type Session } from './clients/matrix-sdk.js';
 import { assertError, enc, matrixFetch, v3 } from './matrix-fetch.js';
 
 let server: TestServer;
@@ -51,6 +51,18 @@ describe('Matrix typing, receipts and presence', () => {
     await until('bob has the message', () => bob.client.getRoom(roomId)?.findEventById(event_id) !== undefined, 15000);
     await bob.client.sendReadReceipt(bob.client.getRoom(roomId)!.findEventById(event_id)!);
     await until('alice sees bob read it', () => alice.client.getRoom(roomId)!.getUsersReadUpTo(alice.client.getRoom(roomId)!.findEventById(event_id)!).includes(bob.userId), 15000);
+  });
+
+  it('matrix-js-sdk shows the server\'s unread and highlight counts, cleared by its read receipt', async () => {
+    const room = () => bob.client.getRoom(roomId)!;
+    const total = () => room().getUnreadNotificationCount(sdk.NotificationCountType.Total);
+    const highlight = () => room().getUnreadNotificationCount(sdk.NotificationCountType.Highlight);
+    await alice.client.sendTextMessage(roomId, 'plain');
+    const { event_id } = await alice.client.sendMessage(roomId, { msgtype: sdk.MsgType.Text, body: 'bob!', 'm.mentions': { user_ids: [bob.userId] } });
+    await until('bob\'s client counts two, one highlighted', () => total() === 2 && highlight() === 1, 15000);
+    await until('bob has the mention', () => room().findEventById(event_id) !== undefined, 15000);
+    await bob.client.sendReadReceipt(room().findEventById(event_id)!);
+    await until('the counts are cleared', () => total() === 0 && highlight() === 0, 15000);
   });
 
   it('m.read.private is shown to its owner only; threaded receipts carry thread_id', async () => {
