@@ -293,9 +293,11 @@ export interface ReportStore {
 
 /** Rooms a user forgot (spec POST /forget); a new membership brings the room back. */
 export interface ForgottenRoomStore {
-  forget(userId: string, roomId: string): void;
+  /** Remembers the membership event the room was forgotten at (null: forgotten whatever comes). */
+  forget(userId: string, roomId: string, membershipEventId: string | null): void;
   unforget(userId: string, roomId: string): void;
-  isForgotten(userId: string, roomId: string): boolean;
+  /** True when forgotten and, if given, the membership is still the one it was forgotten at. */
+  isForgotten(userId: string, roomId: string, membershipEventId?: string): boolean;
 }
 
 /** Whole-server figures and destructive room operations, for the admin API only. */

@@ -240,8 +240,10 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.equal(s.publicRooms.isPublic(r), false);
     assert.ok(s.reports.add({ roomId: r, eventId: '$root', userId: '@b:h', reason: 'spam', score: -100, ts: 1 }) > 0);
     assert.equal(s.reports.list()[0].reason, 'spam');
-    s.forgottenRooms.forget('@a:h', r);
+    s.forgottenRooms.forget('@a:h', r, '$leave1');
     assert.equal(s.forgottenRooms.isForgotten('@a:h', r), true);
+    assert.equal(s.forgottenRooms.isForgotten('@a:h', r, '$leave1'), true);
+    assert.equal(s.forgottenRooms.isForgotten('@a:h', r, '$leave2'), false);
     s.forgottenRooms.unforget('@a:h', r);
     assert.equal(s.forgottenRooms.isForgotten('@a:h', r), false);
     s.close();

@@ -210,5 +210,11 @@ describe('room features', () => {
     await ok('POST', `${v3}/rooms/${enc(r)}/leave`, { token: bob, body: {} });
     await ok('POST', `${v3}/rooms/${enc(r)}/forget`, { token: bob, body: {} });
     assert.equal(server.core.storage.forgottenRooms.isForgotten('@bob:localhost', r), true);
+    const withLeave = `${v3}/sync?filter=${enc(JSON.stringify({ room: { include_leave: true } }))}`;
+    assert.equal((await ok('GET', withLeave, { token: bob })).rooms.leave[r], undefined, 'a forgotten room is not in /sync');
+    // Joining again and leaving again brings it back.
+    await ok('POST', `${v3}/join/${enc(r)}`, { token: bob, body: {} });
+    await ok('POST', `${v3}/rooms/${enc(r)}/leave`, { token: bob, body: {} });
+    assert.ok((await ok('GET', withLeave, { token: bob })).rooms.leave[r], 'the room is back after a new membership');
   });
 });

@@ -1,6 +1,6 @@
 // Forgetting a room (spec leaving.yaml POST /forget): allowed once the user has left; the room
 // is remembered as forgotten until the user's membership changes again.
-import type { JsonObject } from '../../core/events/types.js';
+import { stateTuple, type JsonObject } from '../../core/events/types.js';
 import { requireRoom, type MatrixContext } from '../context.js';
 import { ErrCode, MatrixError } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
@@ -13,7 +13,8 @@ function forget(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   if (membership === 'join' || membership === 'invite' || membership === 'knock') {
     throw new MatrixError(400, ErrCode.UNKNOWN, 'You must leave the room before forgetting it');
   }
-  m.core.storage.forgottenRooms.forget(ctx.requester.userId, roomId);
+  const memberEvent = m.core.rooms.head(roomId)?.stateIds.get(stateTuple('m.room.member', ctx.requester.userId)) ?? null;
+  m.core.storage.forgottenRooms.forget(ctx.requester.userId, roomId, memberEvent);
   return {};
 }
 

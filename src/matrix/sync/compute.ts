@@ -127,7 +127,9 @@ export function computeSync(d: SyncDeps, req: SyncRequest): SyncResponse {
     } else if (m.membership === 'invite') {
       const head = d.core.rooms.head(m.roomId);
       if (changed && head) rooms.invite[m.roomId] = { invite_state: inviteState(head, userId) };
-    } else if ((since !== null && changed) || (since === null && req.filter.room.includeLeave)) {
+    } else if (((since !== null && changed) || (since === null && req.filter.room.includeLeave))
+      // A room the user forgot (POST /forget) stays out until their membership changes again.
+      && !d.core.storage.forgottenRooms.isForgotten(userId, m.roomId, m.eventId)) {
       rooms.leave[m.roomId] = leftRoom(d, r, m, perRoom.get(m.roomId));
     }
   }

@@ -273,6 +273,10 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX pushers_key ON pushers(app_id, pushkey);
   `,
+  // Forgotten rooms remember which leave they were forgotten at: a later membership brings the room back
+  `
+  ALTER TABLE forgotten_rooms ADD COLUMN event_id TEXT;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

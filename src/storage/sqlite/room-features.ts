@@ -84,12 +84,15 @@ export function sqliteReportStore(db: Database.Database): ReportStore {
 }
 
 export function sqliteForgottenRoomStore(db: Database.Database): ForgottenRoomStore {
-  const ins = db.prepare('INSERT OR IGNORE INTO forgotten_rooms (user_id, room_id) VALUES (?, ?)');
+  const ins = db.prepare('INSERT OR REPLACE INTO forgotten_rooms (user_id, room_id, event_id) VALUES (?, ?, ?)');
   const del = db.prepare('DELETE FROM forgotten_rooms WHERE user_id = ? AND room_id = ?');
-  const has = db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM forgotten_rooms WHERE user_id = ? AND room_id = ?');
+  const get = db.prepare<[string, string], { event_id: string | null }>('SELECT event_id FROM forgotten_rooms WHERE user_id = ? AND room_id = ?');
   return {
-    forget: (userId, roomId) => { ins.run(userId, roomId); },
+    forget: (userId, roomId, eventId) => { ins.run(userId, roomId, eventId); },
     unforget: (userId, roomId) => { del.run(userId, roomId); },
-    isForgotten: (userId, roomId) => has.get(userId, roomId) !== undefined,
+    isForgotten(userId, roomId, eventId) {
+      const r = get.get(userId, roomId);
+      return r !== undefined && (eventId === undefined || r.event_id === null || r.event_id === eventId);
+    },
   };
 }
