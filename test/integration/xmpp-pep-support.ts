@@ -63,7 +63,9 @@ export async function onlineWithCaps(port: number, user: string, resource: strin
   });
   await c.send(xml('presence', {}, xml('c', { xmlns: 'http://jabber.org/protocol/caps', hash: 'sha-1', node: 'https://hearth.test', ver: v })));
   await c.next(isPresence(c.jid), 'own presence');
-  await queried;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${c.jid}: the server never asked for its caps`)), 15_000); });
+  await Promise.race([queried, late]).finally(() => clearTimeout(timer));
   // The answer is written in the microtasks after the handler returns; a ping sent after it comes
   // back only once the server has read the answer, and so recorded the interests.
   await new Promise((r) => setTimeout(r, 0));

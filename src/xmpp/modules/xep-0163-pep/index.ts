@@ -27,7 +27,6 @@ export function pepModule(im: ImContext, pep: PepService): XmppModule {
     name: 'xep-0163-pep',
     load(server) {
       for (const f of [NS_PUBSUB, ...FEATURES]) server.accountFeatures.add(f);
-      server.features.add('urn:xmpp:pep-vcard-conversion:0');
       server.iq(`pubsub ${NS_PUBSUB}`, 'set', (ctx) => h.dispatch(server, pep, ctx, { publish: h.publish, retract: h.retract, create: h.create }), 'bare');
       server.iq(`pubsub ${NS_PUBSUB}`, 'get', (ctx) => h.dispatch(server, pep, ctx, { items: h.items }), 'bare');
       server.iq(`pubsub ${NS_PUBSUB_OWNER}`, 'get', (ctx) => h.dispatch(server, pep, ctx, { configure: h.getConfigure, default: h.getDefault }), 'bare');
