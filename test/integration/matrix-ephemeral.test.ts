@@ -119,6 +119,18 @@ describe('Matrix typing, receipts and presence', () => {
     assertError(await call('GET', `${v3}/sync?set_presence=dancing`, { token: t }), 400, 'M_INVALID_PARAM');
     assert.equal((await call('GET', `${v3}/account/whoami`, { token: t })).status, 200);
   });
+
+  it('leaving the room ends typing there', async () => {
+    const typing = () => alice.client.getRoom(roomId)?.getMember(bob.userId)?.typing === true;
+    await bob.client.sendTyping(roomId, true, 60000);
+    await until('alice sees bob typing', typing, 15000);
+    await bob.client.leave(roomId);
+    await until('bob no longer types', () => !typing(), 15000);
+    const initial = await ok('GET', `${v3}/sync?timeout=0`, { token: alice.accessToken });
+    const typers = (initial.rooms.join[roomId].ephemeral.events as any[]).filter((e) => e.type === 'm.typing').flatMap((e) => e.content.user_ids);
+    assert.deepEqual(typers, []);
+    assertError(await call('PUT', `${v3}/rooms/${enc(roomId)}/typing/${enc(bob.userId)}`, { token: bob.accessToken, body: { typing: true } }), 403, 'M_FORBIDDEN');
+  });
 });
 
 describe('Matrix presence switched off', () => {

@@ -10,7 +10,16 @@ interface RoomTyping { users: Map<string, NodeJS.Timeout>; stream: number }
 
 export class Typing {
   private readonly rooms = new Map<string, RoomTyping>();
-  constructor(private readonly core: CoreServices) {}
+  private readonly stop: () => void;
+
+  constructor(private readonly core: CoreServices) {
+    // Someone who leaves (or is kicked) stops typing there at once.
+    this.stop = core.bus.onRoomEvent((n) => {
+      const userId = n.pdu.state_key;
+      if (n.pdu.type !== 'm.room.member' || userId === undefined || n.pdu.content.membership === 'join') return;
+      if (this.rooms.get(n.roomId)?.users.has(userId)) void this.set(n.roomId, userId, false, 0);
+    });
+  }
 
   async set(roomId: string, userId: string, typing: boolean, timeoutMs: number): Promise<void> {
     let room = this.rooms.get(roomId);
@@ -42,6 +51,7 @@ export class Typing {
   }
 
   close(): void {
+    this.stop();
     for (const room of this.rooms.values()) for (const t of room.users.values()) clearTimeout(t);
     this.rooms.clear();
   }
