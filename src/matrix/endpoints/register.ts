@@ -20,14 +20,21 @@ function requireOpen(m: MatrixContext): void {
 }
 
 /**
- * Refuses a name that is malformed, taken, or reserved. Names starting with '_' belong to the
- * server (XMPP puppets are @_xmpp_...), as Synapse reserves them for appservices.
+ * Why a requested user name cannot be registered, or null when its form is fine. Names starting
+ * with '_' belong to the server (XMPP puppets are @_xmpp_...), as Synapse reserves them for
+ * appservices.
  */
+export function usernameProblem(name: string): string | null {
+  if (name.length === 0 || name.length > MAX_LOCALPART) return `User names are 1 to ${MAX_LOCALPART} characters`;
+  if (name !== name.toLowerCase() || !isValidLocalpart(name)) return 'User names may hold only a-z, 0-9 and . _ = - / +';
+  if (name.startsWith('_')) return 'User names starting with _ are reserved';
+  return null;
+}
+
+/** Refuses a name that is malformed, reserved or taken, with the spec's error codes. */
 function checkUsername(m: MatrixContext, name: string): string {
-  const invalid = (why: string) => new MatrixError(400, ErrCode.INVALID_USERNAME, why);
-  if (name.length === 0 || name.length > MAX_LOCALPART) throw invalid(`User names are 1 to ${MAX_LOCALPART} characters`);
-  if (name !== name.toLowerCase() || !isValidLocalpart(name)) throw invalid('User names may hold only a-z, 0-9 and . _ = - / +');
-  if (name.startsWith('_')) throw invalid('User names starting with _ are reserved');
+  const problem = usernameProblem(name);
+  if (problem !== null) throw new MatrixError(400, ErrCode.INVALID_USERNAME, problem);
   if (m.core.accounts.get(name)) throw new MatrixError(400, ErrCode.USER_IN_USE, 'User ID already taken');
   return name;
 }

@@ -17,7 +17,8 @@ function readableChildren(m: MatrixContext, parentId: string, upTo: number): Rel
   return m.core.storage.relations.children(parentId, 0, upTo, BUNDLE_SCAN, true);
 }
 
-function annotations(rows: RelationRow[]): JsonObject | undefined {
+/** Reaction counts per (event type, key), most used first; undefined when there are none. */
+export function annotations(rows: RelationRow[]): JsonObject | undefined {
   const counts = new Map<string, { type: string; key: string; count: number }>();
   for (const r of rows) {
     if (r.relType !== 'm.annotation' || r.key === null) continue;
