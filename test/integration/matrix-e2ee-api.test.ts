@@ -107,6 +107,8 @@ describe('Matrix E2EE endpoints (raw)', () => {
     await ok('POST', `${v3}/rooms/${enc(roomId)}/leave`, { token: alice.token, body: {} });
     const left = await sync(bob, woke.next_batch);
     assert.deepEqual(left.device_lists.left, [alice.userId]);
+    const leftChanges = await ok('GET', `${v3}/keys/changes?from=${enc(woke.next_batch)}&to=${enc(left.next_batch)}`, { token: bob.token });
+    assert.deepEqual(leftChanges.left, [alice.userId]);
     await ok('POST', `${v3}/join/${enc(roomId)}`, { token: alice.token, body: {} });
     const back = await sync(bob, left.next_batch);
     assert.deepEqual(back.device_lists.changed, [alice.userId]);

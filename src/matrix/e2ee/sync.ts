@@ -3,7 +3,11 @@
 import type { JsonObject } from '../../core/events/types.js';
 import type { CoreServices } from '../../core/services.js';
 import type { Requester } from '../http/types.js';
+import type { SyncNotifier } from '../sync/notifier.js';
 import { usersSharingRooms } from './changes.js';
+
+/** What the sections are read from: the core, and the notifier's per-room latest positions. */
+export interface E2eeSyncDeps { core: CoreServices; notifier: Pick<SyncNotifier, 'latestIn'> }
 
 export interface E2eeSyncSections {
   to_device: { events: JsonObject[] };
@@ -13,11 +17,14 @@ export interface E2eeSyncSections {
 }
 
 /** Members whose membership changed in (since, upto] in rooms the viewer has been in, and whether the viewer's own did. */
-function membershipMoves(core: CoreServices, viewer: string, since: number, upto: number): { moved: Set<string>; roomsJoined: string[]; roomsLeft: string[] } {
+function membershipMoves(d: E2eeSyncDeps, viewer: string, since: number, upto: number): { moved: Set<string>; roomsJoined: string[]; roomsLeft: string[] } {
   const moved = new Set<string>();
   const roomsJoined: string[] = [];
   const roomsLeft: string[] = [];
-  const rooms = core.storage.rooms.roomsForUser(viewer, ['join', 'leave', 'ban']).filter((r) => r.membership === 'join' || r.stream > since);
+  const core = d.core;
+  // Only rooms with events since the token can hold membership changes (the notifier knows without a query).
+  const rooms = core.storage.rooms.roomsForUser(viewer, ['join', 'leave', 'ban'])
+    .filter((r) => (r.membership === 'join' || r.stream > since) && d.notifier.latestIn(r.roomId) > since);
   if (rooms.length === 0) return { moved, roomsJoined, roomsLeft };
   for (const ev of core.storage.events.eventsSince(rooms.map((r) => r.roomId), since, 10_000)) {
     if (ev.stream > upto || ev.pdu.type !== 'm.room.member' || typeof ev.pdu.state_key !== 'string') continue;
@@ -28,11 +35,12 @@ function membershipMoves(core: CoreServices, viewer: string, since: number, upto
 }
 
 /** device_lists for an incremental sync: changed keys of users we share a room with, new room-mates, and users we no longer share any room with. */
-function deviceLists(core: CoreServices, viewer: string, since: number, upto: number): E2eeSyncSections['device_lists'] {
+export function deviceLists(d: E2eeSyncDeps, viewer: string, since: number, upto: number): E2eeSyncSections['device_lists'] {
+  const core = d.core;
   const shared = usersSharingRooms(core, viewer);
   const changed = new Set(core.storage.e2ee.changedBetween(since, upto).filter((u) => shared.has(u)));
   const left = new Set<string>();
-  const { moved, roomsJoined, roomsLeft } = membershipMoves(core, viewer, since, upto);
+  const { moved, roomsJoined, roomsLeft } = membershipMoves(d, viewer, since, upto);
   for (const roomId of roomsLeft) for (const mem of core.storage.rooms.members(roomId)) moved.add(mem.userId);
   for (const u of moved) {
     if (u === viewer) continue;
@@ -50,7 +58,8 @@ function deviceLists(core: CoreServices, viewer: string, since: number, upto: nu
  * The sections for one response. Messages up to `since` were delivered by the response that
  * handed out `since`, so the client has them: they are dropped now (the spec's acknowledgement).
  */
-export function e2eeSync(core: CoreServices, viewer: Requester, since: number | null, upto: number): E2eeSyncSections {
+export function e2eeSync(d: E2eeSyncDeps, viewer: Requester, since: number | null, upto: number): E2eeSyncSections {
+  const core = d.core;
   const { userId, deviceId } = viewer;
   const e2ee = core.storage.e2ee;
   if (since !== null) {
@@ -59,7 +68,7 @@ export function e2eeSync(core: CoreServices, viewer: Requester, since: number | 
   const events = e2ee.toDeviceBetween(userId, deviceId, since ?? 0, upto).map((x) => x.message);
   return {
     to_device: { events },
-    device_lists: since === null ? { changed: [], left: [] } : deviceLists(core, userId, since, upto),
+    device_lists: since === null ? { changed: [], left: [] } : deviceLists(d, userId, since, upto),
     device_one_time_keys_count: e2ee.oneTimeKeyCounts(userId, deviceId),
     device_unused_fallback_key_types: e2ee.unusedFallbackAlgorithms(userId, deviceId),
   };

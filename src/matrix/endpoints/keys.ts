@@ -6,7 +6,8 @@ import { badJson, invalidParam } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { bodyObject, isObject } from '../http/validate.js';
 import { tokenParam } from '../tokens.js';
-import { commitKeyChange, liveDeviceKeys, usersSharingRooms } from '../e2ee/changes.js';
+import { commitKeyChange, liveDeviceKeys } from '../e2ee/changes.js';
+import { deviceLists } from '../e2ee/sync.js';
 import { parseDeviceKeys, parseKeyUploads } from '../e2ee/validate.js';
 import { crossSigningSections } from './keys-signing.js';
 
@@ -97,9 +98,8 @@ function changes(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   const from = tokenParam(ctx.query.get('from'), 'from');
   const to = tokenParam(ctx.query.get('to'), 'to');
   if (from === null || to === null) throw invalidParam("'from' and 'to' are required");
-  const shared = usersSharingRooms(m.core, ctx.requester.userId);
-  const changed = m.core.storage.e2ee.changedBetween(from, Math.min(to, m.core.stream.committed)).filter((u) => shared.has(u));
-  return { changed, left: [] };
+  // The same answer an incremental /sync from `from` would give in device_lists.
+  return deviceLists(m, ctx.requester.userId, from, Math.min(to, m.core.stream.committed));
 }
 
 export function keyRoutes(m: MatrixContext): Route[] {

@@ -134,7 +134,7 @@ export function computeSync(d: SyncDeps, req: SyncRequest): SyncResponse {
     }
   }
   const global = d.ephemeral.withPushRules(data.filter((e) => e.roomId === ''), userId, since).filter((e) => eventMatches(req.filter.accountData, e));
-  return { next_batch: formatToken(upto), account_data: accountDataEvents(global), presence: { events: d.ephemeral.presence.eventsFor(userId, since, upto).filter((e) => eventMatches(req.filter.presence, e)) }, rooms, ...e2eeSync(d.core, req.viewer, since, upto) };
+  return { next_batch: formatToken(upto), account_data: accountDataEvents(global), presence: { events: d.ephemeral.presence.eventsFor(userId, since, upto).filter((e) => eventMatches(req.filter.presence, e)) }, rooms, ...e2eeSync(d, req.viewer, since, upto) };
 }
 
 /** True when there is nothing to tell the client: a long-poll keeps waiting. */
