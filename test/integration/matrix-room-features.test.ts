@@ -112,6 +112,12 @@ describe('room features', () => {
     const c = await ok('POST', `${v3}/search`, { token: carol, body });
     assert.equal(c.search_categories.room_events.count, 1);
     assert.equal(c.search_categories.room_events.results[0].result.room_id, secret);
+    const withContext = await ok('POST', `${v3}/search`, { token: bob, body: { search_categories: { room_events: { search_term: 'zebra', event_context: { before_limit: 1, after_limit: 1, include_profile: true } } } } });
+    const context = withContext.search_categories.room_events.results[0].context;
+    assert.equal(context.events_before.length, 1);
+    assert.deepEqual(context.events_after, []);
+    assert.ok('@alice:localhost' in context.profile_info);
+    assertError(await call('POST', `${v3}/search`, { token: bob, body: { search_categories: { room_events: { search_term: 'zebra', event_context: { before_limit: -1 } } } } }), 400, 'M_BAD_JSON');
     const filtered = await ok('POST', `${v3}/search`, { token: bob, body: { search_categories: { room_events: { search_term: 'zebra', filter: { rooms: [secret] } } } } });
     assert.equal(filtered.search_categories.room_events.count, 0);
     const syntax = await ok('POST', `${v3}/search`, { token: bob, body: { search_categories: { room_events: { search_term: 'zebra" OR "x' } } } });

@@ -1,7 +1,9 @@
 // Server-side search (spec search.yaml): room_events over the SQLite FTS5 index of message
 // bodies, room names and topics, limited to rooms and history the searcher may read.
 import type { JsonObject } from '../../core/events/types.js';
+import type { StoredEvent } from '../../core/ports.js';
 import type { MatrixContext } from '../context.js';
+import { formatToken } from '../tokens.js';
 import { badJson, invalidParam } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { bodyObject, optionalArray, optionalObject, requiredString } from '../http/validate.js';
@@ -15,6 +17,43 @@ function roomsFilter(filter: JsonObject | undefined): Set<string> | null {
   if (!rooms) return null;
   if (!rooms.every((r) => typeof r === 'string')) throw badJson("'filter.rooms' must be a list of room IDs");
   return new Set(rooms as string[]);
+}
+
+interface ContextOptions { before: number; after: number; profiles: boolean }
+
+function contextOptions(raw: JsonObject | undefined): ContextOptions | null {
+  if (!raw) return null;
+  const n = (k: string) => {
+    const v = raw[k] ?? 5;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw badJson(`'event_context.${k}' must be a non-negative integer`);
+    return Math.min(v, 20);
+  };
+  return { before: n('before_limit'), after: n('after_limit'), profiles: raw.include_profile === true };
+}
+
+/** The spec's EventContext of a result: neighbours the searcher may read, and senders' profiles. */
+function eventContext(m: MatrixContext, ctx: AuthedCtx, ev: StoredEvent, o: ContextOptions, upTo: number): JsonObject {
+  const events = m.core.storage.events;
+  const before = o.before ? events.roomEventsBefore(ev.pdu.room_id, ev.stream, o.before) : [];
+  const after = o.after ? events.roomEventsAfter(ev.pdu.room_id, ev.stream, o.after).filter((e) => e.stream <= upTo) : [];
+  const out: JsonObject = {
+    events_before: m.formatter.formatTimeline(before, ctx.requester, true) as unknown as JsonObject[],
+    events_after: m.formatter.formatTimeline(after, ctx.requester, true) as unknown as JsonObject[],
+    start: formatToken((before.length ? before[before.length - 1].stream : ev.stream) - 1),
+    end: formatToken(after.length ? after[after.length - 1].stream : ev.stream),
+  };
+  if (o.profiles) {
+    const profiles: JsonObject = {};
+    for (const e of [...before, ev, ...after]) {
+      const member = m.core.rooms.stateContent(e.pdu.room_id, 'm.room.member', e.pdu.sender);
+      const p: JsonObject = {};
+      if (typeof member?.displayname === 'string') p.displayname = member.displayname;
+      if (typeof member?.avatar_url === 'string') p.avatar_url = member.avatar_url;
+      profiles[e.pdu.sender] = p;
+    }
+    out.profile_info = profiles;
+  }
+  return out;
 }
 
 function search(m: MatrixContext, ctx: AuthedCtx): JsonObject {
@@ -47,9 +86,12 @@ function search(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   });
   if (orderBy === 'recent') hits.sort((a, b) => b.stream - a.stream);
   const page = hits.slice(offset, offset + limit);
+  const around = contextOptions(optionalObject(crit, 'event_context'));
   const results = page.map((h) => {
     const ev = m.core.storage.events.getEvent(h.eventId)!;
-    return { rank: -h.rank, result: m.formatter.formatTimeline([ev], ctx.requester, true)[0] as unknown as JsonObject };
+    const r: JsonObject = { rank: -h.rank, result: m.formatter.formatTimeline([ev], ctx.requester, true)[0] as unknown as JsonObject };
+    if (around) r.context = eventContext(m, ctx, ev, around, upTo(h.roomId)!);
+    return r;
   });
   const out: JsonObject = {
     count: hits.length,
