@@ -40,6 +40,15 @@ describe('ignored users and createRoom visibility', () => {
     assert.deepEqual(bodies(bobView.chunk), ['from bob', 'from alice']);
   });
 
+  test('an invite from an ignored user is not shown; from others it is', async () => {
+    const fromBob = (await ok('POST', `${v3}/createRoom`, { token: bob, body: { invite: ['@alice:localhost'] } })).room_id;
+    const sync = await ok('GET', `${v3}/sync`, { token: alice });
+    assert.equal(sync.rooms.invite?.[fromBob], undefined);
+    await ok('PUT', `${v3}/user/${enc('@alice:localhost')}/account_data/m.ignored_user_list`, { token: alice, body: { ignored_users: {} } });
+    const again = await ok('GET', `${v3}/sync`, { token: alice });
+    assert.ok(again.rooms.invite[fromBob], 'shown once bob is no longer ignored');
+  });
+
   test('createRoom with visibility public is in the directory', async () => {
     const list = await ok('GET', `${v3}/publicRooms`);
     assert.deepEqual(list.chunk.map((r: { room_id: string }) => r.room_id), [room]);

@@ -44,6 +44,12 @@ export class Formatter {
    * Timeline events without those sent by users the viewer ignores (spec "Ignoring Users":
    * m.ignored_user_list account data). State events stay: the room would not make sense without them.
    */
+  /** True when the viewer's m.ignored_user_list names the user (their invites are dropped too). */
+  ignores(viewer: Requester, userId: string): boolean {
+    const list = this.storage.accountData.get(viewer.userId, '', 'm.ignored_user_list')?.ignored_users;
+    return !!list && typeof list === 'object' && !Array.isArray(list) && userId in list;
+  }
+
   withoutIgnored<T extends { pdu: Pdu }>(evs: T[], viewer: Requester | null): T[] {
     if (!viewer || evs.length === 0) return evs;
     const list = this.storage.accountData.get(viewer.userId, '', 'm.ignored_user_list')?.ignored_users;

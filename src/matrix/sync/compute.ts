@@ -126,7 +126,9 @@ export function computeSync(d: SyncDeps, req: SyncRequest): SyncResponse {
       if (section) rooms.join[m.roomId] = section;
     } else if (m.membership === 'invite') {
       const head = d.core.rooms.head(m.roomId);
-      if (changed && head) rooms.invite[m.roomId] = { invite_state: inviteState(head, userId) };
+      // Spec "Ignoring Users": invites from an ignored user are not shown.
+      const inviter = head?.state.get(stateTuple('m.room.member', userId))?.sender;
+      if (changed && head && !(inviter && d.formatter.ignores(req.viewer, inviter))) rooms.invite[m.roomId] = { invite_state: inviteState(head, userId) };
     } else if (((since !== null && changed) || (since === null && req.filter.room.includeLeave))
       // A room the user forgot (POST /forget) stays out until their membership changes again.
       && !d.core.storage.forgottenRooms.isForgotten(userId, m.roomId, m.eventId)) {
