@@ -7,6 +7,7 @@ import type { AuthedCtx, Route } from '../http/types.js';
 import { bodyObject, isObject } from '../http/validate.js';
 import { uiaFor } from '../auth/uia.js';
 import { commitKeyChange } from '../e2ee/changes.js';
+import { signerKeys, verifiedSignatures } from '../e2ee/signatures.js';
 import { crossSigningPublicKey, mergeSignatures, parseCrossSigningKey, type CrossSigningUsage } from '../e2ee/validate.js';
 
 const USAGES: CrossSigningUsage[] = ['master', 'self_signing', 'user_signing'];
@@ -47,21 +48,23 @@ async function uploadSigningKeys(m: MatrixContext, ctx: AuthedCtx): Promise<Json
 
 type Failure = { errcode: string; error: string };
 
-/** Finds what a signature upload targets: a device of the user, or one of their cross-signing keys. */
-function applySignature(m: MatrixContext, userId: string, keyId: string, signed: JsonObject): Failure | null {
+/**
+ * Merges a verified signature into what it targets: a device or the master key of the uploader,
+ * or another user's master key (signed with the uploader's user-signing key).
+ */
+function planSignature(m: MatrixContext, signer: string, userId: string, keyId: string, signed: JsonObject): Failure | (() => void) {
   const e2ee = m.core.storage.e2ee;
-  const device = e2ee.deviceKeys(userId).get(keyId);
-  if (device) {
-    e2ee.putDeviceKeys(userId, keyId, mergeSignatures(device, signed));
-    return null;
-  }
-  for (const [usage, key] of e2ee.crossSigningKeys(userId)) {
-    if (crossSigningPublicKey(key) === keyId) {
-      e2ee.putCrossSigningKey(userId, usage, mergeSignatures(key, signed));
-      return null;
-    }
-  }
-  return { errcode: 'M_NOT_FOUND', error: `No key ${keyId} of ${userId}` };
+  const keys = signerKeys(e2ee.deviceKeys(signer), e2ee.crossSigningKeys(signer));
+  const own = userId === signer;
+  const device = own ? e2ee.deviceKeys(userId).get(keyId) : undefined;
+  const cross = [...e2ee.crossSigningKeys(userId)].find(([usage, key]) => crossSigningPublicKey(key) === keyId && (own || usage === 'master'));
+  const stored = device ?? cross?.[1];
+  if (!stored) return { errcode: 'M_NOT_FOUND', error: `No key ${keyId} of ${userId} that ${signer} may sign` };
+  const ok = verifiedSignatures(signed, stored, signer, keys);
+  if (typeof ok === 'string') return { errcode: 'M_INVALID_SIGNATURE', error: ok };
+  // The merge re-reads the stored key inside the commit, so two uploads in one turn both count.
+  if (device) return () => e2ee.putDeviceKeys(userId, keyId, mergeSignatures(e2ee.deviceKeys(userId).get(keyId) ?? device, ok));
+  return () => e2ee.putCrossSigningKey(userId, cross![0], mergeSignatures(e2ee.crossSigningKeys(userId).get(cross![0]) ?? cross![1], ok));
 }
 
 async function uploadSignatures(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
@@ -81,10 +84,9 @@ async function uploadSignatures(m: MatrixContext, ctx: AuthedCtx): Promise<JsonO
     }
   }
   for (const [userId, keyId, signed] of jobs) {
-    // One commit per signed user: their change is announced with it.
-    let failure: Failure | null = null;
-    await commitKeyChange(m.core, userId, () => { failure = applySignature(m, userId, keyId, signed); });
-    if (failure) (failures[userId] ??= {})[keyId] = failure;
+    const plan = planSignature(m, ctx.requester.userId, userId, keyId, signed);
+    if (typeof plan === 'function') await commitKeyChange(m.core, userId, plan);
+    else (failures[userId] ??= {})[keyId] = plan;
   }
   return { failures } as JsonObject;
 }
