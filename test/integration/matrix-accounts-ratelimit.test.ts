@@ -12,6 +12,7 @@ const slow = (burst: number) => ({ per_second: 0.001, burst });
 function assertLimited(r: Reply): void {
   assertError(r, 429, 'M_LIMIT_EXCEEDED');
   assert.ok(Number.isInteger(r.json.retry_after_ms) && r.json.retry_after_ms > 0, JSON.stringify(r.json));
+  assert.equal(r.headers.get('retry-after'), String(Math.ceil(r.json.retry_after_ms / 1000)));
 }
 
 describe('rate limits on', () => {

@@ -87,6 +87,9 @@ export function requestListener(deps: PipelineDeps): (req: IncomingMessage, res:
       deps.logger.debug({ method: req.method, url: req.url?.split('?')[0], status: known.status, errcode: known.errcode }, known.message);
       // The rest of an oversized body is not read; closing the connection discards it.
       if (known.status === 413) res.setHeader('Connection', 'close');
+      // Spec v1.10 (MSC4041): a 429 also says when to retry in the standard header, in whole seconds.
+      const retryMs = known.extra.retry_after_ms;
+      if (known.status === 429 && typeof retryMs === 'number') res.setHeader('Retry-After', String(Math.ceil(retryMs / 1000)));
       sendJson(res, known.status, known.toJSON());
     });
   };
