@@ -11,16 +11,20 @@ import type { XmlElement } from '../../src/xmpp/xml/element.js';
 const NS = 'jabber:iq:register';
 let open: TestServer;
 let closed: TestServer;
+let invite: TestServer;
 
 before(async () => {
   const xmpp = { c2s_listen: '127.0.0.1:0', c2s_tls_listen: '127.0.0.1:0', allow_insecure_auth: true };
   open = await startTestServer({ extra: { xmpp: { ...xmpp, registration: { enabled: true } } } });
   closed = await startTestServer();
+  invite = await startTestServer({ extra: { xmpp: { ...xmpp, registration: { enabled: true, require_token: true } } } });
+  invite.core.storage.registrationTokens.create('invite-1', 1, null, Date.now());
   await open.addUser('taken', 'taken-pw');
 });
 after(async () => {
   await open.destroy();
   await closed.destroy();
+  await invite.destroy();
 });
 
 async function stream(server: TestServer): Promise<{ c: RawClient; features: XmlElement }> {
@@ -63,4 +67,25 @@ test('closed server: no feature, service-unavailable; other iqs before auth stil
   const end = await c.streamEnd();
   assert.equal(end.condition, 'not-authorized');
   c.destroy();
+});
+
+test('invitation only: XEP-0445 preauth token first, counted once the account exists', async () => {
+  const { c, features } = await stream(invite);
+  assert.ok(features.getChild('register', 'urn:xmpp:ibr-token:0'));
+  const preauth = (id: string, token: string) => {
+    c.send(`<iq type='set' id='${id}'><preauth xmlns='urn:xmpp:pars:0' token='${token}'/></iq>`);
+    return c.until((el) => el.name === 'iq' && el.attr('id') === id);
+  };
+  assert.equal(condition(await iq(c, 'n', 'set', '<username>guest</username><password>pw</password>')), 'not-allowed');
+  assert.equal(condition(await preauth('p0', 'wrong')), 'item-not-found');
+  assert.equal((await preauth('p1', 'invite-1')).attr('type'), 'result');
+  assert.equal((await iq(c, 'r', 'set', '<username>guest</username><password>guest-pw</password>')).attr('type'), 'result');
+  assert.ok(invite.core.accounts.active('guest'));
+  assert.equal(invite.core.storage.registrationTokens.get('invite-1')!.completed, 1);
+  c.destroy();
+
+  const second = await stream(invite);
+  second.c.send(`<iq type='set' id='p2'><preauth xmlns='urn:xmpp:pars:0' token='invite-1'/></iq>`);
+  assert.equal(condition(await second.c.until((el) => el.name === 'iq' && el.attr('id') === 'p2')), 'item-not-found');
+  second.c.destroy();
 });

@@ -82,7 +82,11 @@ export const configSchema = z.strictObject({
       ttl_seconds: z.number().int().min(60).max(7 * 86400).default(86400),
     })).default([]),
     /** XEP-0077 in-band registration: lets anyone create an account from an XMPP client. Off by default. */
-    registration: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
+    registration: z.strictObject({
+      enabled: z.boolean().default(false),
+      /** Each in-band registration must first present a registration token (XEP-0445; `hearth token add`). */
+      require_token: z.boolean().default(false),
+    }).prefault({}),
     /** XMPP over WebSocket (RFC 7395) at /xmpp-websocket on the Matrix HTTP listener. */
     websocket: z.boolean().default(true),
     /**

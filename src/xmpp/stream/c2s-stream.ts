@@ -251,7 +251,7 @@ export class C2sStream implements C2sSession, SmStream {
     if (el.xmlns === NS_TLS && el.name === 'starttls') return this.onStartTls();
     if (el.xmlns === NS_SASL) return this.onSasl(el);
     // XEP-0077 §3: in-band registration is the one iq a client may send before authenticating.
-    if (el.name === 'iq' && this.opts.host.preAuthIq?.(el, { secure: this.isTls || this.opts.allowInsecureAuth, send: (r) => { this.send(r); } })) return;
+    if (el.name === 'iq' && this.opts.host.preAuthIq?.(el, { secure: this.isTls || this.opts.allowInsecureAuth, data: this.data, send: (r) => { this.send(r); } })) return;
     this.close('not-authorized', 'authenticate first');
   }
 

@@ -28,6 +28,8 @@ export interface C2sSessionHost {
 export interface PreAuthStream {
   /** Encrypted, or on a listener that allows authentication without TLS. */
   readonly secure: boolean;
+  /** Per-stream state kept across pre-auth iqs (e.g. an accepted XEP-0445 invitation). */
+  readonly data: Map<string, unknown>;
   send(el: XmlElement): void;
 }
 

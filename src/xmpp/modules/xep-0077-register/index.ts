@@ -15,7 +15,8 @@ export function registerModule(core: CoreServices): XmppModule {
     name: 'xep-0077-register',
     load(server) {
       server.features.add(NS_REGISTER);
-      server.preAuth(preAuthRegistration(core, core.config.xmpp.registration.enabled));
+      const { enabled, require_token: requireToken } = core.config.xmpp.registration;
+      server.preAuth(preAuthRegistration(core, { enabled, requireToken }));
       // Clients send these to the server (§3.3) or with no 'to' at all: both are the account's.
       server.iq(`query ${NS_REGISTER}`, 'get', (ctx) => {
         if (!ownAccount(ctx)) return;
