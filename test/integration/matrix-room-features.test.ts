@@ -59,6 +59,13 @@ describe('room features', () => {
     const threadOnly = await ok('GET', `${v1}/rooms/${enc(room)}/relations/${enc(root)}/m.thread`, { token: alice });
     assert.deepEqual(threadOnly.chunk.map((e: { event_id: string }) => e.event_id), [reply]);
 
+    // A reaction to the thread reply relates to the root only indirectly.
+    const nested = await send(alice, room, { 'm.relates_to': { rel_type: 'm.annotation', event_id: reply, key: '👀' } }, 'm.reaction');
+    const direct = await ok('GET', `${v1}/rooms/${enc(room)}/relations/${enc(root)}/m.annotation`, { token: alice });
+    assert.ok(!direct.chunk.some((e: { event_id: string }) => e.event_id === nested));
+    const deep = await ok('GET', `${v1}/rooms/${enc(room)}/relations/${enc(root)}/m.annotation?recurse=true`, { token: alice });
+    assert.equal(deep.chunk[0].event_id, nested);
+    assert.equal(deep.recursion_depth, 3);
     assertError(await call('GET', `${v1}/rooms/${enc(room)}/relations/${enc('$nope')}`, { token: alice }), 404, 'M_NOT_FOUND');
     assertError(await call('GET', `${v1}/rooms/${enc(room)}/relations/${enc(root)}?dir=x`, { token: alice }), 400, 'M_INVALID_PARAM');
     assertError(await call('GET', `${v1}/rooms/${enc(room)}/relations/${enc(root)}?from=junk`, { token: alice }), 400, 'M_INVALID_PARAM');

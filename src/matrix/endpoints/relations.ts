@@ -56,6 +56,28 @@ export function bundleFor(m: MatrixContext, ev: { eventId: string; pdu: Pdu }, v
   return Object.keys(out).length ? out : undefined;
 }
 
+/** How deep `recurse=true` follows relations of relations (the spec asks for at least 3). */
+const MAX_DEPTH = 3;
+
+/** Direct and indirect children in the window, ordered by stream like children() (spec v1.10 `recurse`). */
+function descendants(m: MatrixContext, rootId: string, lo: number, hi: number, cap: number, newestFirst: boolean): RelationRow[] {
+  const found: RelationRow[] = [];
+  let level = [rootId];
+  for (let depth = 0; depth < MAX_DEPTH && level.length && found.length < cap; depth++) {
+    const next: string[] = [];
+    for (const id of level) {
+      // Children always come after their parent, so the window's upper end bounds every level.
+      for (const r of m.core.storage.relations.children(id, 0, hi, cap, true)) {
+        next.push(r.eventId);
+        if (r.stream > lo) found.push(r);
+      }
+    }
+    level = next;
+  }
+  found.sort((a, b) => (newestFirst ? b.stream - a.stream : a.stream - b.stream));
+  return found.slice(0, cap);
+}
+
 function relations(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   const roomId = roomIdParam(ctx.params.roomId);
   const upTo = requireReadable(m, roomId, ctx.requester.userId);
@@ -71,8 +93,10 @@ function relations(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   const newestFirst = dir === 'b';
   const lo = newestFirst ? (to ?? 0) : (from ?? 0);
   const hi = Math.min(newestFirst ? (from ?? upTo) : (to ?? upTo), upTo);
+  const recurse = ctx.query.get('recurse') === 'true';
   // Filters are applied after the read, so a page reads more rows than it returns.
-  const rows = lo < hi ? m.core.storage.relations.children(parent.eventId, lo, hi, limit * 4 + 10, newestFirst) : [];
+  const rows = lo >= hi ? [] : recurse ? descendants(m, parent.eventId, lo, hi, limit * 4 + 10, newestFirst)
+    : m.core.storage.relations.children(parent.eventId, lo, hi, limit * 4 + 10, newestFirst);
   const picked: RelationRow[] = [];
   let last: RelationRow | undefined;
   for (const r of rows) {
@@ -83,7 +107,10 @@ function relations(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   const events = picked.map((r) => m.core.storage.events.getEvent(r.eventId)).filter((e) => e !== null);
   const more = last !== undefined && (picked.length === limit || rows.length === limit * 4 + 10);
   const next = more ? formatToken(newestFirst ? last!.stream - 1 : last!.stream) : undefined;
-  return { chunk: m.formatter.formatTimeline(events, ctx.requester, true) as unknown as JsonObject[], ...(next ? { next_batch: next } : {}) };
+  const out: JsonObject = { chunk: m.formatter.formatTimeline(events, ctx.requester, true) as unknown as JsonObject[] };
+  if (next) out.next_batch = next;
+  if (recurse) out.recursion_depth = MAX_DEPTH;
+  return out;
 }
 
 export function relationRoutes(m: MatrixContext): Route[] {
