@@ -40,6 +40,7 @@ export class C2sStream implements C2sSession, SmStream {
   private forwardTo: C2sStream | null = null;
   private held: Promise<unknown>[] | null = null;
   private staleGones = 0;
+  private resuming = false;
   private ackRequestPending = false;
   private csi: CsiFilter | null = null;
 
@@ -111,7 +112,9 @@ export class C2sStream implements C2sSession, SmStream {
   }
 
   wake(after: XmlElement): void {
-    if (this.closed || !this.sm) return;
+    // Not resuming any more: the new connection dropped before <resumed/> could go out.
+    if (this.closed || !this.sm || !this.resuming) return;
+    this.resuming = false;
     this.hibernating = false;
     this.data.delete(SM_HIBERNATING);
     this.transport.write(after.toString());
@@ -131,6 +134,7 @@ export class C2sStream implements C2sSession, SmStream {
     this.parser = from.parser;
     this.headerSent = true;
     this.hibernating = true; // until <resumed/> is out, stanzas for the client only queue
+    this.resuming = true;
   }
 
   private onCsi(el: XmlElement): void {
@@ -166,7 +170,8 @@ export class C2sStream implements C2sSession, SmStream {
   private onGone(reason: string): void {
     if (this.forwardTo) return this.forwardTo.onGone(reason);
     if (this.staleGones > 0) { this.staleGones--; return; }
-    if (this.closed || this.hibernating) return;
+    if (this.closed || (this.hibernating && !this.resuming)) return;
+    this.resuming = false;
     this.opts.logger.debug({ stream: this.id, jid: this.jid, reason }, 'connection gone');
     if (this.sm?.id && this.boundResource) {
       // XEP-0198 §5: the session stays (available) until the client resumes or time runs out.
