@@ -75,12 +75,10 @@ export class Presence {
   /** m.presence events for the viewer of changes in (from, to]; all known ones when from is null. */
   eventsFor(viewer: string, from: number | null, to: number): { type: string; sender: string; content: JsonObject }[] {
     if (!this.enabled) return [];
-    const out: { type: string; sender: string; content: JsonObject }[] = [];
-    for (const u of this.audience(viewer)) {
-      const e = this.users.get(u);
-      if (!e || e.stream === 0 || e.stream > to || (from !== null && e.stream <= from)) continue;
-      out.push({ type: 'm.presence', sender: u, content: this.contentOf(u)! });
-    }
-    return out;
+    // Most incremental syncs see no change: find the changed users before reading any rooms.
+    const changed = [...this.users].filter(([, e]) => e.stream !== 0 && e.stream <= to && (from === null || e.stream > from));
+    if (changed.length === 0) return [];
+    const audience = this.audience(viewer);
+    return changed.filter(([u]) => audience.has(u)).map(([u]) => ({ type: 'm.presence', sender: u, content: this.contentOf(u)! }));
   }
 }
