@@ -9,6 +9,7 @@ import { RawClient } from './xmpp-support/raw-client.js';
 import { ImClient, isMessage, isPresence, xml } from './xmpp-im-support/im-client.js';
 import { x, type XmlElement } from '../../src/xmpp/xml/element.js';
 import { capsVer } from '../../src/xmpp/modules/xep-0115-caps.js';
+import { smSettings } from '../../src/xmpp/modules/xep-0198-sm/stream-sm.js';
 
 const SM = 'urn:xmpp:sm:3';
 const STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
@@ -21,7 +22,7 @@ const ims: ImClient[] = [];
 before(async () => {
   server = await startTestServer();
   port = server.xmppPorts.starttls!;
-  for (const u of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank']) await server.addUser(u, `${u}-pw`);
+  for (const u of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank']) await server.addUser(u, `${u}-pw`);
 });
 
 after(async () => {
@@ -246,3 +247,26 @@ async function until(cond: () => boolean, what: string, ms = 8000): Promise<void
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+test('a dropped SM session stays available to its contacts until the resumption timeout', async () => {
+  const saved = smSettings.resumeTimeoutSeconds;
+  smSettings.resumeTimeoutSeconds = 2; // the server's maximum, for this test only
+  try {
+    const gina = await ImClient.login(port, 'gina', 'gina-pw', 'phone', { sm: true });
+    ims.push(gina);
+    const sm = (gina.xmpp as unknown as { streamManagement: { enabled: boolean } }).streamManagement;
+    await until(() => sm.enabled, 'SM enabled');
+    await gina.send(xml('presence'));
+    await gina.next(isPresence(gina.jid), 'own presence');
+    const hank = await im('hank');
+    await hank.send(xml('presence', { to: 'gina@localhost', type: 'subscribe' }));
+    await gina.next(isPresence('hank@localhost', 'subscribe'), 'the request');
+    await gina.send(xml('presence', { to: 'hank@localhost', type: 'subscribed' }));
+    await hank.next(isPresence(gina.jid), "gina's presence");
+    gina.vanish();
+    await hank.nothing(isPresence(gina.jid, 'unavailable'), 'unavailable while the session may be resumed', 1000);
+    await hank.next(isPresence(gina.jid, 'unavailable'), 'unavailable once the timeout passed', 8000);
+  } finally {
+    smSettings.resumeTimeoutSeconds = saved;
+  }
+});
