@@ -181,6 +181,7 @@ describe('Matrix push', () => {
     assertError(await call('DELETE', `${v3}/pushrules/global/override/.m.rule.master`, { token: bob }), 400, 'M_INVALID_PARAM');
     assertError(await call('PUT', `${v3}/pushrules/global/override/.m.rule.master/enabled`, { token: bob, body: { enabled: 'no' } }), 400, 'M_BAD_JSON');
     assertError(await call('PUT', `${v3}/pushrules/global/override/nope/actions`, { token: bob, body: { actions: [] } }), 404, 'M_NOT_FOUND');
+    assertError(await call('PUT', `${v3}/user/${enc(BOB)}/account_data/m.push_rules`, { token: bob, body: { global: {} } }), 405, 'M_BAD_JSON');
   });
 
   it('an http pusher gets POST /_matrix/push/v1/notify with the counts, after a failed attempt', async () => {

@@ -29,6 +29,8 @@ async function putData(m: MatrixContext, ctx: AuthedCtx, perRoom: boolean): Prom
   const content = contentBody(ctx.body);
   // The read marker has its own API (spec: 405 M_BAD_JSON here).
   if (ctx.params.type === 'm.fully_read') throw new MatrixError(405, ErrCode.BAD_JSON, 'Cannot set m.fully_read through this API.');
+  // The server keeps m.push_rules from the /pushrules API (Synapse refuses it the same way).
+  if (ctx.params.type === 'm.push_rules') throw new MatrixError(405, ErrCode.BAD_JSON, 'Cannot set m.push_rules through this API. Use /pushrules');
   await m.core.accountData.put(userId, ctx.params.type, content, roomId);
   return {};
 }
