@@ -162,13 +162,22 @@ describe('Matrix E2EE endpoints (raw)', () => {
     assertError(await call('POST', `${v3}/delete_devices`, { token: alice.token, body: { devices: 'all' } }), 400, 'M_BAD_JSON');
   });
 
-  it('checks cross-signing keys before asking for auth, and reports signatures for unknown keys', async () => {
+  it('checks cross-signing keys, asks for auth only to replace them, and reports signatures for unknown keys', async () => {
     const bad = { user_id: bob.userId, usage: ['master'], keys: { 'ed25519:abc': 'abc' } };
     assertError(await call('POST', `${v3}/keys/device_signing/upload`, { token: alice.token, body: { master_key: bad } }), 400, 'M_INVALID_PARAM');
     const noUsage = { user_id: alice.userId, usage: ['self_signing'], keys: { 'ed25519:abc': 'abc' } };
     assertError(await call('POST', `${v3}/keys/device_signing/upload`, { token: alice.token, body: { master_key: noUsage } }), 400, 'M_INVALID_PARAM');
+    // The first upload needs no password (spec v1.11); the same keys again neither; new ones do.
     const good = { user_id: alice.userId, usage: ['master'], keys: { 'ed25519:abc': 'abc' } };
-    assert.equal((await call('POST', `${v3}/keys/device_signing/upload`, { token: alice.token, body: { master_key: good } })).status, 401);
+    await ok('POST', `${v3}/keys/device_signing/upload`, { token: alice.token, body: { master_key: good } });
+    await ok('POST', `${v3}/keys/device_signing/upload`, { token: alice.token, body: { master_key: good } });
+    const replace = { master_key: { ...good, keys: { 'ed25519:def': 'def' } } };
+    const challenge = await call('POST', `${v3}/keys/device_signing/upload`, { token: alice.token, body: replace });
+    assert.equal(challenge.status, 401);
+    assert.deepEqual(challenge.json.flows, [{ stages: ['m.login.password'] }]);
+    const q = await ok('POST', `${v3}/keys/query`, { token: bob.token, body: { device_keys: { [alice.userId]: [] } } });
+    assert.deepEqual(q.master_keys[alice.userId], good);
+    assert.equal(q.user_signing_keys[alice.userId], undefined);
     const sig = await ok('POST', `${v3}/keys/signatures/upload`, {
       token: alice.token, body: { [alice.userId]: { UNKNOWN: { user_id: alice.userId, signatures: { [alice.userId]: { 'ed25519:x': 's' } } } } },
     });

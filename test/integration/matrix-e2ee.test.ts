@@ -72,7 +72,7 @@ describe('E2EE with matrix-js-sdk Rust crypto', () => {
     assert.ok(types.length >= 2 && types.every((t) => t === 'm.room.encrypted'), JSON.stringify(types));
   });
 
-  it('bootstraps cross-signing through user-interactive auth with the password', async () => {
+  it('bootstraps cross-signing, and replaces it through user-interactive auth with the password', async () => {
     const crypto = alice.client.getCrypto()!;
     let asked = 0;
     await crypto.bootstrapCrossSigning({
@@ -85,7 +85,23 @@ describe('E2EE with matrix-js-sdk Rust crypto', () => {
     assert.equal(asked, 1);
     const status = await crypto.getCrossSigningStatus();
     assert.equal(status.publicKeysOnDevice, true);
-    assert.equal(await crypto.isCrossSigningReady(), true);
+    let ready = false;
+    for (const t0 = Date.now(); !ready && Date.now() - t0 < WAIT; await new Promise((r) => setTimeout(r, 50))) ready = await crypto.isCrossSigningReady();
+    assert.equal(ready, true, JSON.stringify(await crypto.getCrossSigningStatus()));
+    // Replacing the keys needs the password: a wrong one is refused, the right one accepted.
+    const before = (await alice.client.downloadKeysForUsers([alice.userId])).master_keys?.[alice.userId];
+    const tries: number[] = [];
+    await crypto.bootstrapCrossSigning({
+      setupNewCrossSigning: true,
+      authUploadDeviceSigningKeys: async (makeRequest) => {
+        const auth = (password: string) => ({ type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password });
+        await makeRequest(auth('wrong')).catch((e: { httpStatus?: number }) => tries.push(e.httpStatus ?? 0));
+        await makeRequest(auth('secret-pw'));
+      },
+    });
+    assert.deepEqual(tries, [401]);
+    const after = (await alice.client.downloadKeysForUsers([alice.userId])).master_keys?.[alice.userId];
+    assert.notDeepEqual(after?.keys, before?.keys);
     // Bob downloads alice's identity, and her device is signed by her self-signing key.
     const keys = await bob.client.downloadKeysForUsers([alice.userId]);
     const master = keys.master_keys?.[alice.userId];

@@ -1,6 +1,7 @@
 // Cross-signing (spec cross_signing.yaml): uploading the master, self-signing and user-signing
-// keys (behind user-interactive auth), uploading signatures of devices and keys, and the
+// keys (behind user-interactive auth once the user has a master key), uploading signatures of devices and keys, and the
 // cross-signing sections of /keys/query.
+import { canonicalJson } from '../../core/events/index.js';
 import type { JsonObject } from '../../core/events/types.js';
 import type { MatrixContext } from '../context.js';
 import type { AuthedCtx, Route } from '../http/types.js';
@@ -38,7 +39,12 @@ async function uploadSigningKeys(m: MatrixContext, ctx: AuthedCtx): Promise<Json
     const v = body[`${usage}_key`];
     if (v !== undefined && v !== null) keys.set(usage, parseCrossSigningKey(v, userId, usage));
   }
-  await uiaFor(m).require(ctx, body, { flows: [['m.login.password']] });
+  // Spec (MSC3967, v1.11): no UIA for the first upload, nor for re-sending the keys already
+  // stored; replacing keys needs the password, since new keys re-anchor the user's identity.
+  const stored = m.core.storage.e2ee.crossSigningKeys(userId);
+  const same = [...keys].every(([usage, key]) => canonicalJson(stored.get(usage) ?? null) === canonicalJson(key));
+  if (stored.has('master') && same) return {};
+  if (stored.has('master')) await uiaFor(m).require(ctx, body, { flows: [['m.login.password']] });
   if (keys.size === 0) return {};
   await commitKeyChange(m.core, userId, () => {
     for (const [usage, key] of keys) m.core.storage.e2ee.putCrossSigningKey(userId, usage, key);
