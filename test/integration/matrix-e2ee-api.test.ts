@@ -91,6 +91,14 @@ describe('Matrix E2EE endpoints (raw)', () => {
     assert.deepEqual(after.device_one_time_keys_count, {});
     assert.deepEqual(after.device_unused_fallback_key_types, []);
     assertError(await call('POST', `${v3}/keys/claim`, { token: bob.token, body: { one_time_keys: { [alice.userId]: { D: 5 } } } }), 400, 'M_BAD_JSON');
+    // A logged-out device's keys are neither listed nor claimable.
+    const gone = await session('alice');
+    await ok('POST', `${v3}/keys/upload`, { token: gone.token, body: { device_keys: deviceKeys(gone), one_time_keys: { 'signed_curve25519:G': 'g' } } });
+    await ok('POST', `${v3}/logout`, { token: gone.token });
+    const claimGone = await ok('POST', `${v3}/keys/claim`, { token: bob.token, body: { one_time_keys: { [alice.userId]: { [gone.deviceId]: 'signed_curve25519' } } } });
+    assert.deepEqual(claimGone.one_time_keys, {});
+    const qGone = await ok('POST', `${v3}/keys/query`, { token: bob.token, body: { device_keys: { [alice.userId]: [] } } });
+    assert.deepEqual(Object.keys(qGone.device_keys[alice.userId]), [alice.deviceId]);
     assertError(await call('POST', `${v3}/keys/query`, { token: bob.token, body: { device_keys: { [alice.userId]: 'all' } } }), 400, 'M_BAD_JSON');
   });
 

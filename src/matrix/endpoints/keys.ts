@@ -78,9 +78,11 @@ async function claim(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
   const jobs: [string, string, string][] = [];
   for (const [userId, devices] of wanted) {
     if (!isObject(devices)) throw badJson(`one_time_keys.${userId} must be an object`);
+    // Keys of a logged-out device stay in the table until it is deleted; they are never handed out.
+    const live = isLocalUser(m, userId) ? new Set(m.core.storage.devices.listDevices(userId).map((d) => d.deviceId)) : new Set<string>();
     for (const [deviceId, alg] of Object.entries(devices)) {
       if (typeof alg !== 'string') throw badJson(`one_time_keys.${userId}.${deviceId} must be an algorithm name`);
-      if (isLocalUser(m, userId)) jobs.push([userId, deviceId, alg]);
+      if (live.has(deviceId)) jobs.push([userId, deviceId, alg]);
     }
   }
   // Taking a key and deleting it happen in the commit, so two claimers never get the same key.
