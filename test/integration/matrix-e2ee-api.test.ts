@@ -223,4 +223,18 @@ describe('Matrix E2EE endpoints (raw)', () => {
     assertError(await call('GET', `${v3}/room_keys/version/${v1}`, { token: alice.token }), 404, 'M_NOT_FOUND');
     assertError(await call('POST', `${v3}/room_keys/version`, { token: bob.token, body: { algorithm: 'x' } }), 400, 'M_BAD_JSON');
   });
+
+  it('keeps pending to-device messages, keys and stream positions across a restart', async () => {
+    const since = (await sync(bob)).next_batch as string;
+    await ok('PUT', `${v3}/sendToDevice/m.test/restart1`, { token: alice.token, body: { messages: { [bob.userId]: { [bob.deviceId]: { n: 'kept' } } } } });
+    server = await server.restart();
+    const r = await sync(bob, since);
+    assert.deepEqual(r.to_device.events.map((e: any) => e.content.n), ['kept']);
+    // New positions continue above the old ones: a message sent now is after r.next_batch.
+    await ok('PUT', `${v3}/sendToDevice/m.test/restart2`, { token: alice.token, body: { messages: { [bob.userId]: { [bob.deviceId]: { n: 'after' } } } } });
+    const r2 = await sync(bob, r.next_batch);
+    assert.deepEqual(r2.to_device.events.map((e: any) => e.content.n), ['after']);
+    const q = await ok('POST', `${v3}/keys/query`, { token: bob.token, body: { device_keys: { [alice.userId]: [] } } });
+    assert.ok(q.device_keys[alice.userId][alice.deviceId]);
+  });
 });
