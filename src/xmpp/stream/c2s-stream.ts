@@ -15,7 +15,8 @@ import { SaslNegotiation } from './sasl-negotiation.js';
 import { Transport } from './transport.js';
 import type { C2sSession, C2sStreamOptions } from './types.js';
 import { NS_SM } from '../modules/xep-0198-sm/elements.js';
-import { CsiFilter, NS_CSI } from '../modules/xep-0352-csi.js';
+import { NS_CSI } from '../modules/xep-0352-csi.js';
+import { StanzaOutput } from './stanza-output.js';
 import { onSmNonza, SM_HIBERNATING, SM_UNACKED, type SmStream, type StreamManagement } from '../modules/xep-0198-sm/stream-sm.js';
 
 const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
@@ -31,18 +32,13 @@ export class C2sStream implements C2sSession, SmStream {
   private user = '';
   private boundResource = '';
   private negotiationTimer: NodeJS.Timeout | undefined;
-  // XEP-0198 (modules/xep-0198-sm): SM state; the connection away (hibernating); the resumed
-  // stream this connection now serves; async work of the stanza in hand; 'gone' notices due
-  // from connections replaced by a resumption.
-  sm: StreamManagement | null = null;
-  private hibernating = false;
+  // Stanza output with XEP-0198/0352; for resumption, the session this connection now serves,
+  // async work of the stanza in hand, and 'gone' notices due from connections replaced.
+  private readonly out = new StanzaOutput(() => this.transport);
   private hibernateTimer: NodeJS.Timeout | undefined;
   private forwardTo: C2sStream | null = null;
   private held: Promise<unknown>[] | null = null;
   private staleGones = 0;
-  private resuming = false;
-  private ackRequestPending = false;
-  private csi: CsiFilter | null = null;
 
   /** `socket`: a TCP/TLS socket, or a connection with its own framing (WebSocket). */
   constructor(socket: Duplex | FramedConnection, private readonly opts: C2sStreamOptions) {
@@ -72,20 +68,11 @@ export class C2sStream implements C2sSession, SmStream {
 
   get owner(): unknown { return this.opts.host; }
 
-  send(el: XmlElement | string): boolean {
-    if (this.closed) return false;
-    // XEP-0352: while the client is inactive, what can wait is held (modules/xep-0352-csi.ts).
-    if (this.csi?.hold(el, (w) => { this.write(w); })) return true;
-    return this.write(typeof el === 'string' ? el : el.toString());
-  }
+  get sm(): StreamManagement | null { return this.out.sm; }
+  set sm(sm: StreamManagement | null) { this.out.sm = sm; }
 
-  private write(wire: string): boolean {
-    if (this.closed) return false;
-    if (!this.sm) return this.transport.write(wire);
-    this.sm.counters.sent(wire);
-    if (this.hibernating) return true; // resent on resumption, or left to offline delivery
-    this.requestAckSoon();
-    return this.transport.write(wire);
+  send(el: XmlElement | string): boolean {
+    return !this.closed && this.out.send(el);
   }
 
   hold(work: Promise<unknown>): void {
@@ -94,7 +81,7 @@ export class C2sStream implements C2sSession, SmStream {
 
   // ---- XEP-0198 hooks (the protocol logic is in modules/xep-0198-sm) ----
   writeNonza(el: XmlElement): void {
-    if (!this.closed && !this.hibernating) this.transport.write(el.toString());
+    if (!this.closed) this.out.nonza(el);
   }
 
   endWithError(el: XmlElement): void {
@@ -112,20 +99,14 @@ export class C2sStream implements C2sSession, SmStream {
   }
 
   wake(after: XmlElement): void {
-    // Not resuming any more: the new connection dropped before <resumed/> could go out.
-    if (this.closed || !this.sm || !this.resuming) return;
-    this.resuming = false;
-    this.hibernating = false;
-    this.data.delete(SM_HIBERNATING);
-    this.transport.write(after.toString());
-    for (const wire of this.sm.counters.unacked) this.transport.write(wire);
-    this.requestAckSoon();
+    // False when the new connection dropped before <resumed/> could go out.
+    if (!this.closed && this.out.wake(after)) this.data.delete(SM_HIBERNATING);
   }
 
   /** The session goes on over `from`'s connection; its own, if still open, gets <conflict/> (§5). */
   private adopt(from: C2sStream): void {
     clearTimeout(this.hibernateTimer);
-    if (!this.hibernating) {
+    if (!this.out.hibernating) {
       this.transport.write(streamError('conflict', 'the session was resumed on another connection').toString() + this.parser.closing());
       this.staleGones++;
       this.transport.destroy();
@@ -133,22 +114,8 @@ export class C2sStream implements C2sSession, SmStream {
     this.transport = from.transport;
     this.parser = from.parser;
     this.headerSent = true;
-    this.hibernating = true; // until <resumed/> is out, stanzas for the client only queue
-    this.resuming = true;
-  }
-
-  private onCsi(el: XmlElement): void {
-    if (el.name !== 'active' && el.name !== 'inactive') return;
-    (this.csi ??= new CsiFilter()).set(el.name === 'active', (w) => { this.write(w); });
-  }
-
-  private requestAckSoon(): void {
-    if (this.ackRequestPending) return;
-    this.ackRequestPending = true;
-    setImmediate(() => {
-      this.ackRequestPending = false;
-      if (this.sm && this.sm.counters.unacked.length > 0) this.writeNonza(x('r', { xmlns: NS_SM }));
-    });
+    this.out.hibernating = true; // until <resumed/> is out, stanzas for the client only queue
+    this.out.resuming = true;
   }
 
   close(condition?: StreamErrorCondition, text?: string): void {
@@ -170,12 +137,12 @@ export class C2sStream implements C2sSession, SmStream {
   private onGone(reason: string): void {
     if (this.forwardTo) return this.forwardTo.onGone(reason);
     if (this.staleGones > 0) { this.staleGones--; return; }
-    if (this.closed || (this.hibernating && !this.resuming)) return;
-    this.resuming = false;
+    if (this.closed || (this.out.hibernating && !this.out.resuming)) return;
+    this.out.resuming = false;
     this.opts.logger.debug({ stream: this.id, jid: this.jid, reason }, 'connection gone');
     if (this.sm?.id && this.boundResource) {
       // XEP-0198 §5: the session stays (available) until the client resumes or time runs out.
-      this.hibernating = true;
+      this.out.hibernating = true;
       this.data.set(SM_HIBERNATING, true); // for modules: XEP-0357 push wakes such a session's client
       this.hibernateTimer = setTimeout(() => this.close(), this.sm.maxSeconds * 1000);
       this.hibernateTimer.unref();
@@ -250,7 +217,7 @@ export class C2sStream implements C2sSession, SmStream {
 
   private onElement(el: XmlElement): 'restart' | void {
     if (el.xmlns === NS_SM && this.user) return onSmNonza(this, el);
-    if (el.xmlns === NS_CSI && this.boundResource) return this.onCsi(el);
+    if (el.xmlns === NS_CSI && this.boundResource) return this.out.clientState(el);
     if (this.boundResource) return this.onStanza(el);
     if (this.user) return this.onPreBind(el);
     if (el.xmlns === NS_TLS && el.name === 'starttls') return this.onStartTls();
