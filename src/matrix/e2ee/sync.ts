@@ -69,9 +69,17 @@ export function e2eeSync(d: E2eeSyncDeps, viewer: Requester, since: number | nul
   return {
     to_device: { events },
     device_lists: since === null ? { changed: [], left: [] } : deviceLists(d, userId, since, upto),
-    device_one_time_keys_count: e2ee.oneTimeKeyCounts(userId, deviceId),
+    device_one_time_keys_count: keyCounts(core, userId, deviceId),
     device_unused_fallback_key_types: e2ee.unusedFallbackAlgorithms(userId, deviceId),
   };
+}
+
+/**
+ * One-time key counts, with signed_curve25519 always present (0 when none are left), as Synapse
+ * sends them: a client then knows the server counts and that it should upload more.
+ */
+export function keyCounts(core: CoreServices, userId: string, deviceId: string): Record<string, number> {
+  return { signed_curve25519: 0, ...core.storage.e2ee.oneTimeKeyCounts(userId, deviceId) };
 }
 
 /** True when the sections carry nothing that should end a long-poll (counts alone do not). */

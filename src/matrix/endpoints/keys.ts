@@ -7,7 +7,7 @@ import type { AuthedCtx, Route } from '../http/types.js';
 import { bodyObject, isObject } from '../http/validate.js';
 import { tokenParam } from '../tokens.js';
 import { commitKeyChange, liveDeviceKeys } from '../e2ee/changes.js';
-import { deviceLists } from '../e2ee/sync.js';
+import { deviceLists, keyCounts } from '../e2ee/sync.js';
 import { parseDeviceKeys, parseKeyUploads } from '../e2ee/validate.js';
 import { crossSigningSections } from './keys-signing.js';
 
@@ -33,7 +33,7 @@ async function upload(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
   } else if (otks.length || fallbacks.length) {
     await m.core.storage.writes.enqueue(store);
   }
-  return { one_time_key_counts: e2ee.oneTimeKeyCounts(userId, deviceId) };
+  return { one_time_key_counts: keyCounts(m.core, userId, deviceId) };
 }
 
 /** `{ user: [device ids] }` as the spec's request maps; an empty list means every device. */
