@@ -140,4 +140,18 @@ describe('E2EE with matrix-js-sdk Rust crypto', () => {
     await decrypts(alice2, roomId, 'a secret for bob');
     await decrypts(alice2, roomId, 'a secret for alice');
   });
+
+  it('deleting a device behind the password drops it from the other user\'s device list', async () => {
+    const gone = alice2!.deviceId;
+    const devicesOfAlice = async () => [...((await bob.client.getCrypto()!.getUserDeviceInfo([alice.userId], true)).get(alice.userId)?.keys() ?? [])];
+    let seen: string[] = [];
+    for (const t0 = Date.now(); !seen.includes(gone) && Date.now() - t0 < WAIT; await new Promise((r) => setTimeout(r, 50))) seen = await devicesOfAlice();
+    assert.ok(seen.includes(gone), 'bob learnt of the second device');
+    const challenge = await alice.client.deleteDevice(gone).catch((e: { httpStatus: number; data: { session: string } }) => e);
+    assert.equal((challenge as { httpStatus: number }).httpStatus, 401);
+    const session = (challenge as { data: { session: string } }).data.session;
+    await alice.client.deleteDevice(gone, { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'secret-pw', session } as never);
+    for (const t0 = Date.now(); seen.includes(gone) && Date.now() - t0 < WAIT; await new Promise((r) => setTimeout(r, 50))) seen = await devicesOfAlice();
+    assert.deepEqual(seen, [alice.deviceId]);
+  });
 });
