@@ -25,6 +25,7 @@ import { registerModule } from './modules/xep-0077-register/index.js';
 import { capsModule } from './modules/xep-0115-caps.js';
 import { carbonsModule } from './modules/xep-0280-carbons.js';
 import { pushModule } from './modules/xep-0357-push/index.js';
+import { endResumableSessions } from './modules/xep-0198-sm/stream-sm.js';
 import { createPepService, pepModule } from './modules/xep-0163-pep/index.js';
 import { VcardBook, vcardModule } from './modules/xep-0054-vcard.js';
 import { vcardAvatarsModule } from './modules/xep-0153-vcard-avatars.js';
@@ -140,6 +141,7 @@ export async function startXmpp(core: CoreServices): Promise<RunningXmpp> {
       await websocket?.close();
       // Streams end first: their sessions' last presence and offline positions are written then.
       await listeners?.close();
+      endResumableSessions(server); // XEP-0198 sessions whose connection is away
       im.close();
     },
   };

@@ -22,7 +22,7 @@ const ims: ImClient[] = [];
 before(async () => {
   server = await startTestServer();
   port = server.xmppPorts.starttls!;
-  for (const u of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank']) await server.addUser(u, `${u}-pw`);
+  for (const u of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank', 'ivy', 'jack']) await server.addUser(u, `${u}-pw`);
 });
 
 after(async () => {
@@ -269,4 +269,21 @@ test('a dropped SM session stays available to its contacts until the resumption 
   } finally {
     smSettings.resumeTimeoutSeconds = saved;
   }
+});
+
+test('a server shutdown ends sessions waiting for resumption; what they missed comes at the next login', async () => {
+  const ivy = await bound('ivy', 'phone');
+  ivy.send(x('presence').toString());
+  await ivy.until((el) => el.name === 'presence');
+  await enable(ivy);
+  const jack = await im('jack');
+  await jack.send(chat('ivy@localhost', 'before the restart'));
+  await ivy.until(bodyOf('before the restart'));
+  ivy.destroy();
+  await new Promise((r) => setTimeout(r, 300));
+  for (const c of ims.splice(0)) await c.stop();
+  server = await server.restart();
+  port = server.xmppPorts.starttls!;
+  const back = await im('ivy');
+  await back.next(isMessage('before the restart'), 'the unacknowledged message after the restart', 8000);
 });

@@ -2,6 +2,7 @@
 // connection dropped. The stream (stream/c2s-stream.ts) owns the socket and the session; this
 // file decides what each SM nonza means and keeps the resumable sessions by SM-ID.
 import { randomBytes } from 'node:crypto';
+import { streamError } from '../../errors.js';
 import type { XmlElement } from '../../xml/element.js';
 import { parseH, SmCounters } from './counters.js';
 import { ack, enabled, failed, handledCountTooHigh, resumed, tooHighStreamError } from './elements.js';
@@ -40,6 +41,17 @@ export class StreamManagement {
   /** The session ended for good: it can no longer be resumed. */
   forget(): void {
     if (this.id) resumable.delete(this.id);
+  }
+}
+
+/**
+ * Server shutdown: sessions waiting for resumption have no connection for the listeners to close,
+ * so they are ended here (their presence goes unavailable, their unacknowledged messages are due
+ * at the next login).
+ */
+export function endResumableSessions(owner: unknown): void {
+  for (const s of [...resumable.values()]) {
+    if (s.owner === owner) s.endWithError(streamError('system-shutdown'));
   }
 }
 
