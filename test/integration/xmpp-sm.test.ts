@@ -83,6 +83,15 @@ test('post-auth features offer sm, roster versioning and the caps of the server'
   const forms = info.getChildren('x', 'jabber:x:data').map((form) => Object.fromEntries(form.getChildren('field')
     .map((f) => [f.attr('var')!, f.getChildren('value').map((v) => v.text())])));
   assert.equal(caps.attr('ver'), capsVer(ids, features2, forms), 'ver is the hash of what disco#info answers');
+  // XEP-0115 §6.2: node#ver is answered too; a ver the server does not have is not.
+  const nodeVer = `${caps.attr('node')}#${caps.attr('ver')}`;
+  c.send(x('iq', { type: 'get', id: 'd2', to: 'localhost' }, x('query', { xmlns: DISCO, node: nodeVer })).toString());
+  const byNode = (await c.until((el) => el.attr('id') === 'd2')).getChild('query', DISCO);
+  assert.equal(byNode?.attr('node'), nodeVer);
+  assert.equal(byNode?.getChildren('feature').length, features2.length);
+  c.send(x('iq', { type: 'get', id: 'd3', to: 'localhost' }, x('query', { xmlns: DISCO, node: `${caps.attr('node')}#stale=` })).toString());
+  const stale = await c.until((el) => el.attr('id') === 'd3');
+  assert.ok(stale.getChild('error')?.getChild('item-not-found', STANZAS));
 });
 
 test('enable before bind fails, enable twice fails; acks count handled stanzas', async () => {

@@ -2,6 +2,7 @@
 // What is listed comes from the other modules (features, identities, items on the module API).
 import type { IqContext, ModuleApi, XmppModule } from '../module.js';
 import { x, type XmlElement } from '../xml/element.js';
+import { CAPS_NODE, serverCapsVer } from './xep-0115-caps.js';
 
 export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
@@ -26,8 +27,12 @@ function unknownNode(ctx: IqContext): boolean {
 }
 
 function hostInfo(server: ModuleApi, ctx: IqContext): void {
-  if (unknownNode(ctx)) return;
-  ctx.result(infoQuery(server.identities.values(), server.features, server.infoForms));
+  // XEP-0115 §6.2: the node#ver announced in the stream features is answered like the plain query.
+  const node = ctx.payload.attr('node');
+  const caps = node !== undefined && node === `${CAPS_NODE}#${serverCapsVer(server)}`;
+  if (!caps && unknownNode(ctx)) return;
+  const info = infoQuery(server.identities.values(), server.features, server.infoForms);
+  ctx.result(caps ? info.withAttrs({ node }) : info);
 }
 
 function hostItems(server: ModuleApi, ctx: IqContext): void {

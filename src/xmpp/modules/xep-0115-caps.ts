@@ -3,7 +3,7 @@
 // verification string before. The string is computed from what disco#info answers (the module
 // API's identities and features), at each stream, so modules loaded later are included.
 import { createHash } from 'node:crypto';
-import type { XmppModule } from '../module.js';
+import type { ModuleApi, XmppModule } from '../module.js';
 import { x, type XmlElement } from '../xml/element.js';
 
 export const NS_CAPS = 'http://jabber.org/protocol/caps';
@@ -42,12 +42,16 @@ export function capsElement(ver: string): XmlElement {
   return x('c', { xmlns: NS_CAPS, hash: 'sha-1', node: CAPS_NODE, ver });
 }
 
+/** The server's own 'ver': what its disco#info answers, XEP-0128 forms included (§5.4). */
+export function serverCapsVer(server: ModuleApi): string {
+  return capsVer(server.identities.values(), server.features,
+    [...server.infoForms].map(([type, fields]) => ({ ...fields, FORM_TYPE: [type] })));
+}
+
 export const capsModule: XmppModule = {
   name: 'xep-0115-caps',
   load(server) {
     server.features.add(NS_CAPS);
-    // XEP-0128 extension forms of disco#info (e.g. XEP-0157 contacts) are part of the hash (§5.4).
-    server.streamFeature(() => capsElement(capsVer(server.identities.values(), server.features,
-      [...server.infoForms].map(([type, fields]) => ({ ...fields, FORM_TYPE: [type] })))));
+    server.streamFeature(() => capsElement(serverCapsVer(server)));
   },
 };
