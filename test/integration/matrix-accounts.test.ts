@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from './harness.js';
 import { assertError, matrixFetch, v3 } from './matrix-fetch.js';
 import { sdk, quiet } from './clients/matrix-sdk.js';
+import { ImClient } from './xmpp-im-support/im-client.js';
 
 const v1 = '/_matrix/client/v1';
 
@@ -71,6 +72,16 @@ describe('open registration', () => {
     const wrongStage = await call('POST', `${v3}/register`, { body: { username: 'a1', password: 'p', auth: { type: 'm.login.registration_token', token: 'x' } } });
     assert.equal(wrongStage.status, 401);
     assert.equal(wrongStage.json.errcode, 'M_UNRECOGNIZED');
+  });
+
+  test('an account registered on Matrix logs in over XMPP with the same password, and after a change with the new one', async () => {
+    const r = await ok('POST', `${v3}/register`, { body: { username: 'both', password: 'pw-both', auth: { type: 'm.login.dummy' } } });
+    const xmpp = await ImClient.login(server.xmppPorts.starttls!, 'both', 'pw-both', 'phone');
+    await xmpp.stop();
+    const auth = { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'both' }, password: 'pw-both' };
+    await ok('POST', `${v3}/account/password`, { token: r.access_token, body: { new_password: 'pw-new', auth } });
+    const again = await ImClient.login(server.xmppPorts.starttls!, 'both', 'pw-new', 'phone');
+    await again.stop();
   });
 
   test('inhibit_login creates the account without a session; a generated name when none is given', async () => {
