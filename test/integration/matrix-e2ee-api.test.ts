@@ -122,6 +122,18 @@ describe('Matrix E2EE endpoints (raw)', () => {
     assert.deepEqual(back.device_lists.changed, [alice.userId]);
   });
 
+  it('a logout ends the device: its keys are gone and room-mates are told through device_lists', async () => {
+    const phone = await session('alice');
+    await ok('POST', `${v3}/keys/upload`, { token: phone.token, body: { device_keys: deviceKeys(phone) } });
+    const before = (await sync(bob)).next_batch as string;
+    await ok('POST', `${v3}/logout`, { token: phone.token, body: {} });
+    const after = await sync(bob, before);
+    assert.deepEqual(after.device_lists.changed, [alice.userId]);
+    const q = await ok('POST', `${v3}/keys/query`, { token: bob.token, body: { device_keys: { [alice.userId]: [] } } });
+    assert.equal(q.device_keys[alice.userId][phone.deviceId], undefined);
+    assertError(await call('GET', `${v3}/account/whoami`, { token: phone.token }), 401, 'M_UNKNOWN_TOKEN');
+  });
+
   it('delivers to-device messages once, to one device or all, and drops them when acknowledged', async () => {
     const bob2 = await session('bob');
     const b1 = (await sync(bob)).next_batch as string;

@@ -36,3 +36,18 @@ export function liveDeviceKeys(core: CoreServices, userId: string): Map<string, 
   }
   return out;
 }
+
+/**
+ * Ends devices of a user in one commit: their access and refresh tokens, their keys, and the
+ * device-list change that tells everyone sharing a room (logout, logout/all, device deletion).
+ */
+export async function endDevices(core: CoreServices, userId: string, deviceIds: string[]): Promise<void> {
+  if (deviceIds.length === 0) return;
+  await commitKeyChange(core, userId, () => {
+    for (const id of deviceIds) {
+      core.storage.devices.deleteDevice(userId, id);
+      core.storage.refreshTokens.forgetDevice(userId, id);
+      core.storage.e2ee.deleteDevice(userId, id);
+    }
+  });
+}

@@ -7,7 +7,7 @@ import { badJson, notFound } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { bodyObject, optionalString } from '../http/validate.js';
 import { uiaFor } from '../auth/uia.js';
-import { commitKeyChange } from '../e2ee/changes.js';
+import { commitKeyChange, endDevices } from '../e2ee/changes.js';
 
 function formatDevice(d: DeviceRecord): JsonObject {
   return { device_id: d.deviceId, display_name: d.displayName, last_seen_ts: d.lastSeenTs, last_seen_ip: null };
@@ -36,13 +36,7 @@ async function deleteDevices(m: MatrixContext, ctx: AuthedCtx, ids: string[]): P
   await uiaFor(m).require(ctx, ctx.body, { flows: [['m.login.password']] });
   const existing = new Set(m.core.storage.devices.listDevices(userId).map((d) => d.deviceId));
   const gone = ids.filter((id) => existing.has(id));
-  if (gone.length === 0) return {};
-  await commitKeyChange(m.core, userId, () => {
-    for (const id of gone) {
-      m.core.storage.devices.deleteDevice(userId, id);
-      m.core.storage.e2ee.deleteDevice(userId, id);
-    }
-  });
+  await endDevices(m.core, userId, gone);
   return {};
 }
 

@@ -2,6 +2,7 @@
 // password and m.login.token logins, refresh tokens, logout, whoami.
 import type { JsonObject } from '../../core/events/types.js';
 import type { MatrixContext } from '../context.js';
+import { endDevices } from '../e2ee/changes.js';
 import { ErrCode, MatrixError, badJson, forbidden } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { bodyObject, isObject, optionalBoolean, optionalString, requiredString } from '../http/validate.js';
@@ -67,17 +68,15 @@ async function getLoginToken(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObje
   return loginTokensFor(m).issue(ctx.requester.userId);
 }
 
-function logout(m: MatrixContext, ctx: AuthedCtx): JsonObject {
+async function logout(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
   const { userId, deviceId } = ctx.requester;
-  m.core.storage.devices.deleteDevice(userId, deviceId);
-  m.core.storage.refreshTokens.forgetDevice(userId, deviceId);
+  await endDevices(m.core, userId, [deviceId]);
   return {};
 }
 
-function logoutAll(m: MatrixContext, ctx: AuthedCtx): JsonObject {
+async function logoutAll(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
   const userId = ctx.requester.userId;
-  for (const d of m.core.storage.devices.listDevices(userId)) m.core.storage.refreshTokens.forgetDevice(userId, d.deviceId);
-  m.core.storage.devices.deleteAllDevices(userId);
+  await endDevices(m.core, userId, m.core.storage.devices.listDevices(userId).map((d) => d.deviceId));
   return {};
 }
 
