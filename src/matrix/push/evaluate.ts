@@ -47,9 +47,17 @@ export function splitPath(key: string): string[] {
   return parts;
 }
 
+const splitPaths = new Map<string, string[]>();
+
 export function propertyAt(ev: PushEvent, key: string): JsonValue | undefined {
+  let path = splitPaths.get(key);
+  if (!path) {
+    path = splitPath(key);
+    if (splitPaths.size >= 10000) splitPaths.clear();
+    splitPaths.set(key, path);
+  }
   let v: unknown = ev;
-  for (const p of splitPath(key)) {
+  for (const p of path) {
     if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(v, p)) return undefined;
     v = (v as Record<string, unknown>)[p];
   }
@@ -60,11 +68,26 @@ function globSource(pattern: string): string {
   return pattern.replace(/[.+^${}()|[\]\\*?]/g, (c) => (c === '*' ? '.*' : c === '?' ? '.' : `\\${c}`));
 }
 
+// Compiled patterns, by pattern and mode: every sync evaluates the same few rules over many
+// events, and compiling the glob each time was the largest cost of a /sync under load.
+const compiled = new Map<string, RegExp>();
+const MAX_COMPILED = 10000;
+
+function globRegExp(pattern: string, wordBoundary: boolean): RegExp {
+  const key = `${wordBoundary ? 'w' : 'f'}${pattern}`;
+  let re = compiled.get(key);
+  if (!re) {
+    const src = globSource(pattern);
+    re = wordBoundary ? new RegExp(`(?:^|[^A-Za-z0-9_])${src}(?:[^A-Za-z0-9_]|$)`, 'isu') : new RegExp(`^${src}$`, 'isu');
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(key, re);
+  }
+  return re;
+}
+
 /** Glob match of the whole value, case-insensitively; for content.body, of a word-bounded substring. */
 export function globMatches(pattern: string, value: string, wordBoundary: boolean): boolean {
-  const src = globSource(pattern);
-  const re = wordBoundary ? new RegExp(`(?:^|[^A-Za-z0-9_])${src}(?:[^A-Za-z0-9_]|$)`, 'isu') : new RegExp(`^${src}$`, 'isu');
-  return re.test(value);
+  return globRegExp(pattern, wordBoundary).test(value);
 }
 
 const isScalar = (v: unknown) => v === null || ['string', 'boolean', 'number'].includes(typeof v);
