@@ -20,7 +20,17 @@ export type Counts = { notification_count: number; highlight_count: number };
 
 export interface Notified { ev: StoredEvent; outcome: PushOutcome; read: boolean }
 
+interface CountsMemo { from: number; upto: number; stateGroup: number; rules: object; scanned: number; counts: Counts }
+const MAX_MEMO = 50000;
+
+function add(c: Counts, o: PushOutcome): void {
+  if (o.notify) c.notification_count++;
+  if (o.notify && o.highlight) c.highlight_count++;
+}
+
 export class PushCounts {
+  /** The last unread count per (room, user), extended with new events while still valid. */
+  private readonly memo = new Map<string, CountsMemo>();
   constructor(private readonly core: CoreServices, private readonly rules: UserPushRules, private readonly receipts: Receipts) {}
 
   /** The user's push outcome for events of one room; null when the room is unknown. */
@@ -48,17 +58,41 @@ export class PushCounts {
    */
   unread(roomId: string, userId: string, joinedAt: number, upto: number): Counts {
     const from = this.receipts.readUpTo(roomId, userId) ?? joinedAt;
-    let notification_count = 0;
-    let highlight_count = 0;
     const outcome = this.evaluator(roomId, userId);
-    if (!outcome) return { notification_count, highlight_count };
+    if (!outcome) return { notification_count: 0, highlight_count: 0 };
+    const key = `${roomId}\u0000${userId}`;
+    const memo = this.memo.get(key);
+    const stateGroup = this.core.rooms.head(roomId)!.stateGroup;
+    const rules = this.rules.ruleset(userId);
+    if (memo && memo.from === from && memo.stateGroup === stateGroup && memo.rules === rules && upto >= memo.upto) {
+      if (this.extend(memo, roomId, userId, upto, outcome)) return { ...memo.counts };
+    }
+    const counts = { notification_count: 0, highlight_count: 0 };
+    let scanned = 0;
     for (const ev of this.core.storage.events.roomEventsBetween(roomId, from, upto, MAX_COUNTED, true)) {
       if (ev.pdu.sender === userId) break;
-      const o = outcome(ev);
-      if (o.notify) notification_count++;
-      if (o.notify && o.highlight) highlight_count++;
+      scanned++;
+      add(counts, outcome(ev));
     }
-    return { notification_count, highlight_count };
+    if (this.memo.size >= MAX_MEMO) this.memo.clear();
+    this.memo.set(key, { from, upto, stateGroup, rules, scanned, counts });
+    return { ...counts };
+  }
+
+  /**
+   * Counts only the events after the last answer, when nothing that decides the earlier ones
+   * changed (receipt, room state, rules). A new event by the user, a redaction or reaching the
+   * cap means a full count instead. Without this every /sync re-evaluated up to 1,000 events.
+   */
+  private extend(memo: CountsMemo, roomId: string, userId: string, upto: number, outcome: (ev: StoredEvent) => PushOutcome): boolean {
+    if (upto === memo.upto) return true;
+    const added = this.core.storage.events.roomEventsBetween(roomId, memo.upto, upto, MAX_COUNTED, false);
+    if (memo.scanned + added.length > MAX_COUNTED) return false;
+    if (added.some((ev) => ev.pdu.sender === userId || ev.pdu.type === 'm.room.redaction')) return false;
+    for (const ev of added) add(memo.counts, outcome(ev));
+    memo.scanned += added.length;
+    memo.upto = upto;
+    return true;
   }
 
   /**
