@@ -20,7 +20,7 @@ export type Counts = { notification_count: number; highlight_count: number };
 
 export interface Notified { ev: StoredEvent; outcome: PushOutcome; read: boolean }
 
-interface CountsMemo { from: number; upto: number; stateGroup: number; rules: object; scanned: number; counts: Counts }
+interface CountsMemo { from: number; upto: number; stateGroup: number; rules: object; counts: Counts }
 const MAX_MEMO = 50000;
 
 function add(c: Counts, o: PushOutcome): void {
@@ -68,29 +68,28 @@ export class PushCounts {
       if (this.extend(memo, roomId, userId, upto, outcome)) return { ...memo.counts };
     }
     const counts = { notification_count: 0, highlight_count: 0 };
-    let scanned = 0;
     for (const ev of this.core.storage.events.roomEventsBetween(roomId, from, upto, MAX_COUNTED, true)) {
       if (ev.pdu.sender === userId) break;
-      scanned++;
       add(counts, outcome(ev));
     }
     if (this.memo.size >= MAX_MEMO) this.memo.clear();
-    this.memo.set(key, { from, upto, stateGroup, rules, scanned, counts });
+    this.memo.set(key, { from, upto, stateGroup, rules, counts });
     return { ...counts };
   }
 
   /**
    * Counts only the events after the last answer, when nothing that decides the earlier ones
-   * changed (receipt, room state, rules). A new event by the user, a redaction or reaching the
-   * cap means a full count instead. Without this every /sync re-evaluated up to 1,000 events.
+   * changed (receipt, room state, rules). A new event by the user or a redaction means a full
+   * count instead. Without this every /sync re-evaluated up to 1,000 events. The cap holds for
+   * a full count only: counting on from it keeps adding, so a busy room's count goes past it.
+   * A batch larger than the cap is counted in full.
    */
   private extend(memo: CountsMemo, roomId: string, userId: string, upto: number, outcome: (ev: StoredEvent) => PushOutcome): boolean {
     if (upto === memo.upto) return true;
     const added = this.core.storage.events.roomEventsBetween(roomId, memo.upto, upto, MAX_COUNTED, false);
-    if (memo.scanned + added.length > MAX_COUNTED) return false;
+    if (added.length >= MAX_COUNTED) return false;
     if (added.some((ev) => ev.pdu.sender === userId || ev.pdu.type === 'm.room.redaction')) return false;
     for (const ev of added) add(memo.counts, outcome(ev));
-    memo.scanned += added.length;
     memo.upto = upto;
     return true;
   }
