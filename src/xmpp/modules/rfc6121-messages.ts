@@ -94,15 +94,24 @@ function toEvent(im: ImContext, chains: Map<string, Promise<void>>, session: C2s
   const sender = `@${session.username}:${serverName}`;
   const recipient = `@${to.local}:${serverName}`;
   const key = `${sender}\u0000${recipient}`;
-  const next = (chains.get(key) ?? Promise.resolve()).then(async () => {
-    const roomId = await im.core.directs.ensure(sender, recipient);
-    await im.core.rooms.send(roomId, { type: 'm.room.message', sender, content });
-  }).catch((err: unknown) => {
+  const pending = chains.get(key);
+  // Once the room exists and nothing is queued, send at once: the room service orders sends
+  // synchronously, and waiting for the previous commit would allow one message per pair per
+  // commit (the shared harness measured 3,400 msg/s and 375 ms p50 that way).
+  const existing = pending ? null : im.core.directs.find(sender, recipient);
+  const write = existing
+    ? im.core.rooms.send(existing, { type: 'm.room.message', sender, content }).then(() => undefined)
+    : (pending ?? Promise.resolve()).then(async () => {
+      const roomId = await im.core.directs.ensure(sender, recipient);
+      await im.core.rooms.send(roomId, { type: 'm.room.message', sender, content });
+    });
+  const next = write.catch((err: unknown) => {
     im.server.logger.warn({ err, from: session.jid }, 'xmpp: message could not be stored');
     bounce(im, el, conditionOf(err));
   });
-  chains.set(key, next);
   session.hold?.(next); // XEP-0198: acknowledged once the event is committed
+  if (existing) return;
+  chains.set(key, next);
   void next.finally(() => { if (chains.get(key) === next) chains.delete(key); });
 }
 
