@@ -6,12 +6,12 @@ Run with Debian's /usr/bin/python3 (python3-slixmpp, python3-aiohttp). The certi
 self-signed, so verification is switched off: this checks the protocol, not the PKI.
 """
 import asyncio
-import json
 import ssl
 import sys
 
 import slixmpp
 from slixmpp.exceptions import IqError
+from common import run_single
 
 
 class Uploader(slixmpp.ClientXMPP):
@@ -65,13 +65,7 @@ class Uploader(slixmpp.ClientXMPP):
 
 def main():
     host, port, jid, password, path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-    client = Uploader(jid, password, path)
-    client.connect(address=(host, port), force_starttls=True)
-    try:
-        client.loop.run_until_complete(asyncio.wait_for(client.disconnected, timeout=20))
-    except asyncio.TimeoutError:
-        client.result['error'] = 'timed out'
-    print(json.dumps(client.result))
+    run_single(Uploader(jid, password, path), host, port, 20)
 
 
 if __name__ == '__main__':

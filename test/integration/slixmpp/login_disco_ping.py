@@ -4,12 +4,11 @@ Usage: login_disco_ping.py HOST PORT JID PASSWORD
 Run with Debian's /usr/bin/python3 (python3-slixmpp). The certificate is self-signed, so
 verification is switched off: this checks the protocol, not the PKI.
 """
-import asyncio
-import json
 import ssl
 import sys
 
 import slixmpp
+from common import run_single
 
 NS_PING = 'urn:xmpp:ping'
 
@@ -55,14 +54,7 @@ class Probe(slixmpp.ClientXMPP):
 
 def main():
     host, port, jid, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-    probe = Probe(jid, password)
-    probe.connect(address=(host, port), force_starttls=True)
-    loop = probe.loop
-    try:
-        loop.run_until_complete(asyncio.wait_for(probe.disconnected, timeout=15))
-    except asyncio.TimeoutError:
-        probe.result['error'] = 'timed out'
-    print(json.dumps(probe.result))
+    run_single(Probe(jid, password), host, port, 15)
 
 
 if __name__ == '__main__':

@@ -7,11 +7,11 @@ Prints one JSON object. Run with Debian's /usr/bin/python3 (python3-slixmpp); ce
 are off (self-signed test certificate).
 """
 import asyncio
-import json
 import ssl
 import sys
 
 import slixmpp
+from common import run_scenario
 
 
 class Client(slixmpp.ClientXMPP):
@@ -78,22 +78,7 @@ def main():
     host, port = sys.argv[1], int(sys.argv[2])
     alice = Client(sys.argv[3], sys.argv[4])
     bob = Client(sys.argv[5], sys.argv[6])
-    result = {'ok': False}
-    for c in (alice, bob):
-        c.connect(address=(host, port), force_starttls=True)
-    loop = alice.loop
-    try:
-        loop.run_until_complete(asyncio.wait_for(scenario(alice, bob, result), 20))
-    except Exception as exc:  # reported to the test as data
-        result['error'] = repr(exc)
-    finally:
-        for c in (alice, bob):
-            c.disconnect()
-        try:
-            loop.run_until_complete(asyncio.wait_for(asyncio.gather(alice.disconnected, bob.disconnected), 5))
-        except Exception:
-            pass
-    print(json.dumps(result))
+    run_scenario([alice, bob], host, port, lambda result: scenario(alice, bob, result), 20)
 
 
 if __name__ == '__main__':

@@ -5,13 +5,13 @@ Run with Debian's /usr/bin/python3 (python3-slixmpp). The last line of output is
 (slixmpp itself may print other lines before it).
 """
 import asyncio
-import json
 import ssl
 import sys
 
 import slixmpp
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
+from common import run_single
 
 
 class Occupant(slixmpp.ClientXMPP):
@@ -79,13 +79,7 @@ class Occupant(slixmpp.ClientXMPP):
 
 def main():
     host, port, jid, password, room, nick = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
-    client = Occupant(jid, password, room, nick)
-    client.connect(address=(host, port), force_starttls=True)
-    try:
-        client.loop.run_until_complete(asyncio.wait_for(client.disconnected, timeout=15))
-    except asyncio.TimeoutError:
-        client.result['error'] = 'timed out'
-    print(json.dumps(client.result))
+    run_single(Occupant(jid, password, room, nick), host, port, 15)
 
 
 if __name__ == '__main__':

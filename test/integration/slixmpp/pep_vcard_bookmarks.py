@@ -5,13 +5,12 @@ Sets a vCard nickname, publishes an XEP-0084 avatar, reads the bookmarks (XEP-00
 private storage) and adds one. The test checks the results on the other side (Matrix profile,
 XEP-0402 node). Run with Debian's /usr/bin/python3; the certificate is self-signed.
 """
-import asyncio
-import json
 import ssl
 import sys
 
 import slixmpp
 from slixmpp.plugins.xep_0048 import Bookmarks
+from common import run_single
 
 
 class Probe(slixmpp.ClientXMPP):
@@ -63,13 +62,7 @@ class Probe(slixmpp.ClientXMPP):
 
 def main():
     host, port, jid, password, nick = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-    probe = Probe(jid, password, nick)
-    probe.connect(address=(host, port), force_starttls=True)
-    try:
-        probe.loop.run_until_complete(asyncio.wait_for(probe.disconnected, timeout=20))
-    except asyncio.TimeoutError:
-        probe.result['error'] = 'timed out'
-    print(json.dumps(probe.result))
+    run_single(Probe(jid, password, nick), host, port, 20)
 
 
 if __name__ == '__main__':

@@ -6,11 +6,11 @@ Prints one JSON object. Run with Debian's /usr/bin/python3 (python3-slixmpp). Ve
 self-signed certificate is off: this checks the protocol, not the PKI.
 """
 import asyncio
-import json
 import ssl
 import sys
 
 import slixmpp
+from common import run_scenario
 
 
 class Client(slixmpp.ClientXMPP):
@@ -98,22 +98,7 @@ def main():
     phone = Client(sys.argv[3] + '/phone', sys.argv[4], carbons=True, sm=True)
     desktop = Client(sys.argv[3] + '/desktop', sys.argv[4], carbons=True)
     bob = Client(sys.argv[5], sys.argv[6])
-    result = {'ok': False}
-    for c in (phone, desktop, bob):
-        c.connect(address=(host, port), force_starttls=True)
-    loop = phone.loop
-    try:
-        loop.run_until_complete(asyncio.wait_for(scenario(host, port, phone, desktop, bob, result), 20))
-    except Exception as exc:  # reported to the test as data
-        result['error'] = repr(exc)
-    finally:
-        for c in (phone, desktop, bob):
-            c.disconnect()
-        try:
-            loop.run_until_complete(asyncio.wait_for(asyncio.gather(phone.disconnected, desktop.disconnected, bob.disconnected), 5))
-        except Exception:
-            pass
-    print(json.dumps(result))
+    run_scenario([phone, desktop, bob], host, port, lambda result: scenario(host, port, phone, desktop, bob, result), 20)
 
 
 if __name__ == '__main__':
