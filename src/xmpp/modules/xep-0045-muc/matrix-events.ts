@@ -32,9 +32,9 @@ export function onRoomEvent(svc: MucService, n: RoomEventNotice): void {
   // The sender's nick, looked up once per room JID rather than once per occupant.
   const nicks = new Map<MucRoom, string>();
   const nickIn = (room: MucRoom) => nicks.get(room) ?? nicks.set(room, svc.nickFor(room, pdu.sender)).get(room)!;
-  svc.toOccupants(n.roomId, (room, to, seen) => n.stream <= seen ? null : groupchatMessage(room.jid, nickIn(room), to, {
+  svc.toOccupantsSame(n.roomId, (room, to) => groupchatMessage(room.jid, nickIn(room), to, {
     id: id ?? n.eventId, body, extra: children, eventId: n.eventId,
-  }));
+  }), (seen) => n.stream <= seen);
 }
 
 function onTopic(svc: MucService, n: RoomEventNotice): void {

@@ -11,6 +11,7 @@ import { discoModule } from '../xep-0030-disco.js';
 import type { C2sSession } from '../../stream/types.js';
 import { x, type XmlElement } from '../../xml/element.js';
 import { mucModule } from './index.js';
+import { parseFragment } from '../../im/payload.js';
 
 export const D = 'example.org';
 export const MUC = `conference.${D}`;
@@ -25,8 +26,10 @@ export class Session implements C2sSession {
   get bareJid() { return `${this.username}@${D}`; }
   get jid() { return this.resource ? `${this.bareJid}/${this.resource}` : ''; }
   send(el: XmlElement | string): boolean {
-    if (typeof el === 'string') throw new Error('fan-out strings are not expected here');
-    this.sent.push(el);
+    // Room fan-out sends text serialized once for all occupants: read it back as the client would.
+    const parsed = typeof el === 'string' ? parseFragment(el) : el;
+    if (!parsed) throw new Error(`not well-formed: ${el}`);
+    this.sent.push(parsed);
     return true;
   }
   close(): void { this.server.closed(this); }
