@@ -16,6 +16,7 @@ import type { JsonObject } from '../../core/events/types.js';
 import { x, type XmlElement } from '../xml/element.js';
 import { isServerStamped, NS_DELAY, NS_SID, parseFragment, serializeChild } from './payload.js';
 import { isMediaContent, mediaLinksFor, mediaToOob, oobToMedia } from './oob.js';
+import { isMappedRelation, NS_REPLY, shownContent, stripReplyFallback } from './rich-map.js';
 
 export const XMPP_CONTENT_KEY = 'org.hearth.xmpp';
 const EMOTE_PREFIX = '/me ';
@@ -45,10 +46,11 @@ export interface StanzaOrigin {
 export function messageToContent(stanza: XmlElement, origin: StanzaOrigin): JsonObject | null {
   const body = mainBody(stanza);
   if (!body) return null;
-  const text = body.text();
+  // A reply's quote is for clients without XEP-0461; Matrix shows the replied-to event itself.
+  const text = stanza.getChild('reply', NS_REPLY) ? stripReplyFallback(stanza, body.text()) : body.text();
   const emote = text.startsWith(EMOTE_PREFIX);
   const payload = stanza.elements()
-    .filter((c) => c !== body && !isServerStamped(stanza, c, origin.domain))
+    .filter((c) => c !== body && !isServerStamped(stanza, c, origin.domain) && !isMappedRelation(stanza, c))
     .map((c) => serializeChild(stanza, c));
   const extras: JsonObject = {};
   if (stanza.attr('id') !== undefined) extras.id = stanza.attr('id')!;
@@ -99,7 +101,7 @@ export interface Delivery {
 
 /** The stanza an event becomes for one XMPP recipient; null when it has no body to show. */
 export function contentToMessage(content: JsonObject, d: Delivery): XmlElement | null {
-  let body = bodyOf(content);
+  let body = bodyOf(shownContent(content)); // an edit shows its new text (XEP-0308 carries it whole)
   if (body === null) return null;
   const extras = readExtras(content);
   const kept = (extras.payload ?? []).map(parseFragment)

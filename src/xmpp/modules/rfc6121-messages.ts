@@ -4,6 +4,8 @@
 // becomes one m.room.message event in the pair's direct-message room (DESIGN §1), and reaches
 // the recipient's XMPP sessions from the room bus, exactly like a message a Matrix client sent
 // in that room. So history, offline delivery and (later) MAM and carbons are views of events.
+// XEP-0444 reactions, XEP-0308 corrections and XEP-0461 replies become the matching Matrix
+// relations in that room and come back from them (messages/rich-events.ts).
 // Messages without a body (chat states, receipts, markers) and other types are routed directly
 // to the recipient's sessions, without history. The sender's other resources get no copy yet
 // (carbons, XEP-0280, come later).
@@ -23,11 +25,13 @@ import type { C2sSession } from '../stream/types.js';
 import type { XmlElement } from '../xml/element.js';
 import { RoomError } from '../../core/rooms/errors.js';
 import type { RoomEventNotice } from '../../core/bus.js';
+import type { Pdu } from '../../core/events/types.js';
 import type { ImContext } from './presence/context.js';
 import { dmRecipient, stanzaForEvent } from './messages/dm-events.js';
 import type { OfflineQueue } from './offline.js';
 import { blockedByRecipient } from './xep-0191-blocking.js';
 import { directCarbons, receivedCarbons, sentCarbonsForEvent } from './messages/carbon-hooks.js';
+import { reactionsToEvents, reactionStanzaFor, withRelations, withRelationStanza } from './messages/rich-events.js';
 
 export function messagesModule(im: ImContext, offline: OfflineQueue): XmppModule {
   const chains = new Map<string, Promise<void>>();
@@ -60,7 +64,20 @@ function onMessage(im: ImContext, chains: Map<string, Promise<void>>, ctx: Stanz
   if (ctx.session && (type === 'chat' || type === 'normal') && !to.bare().equals(ctx.from.bare())) {
     const content = messageToContent(el, { domain: im.server.domain, fromResource: ctx.session.resource, toResource: to.resource || undefined });
     if (content) {
-      toEvent(im, chains, ctx.session, to, el, content);
+      const serverName = im.core.config.server_name;
+      const related = withRelations(im, `@${ctx.session.username}:${serverName}`, `@${to.local}:${serverName}`, el, content);
+      toEvent(im, chains, ctx.session, to, el, related);
+      return true;
+    }
+    // XEP-0444: a bodyless reactions stanza is history too, as m.reaction events and redactions.
+    const reacted = reactionsToEvents(im, ctx.session, to, el);
+    if (reacted) {
+      const session = ctx.session;
+      const done = reacted.catch((err: unknown) => {
+        im.server.logger.warn({ err, from: session.jid }, 'xmpp: reactions could not be stored');
+        bounce(im, el, conditionOf(err));
+      });
+      session.hold?.(done);
       return true;
     }
   }
@@ -122,27 +139,48 @@ function conditionOf(err: unknown): StanzaErrorCondition {
   return 'internal-server-error';
 }
 
-/** An m.room.message in a DM room reaches the other member's XMPP sessions (§8.5 rules). */
+/**
+ * An m.room.message or m.reaction in a DM room reaches the other member's XMPP sessions (§8.5
+ * rules); so does the redaction of a reaction, as the reacting user's reduced set (XEP-0444).
+ */
 function onRoomEvent(im: ImContext, offline: OfflineQueue, n: RoomEventNotice): void {
-  if (n.pdu.type !== 'm.room.message' || n.pdu.state_key !== undefined) return;
-  const local = dmRecipient(im, n.roomId, n.pdu.sender);
+  if (n.pdu.state_key !== undefined) return;
+  const reaction = reactionOfNotice(im, n);
+  if (n.pdu.type !== 'm.room.message' && !reaction) return;
+  const source = reaction ?? n.pdu;
+  const local = dmRecipient(im, n.roomId, source.sender);
   if (!local || !n.recipients.includes(`@${local}:${im.core.config.server_name}`)) return;
-  if (blockedByRecipient(im.core, local, n.pdu.sender)) return; // XEP-0191, also for Matrix senders
+  if (blockedByRecipient(im.core, local, source.sender)) return; // XEP-0191, also for Matrix senders
   const bare = `${local}@${im.server.domain}`;
   const sessions = im.server.sessionsOf(bare);
   if (sessions.length === 0) return; // offline: delivered at the next login
-  const extras = readExtras(n.pdu.content);
+  const extras = readExtras(source.content);
   const wanted = extras.to_resource ?? null;
   const decision = routeMessage(extras.type ?? 'chat', wanted, im.tracker.views(bare));
   if (decision.kind !== 'deliver') return;
   const to = decision.resources.length === 1 && decision.resources[0] === wanted ? `${bare}/${wanted}` : bare;
-  const stanza = stanzaForEvent(im, n.eventId, n.pdu, bare, to);
+  const stanza = reaction
+    ? reactionStanzaFor(im, reaction === n.pdu ? (extras.id ?? n.eventId) : n.eventId, reaction, to)
+    : withStanzaRelation(im, n, stanzaForEvent(im, n.eventId, n.pdu, bare, to));
   if (!stanza) return;
   const wire = stanza.toString();
   for (const r of decision.resources) im.server.sessionFor(`${bare}/${r}`)?.send(wire);
   receivedCarbons(im, bare, stanza, decision.resources); // XEP-0280
   // Reached a resource that is not "online for messages": the next login must not repeat it.
   if (!im.tracker.onlineForMessages(bare)) offline.deliveredLive(bare, n.eventId);
+}
+
+/** The m.reaction the notice is, or the one it redacted (stored events keep their content). */
+function reactionOfNotice(im: ImContext, n: RoomEventNotice): Pdu | null {
+  if (n.pdu.type === 'm.reaction') return n.pdu;
+  if (n.pdu.type !== 'm.room.redaction') return null;
+  const target = typeof n.pdu.content.redacts === 'string' ? n.pdu.content.redacts : n.pdu.redacts;
+  const ev = target ? im.core.storage.events.getEvent(target) : null;
+  return ev && ev.pdu.type === 'm.reaction' && ev.pdu.room_id === n.roomId ? ev.pdu : null;
+}
+
+function withStanzaRelation(im: ImContext, n: RoomEventNotice, stanza: XmlElement | null): XmlElement | null {
+  return stanza && withRelationStanza(im, n.pdu, stanza);
 }
 
 function bounce(im: ImContext, el: XmlElement, condition: StanzaErrorCondition): void {
