@@ -5,7 +5,7 @@ import { StreamParser } from '../xml/stream-parser.js';
 import type { XmlElement } from '../xml/element.js';
 import { contentToMessage, messageToContent } from './message-map.js';
 import {
-  annotationOf, asReplacement, asReply, NS_CORRECT, NS_REACTIONS, NS_REPLY, reactionContent, reactionDiff, reactionsStanza,
+  annotationOf, asReplacement, asReply, NS_CORRECT, originIdOf, NS_REACTIONS, NS_REPLY, reactionContent, reactionDiff, reactionsStanza,
   readReactions, readRelations, relationOf, stripReplyFallback, withRelationElements,
 } from './rich-map.js';
 
@@ -81,4 +81,13 @@ test('rich map: a reply drops its XEP-0428 quote and becomes m.in_reply_to', () 
 test('rich map: code points, not UTF-16 units, count in fallback ranges', () => {
   const el = stanza(`<message><body>🐢🐢ok</body><reply xmlns='${NS_REPLY}' id='x'/><fallback xmlns='urn:xmpp:fallback:0' for='${NS_REPLY}'><body start='0' end='2'/></fallback></message>`);
   assert.equal(stripReplyFallback(el, '🐢🐢ok'), 'ok');
+});
+
+test('rich map: the origin-id kept in a message payload is found', () => {
+  const el = stanza("<message type='chat' id='m1'><body>x</body><origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>");
+  const content = messageToContent(el, { domain: D })!;
+  const payload = (content['org.hearth.xmpp'] as { payload: string[] }).payload;
+  assert.equal(originIdOf(payload), 'o1');
+  assert.equal(originIdOf(['<thread>t</thread>']), undefined);
+  assert.equal(originIdOf(undefined), undefined);
 });

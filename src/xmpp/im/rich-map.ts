@@ -4,6 +4,7 @@
 // (modules/messages/rich-events.ts); see docs/bridge-mapping.md.
 import type { JsonObject } from '../../core/events/types.js';
 import { x, type XmlElement } from '../xml/element.js';
+import { NS_SID, parseFragment } from './payload.js';
 
 export const NS_REACTIONS = 'urn:xmpp:reactions:0';
 export const NS_CORRECT = 'urn:xmpp:message-correct:0';
@@ -127,4 +128,17 @@ export function withRelationElements(stanza: XmlElement, r: { replaceId?: string
   if (extra.length === 0) return stanza;
   const kept = stanza.children.filter((c) => typeof c === 'string' || !isMappedRelation(stanza, c));
   return stanza.withChildren([...kept, ...extra]);
+}
+
+/**
+ * The XEP-0359 origin-id a stored message carried (kept whole in its payload): in one-to-one
+ * chats XEP-0444 and XEP-0461 name a message by it when present, else by the stanza id.
+ */
+export function originIdOf(payload: readonly string[] | undefined): string | undefined {
+  for (const xml of payload ?? []) {
+    if (!xml.startsWith('<origin-id')) continue; // cheap filter before parsing
+    const el = parseFragment(xml);
+    if (el && el.name === 'origin-id' && el.xmlns === NS_SID && el.attr('id')) return el.attr('id');
+  }
+  return undefined;
 }

@@ -7,7 +7,7 @@ import type { Jid } from '../../jid.js';
 import type { XmlElement } from '../../xml/element.js';
 import { readExtras, XMPP_CONTENT_KEY } from '../../im/message-map.js';
 import {
-  annotationOf, asReplacement, asReply, reactionContent, reactionDiff, reactionsStanza, readReactions, readRelations,
+  annotationOf, asReplacement, asReply, originIdOf, reactionContent, reactionDiff, reactionsStanza, readReactions, readRelations,
   relationOf, withRelationElements,
 } from '../../im/rich-map.js';
 import type { C2sSession } from '../../stream/types.js';
@@ -25,14 +25,20 @@ export function resolveTarget(im: ImContext, roomId: string, id: string): Pdu & 
   const direct = id.startsWith('$') ? events.getEvent(id) : null;
   if (direct && direct.pdu.room_id === roomId) return { ...direct.pdu, eventId: direct.eventId };
   const recent = events.roomEventsBefore(roomId, events.maxStream() + 1, ID_SCAN_LIMIT);
-  const hit = recent.find((e) => e.pdu.type === 'm.room.message' && readExtras(e.pdu.content).id === id);
+  const hit = recent.find((e) => {
+    if (e.pdu.type !== 'm.room.message') return false;
+    const extras = readExtras(e.pdu.content);
+    return extras.id === id || originIdOf(extras.payload) === id;
+  });
   return hit ? { ...hit.pdu, eventId: hit.eventId } : null;
 }
 
-/** The id the XMPP recipient knows a message by: the sender's stanza id, else the event id. */
+/** The id the XMPP recipient knows a message by: its origin-id, else its stanza id, else the event id. */
 export function xmppIdOf(im: ImContext, eventId: string): string {
   const ev = im.core.storage.events.getEvent(eventId);
-  return (ev && readExtras(ev.pdu.content).id) ?? eventId;
+  if (!ev) return eventId;
+  const extras = readExtras(ev.pdu.content);
+  return originIdOf(extras.payload) ?? extras.id ?? eventId;
 }
 
 /** The sender's live (unredacted) reactions to an event. */
