@@ -3,9 +3,10 @@
 // room that is a MUC; and all of it is still there after a restart.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sdk, until, loginAndSync, type Session } from './clients/matrix-sdk.js';
+import { sdk, until, type Session } from './clients/matrix-sdk.js';
 import { ImClient, xml, isMessage } from './xmpp-im-support/im-client.js';
-import { startTestServer, type TestServer } from './harness.js';
+import type { TestServer } from './harness.js';
+import { startMixedPair, stopMixedPair } from './clients/mixed-pair.js';
 
 const ALICE = '@alice:localhost';
 const BOB = '@bob:localhost';
@@ -23,12 +24,7 @@ const bodiesIn = (s: Session, roomId: string) =>
     .map((e) => ({ sender: e.getSender(), body: e.getContent().body as string }));
 
 before(async () => {
-  server = await startTestServer();
-  await server.addUser('alice');
-  await server.addUser('bob');
-  alice = await loginAndSync(server.matrixUrl, 'alice');
-  bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'phone');
-  await bob.send(xml('presence'));
+  ({ server, alice, bob } = await startMixedPair());
 });
 
 after(async () => {

@@ -3,8 +3,9 @@
 // protocol's relation (m.annotation, m.replace, m.in_reply_to), both ways.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './harness.js';
-import { loginAndSync, sdk, until, type Session } from './clients/matrix-sdk.js';
+import type { TestServer } from './harness.js';
+import { startMixedPair, stopMixedPair } from './clients/mixed-pair.js';
+import { sdk, until, type Session } from './clients/matrix-sdk.js';
 import { ImClient, isMessage, xml, type XmlNode } from './xmpp-im-support/im-client.js';
 
 const NS_REACTIONS = 'urn:xmpp:reactions:0';
@@ -18,13 +19,8 @@ let roomId = '';
 let bobsEvent = ''; // the event of bob's first message, id 'b1'
 
 before(async () => {
-  server = await startTestServer();
-  await server.addUser('alice');
-  await server.addUser('bob');
-  alice = await loginAndSync(server.matrixUrl, 'alice');
+  ({ server, alice, bob } = await startMixedPair());
   alice.client.on(sdk.ClientEvent.Event, (ev) => { seen.push(ev); });
-  bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'phone');
-  await bob.send(xml('presence'));
   await bob.send(xml('message', { to: 'alice@localhost', type: 'chat', id: 'b1' }, xml('body', {}, 'hello alice')));
   await until('alice sees bob\'s message', () => seen.some((e) => e.getContent().body === 'hello alice'), 8000);
   const ev = seen.find((e) => e.getContent().body === 'hello alice')!;
@@ -32,11 +28,7 @@ before(async () => {
   bobsEvent = ev.getId()!;
 });
 
-after(async () => {
-  alice?.client.stopClient();
-  await bob?.stop();
-  await server?.destroy();
-});
+after(() => stopMixedPair({ server, alice, bob }));
 
 const reactions = (keys: string[], id: string, msgId: string): XmlNode =>
   xml('message', { to: 'alice@localhost', type: 'chat', id: msgId },

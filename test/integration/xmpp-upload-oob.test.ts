@@ -3,9 +3,10 @@
 // URL in the body plus OOB, fetchable without a Matrix token.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './harness.js';
-import { loginAndSync, until, type Session } from './clients/matrix-sdk.js';
-import { ImClient, xml } from './xmpp-im-support/im-client.js';
+import type { TestServer } from './harness.js';
+import { startMixedPair, stopMixedPair } from './clients/mixed-pair.js';
+import { until, type Session } from './clients/matrix-sdk.js';
+import { xml, type ImClient } from './xmpp-im-support/im-client.js';
 import { http, png } from './media-support.js';
 
 const NS = 'urn:xmpp:http:upload:0';
@@ -14,19 +15,10 @@ let alice: Session;
 let bob: ImClient;
 
 before(async () => {
-  server = await startTestServer();
-  await server.addUser('alice');
-  await server.addUser('bob');
-  alice = await loginAndSync(server.matrixUrl, 'alice');
-  bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'phone');
-  await bob.send(xml('presence'));
+  ({ server, alice, bob } = await startMixedPair());
 });
 
-after(async () => {
-  alice?.client.stopClient();
-  await bob?.stop();
-  await server?.destroy();
-});
+after(() => stopMixedPair({ server, alice, bob }));
 
 interface MediaEvent { roomId: string; content: Record<string, any> }
 
