@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { placeholders, statementCache } from './statements.js';
 import type { EventStore, EventWrite, StoredEvent } from '../../core/ports.js';
 import type { StateTuple } from '../../core/events/types.js';
 import { eventIndexer } from './room-features.js';
@@ -10,6 +11,7 @@ function toStored(r: EventRow): StoredEvent {
 }
 
 export function sqliteEventStore(db: Database.Database): EventStore {
+  const prepared = statementCache(db);
   // Relations and full-text search are indexed in the event's own transaction.
   const indexEvent = eventIndexer(db);
   const maxStream = db.prepare<[], { m: number | null }>('SELECT MAX(stream) AS m FROM events');
@@ -66,8 +68,8 @@ export function sqliteEventStore(db: Database.Database): EventStore {
       // Chunked IN lists keep the statement under SQLite's variable limit.
       for (let i = 0; i < roomIds.length; i += 500) {
         const chunk = roomIds.slice(i, i + 500);
-        const rows = db.prepare<unknown[], EventRow>(
-          `SELECT stream, event_id, state_group, json FROM events WHERE stream > ? AND room_id IN (${chunk.map(() => '?').join(',')}) ORDER BY stream ASC LIMIT ?`,
+        const rows = prepared<EventRow>(
+          `SELECT stream, event_id, state_group, json FROM events WHERE stream > ? AND room_id IN (${placeholders(chunk.length)}) ORDER BY stream ASC LIMIT ?`,
         ).all(from, ...chunk, limit);
         out.push(...rows.map(toStored));
       }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { placeholders, statementCache } from './statements.js';
 import type { RoomRecord, RoomStore } from '../../core/ports.js';
 
 interface RoomRow {
@@ -14,6 +15,7 @@ function toRecord(r: RoomRow): RoomRecord {
 }
 
 export function sqliteRoomStore(db: Database.Database): RoomStore {
+  const prepared = statementCache(db);
   const get = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE room_id = ?');
   const list = db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY created_ts');
   const members = db.prepare<[string], { user_id: string; membership: string }>(
@@ -30,8 +32,8 @@ export function sqliteRoomStore(db: Database.Database): RoomStore {
     },
     listRooms: () => list.all().map(toRecord),
     roomsForUser(userId, memberships) {
-      const rows = db.prepare<unknown[], { room_id: string; membership: string; stream: number; event_id: string }>(
-        `SELECT room_id, membership, stream, event_id FROM memberships WHERE user_id = ? AND membership IN (${memberships.map(() => '?').join(',')})`,
+      const rows = prepared<{ room_id: string; membership: string; stream: number; event_id: string }>(
+        `SELECT room_id, membership, stream, event_id FROM memberships WHERE user_id = ? AND membership IN (${placeholders(memberships.length)})`,
       ).all(userId, ...memberships);
       return rows.map((r) => ({ roomId: r.room_id, membership: r.membership, stream: r.stream, eventId: r.event_id }));
     },
