@@ -21,6 +21,9 @@ export function makeLogger(config: ResolvedConfig): Logger {
   return pino({ level: config.log_level }) as unknown as Logger;
 }
 
+/** How soon a running server notices an account deleted with the CLI. */
+const DEACTIVATION_SWEEP_MS = 30_000;
+
 export async function startServer(config: ResolvedConfig, logger: Logger = makeLogger(config)): Promise<RunningServer> {
   const dataDir = resolve(config.data_dir);
   mkdirSync(dataDir, { recursive: true });
@@ -37,11 +40,18 @@ export async function startServer(config: ResolvedConfig, logger: Logger = makeL
   // XMPP's WebSocket and host-meta live on the Matrix HTTP listener (one public HTTPS origin).
   const publicBase = () => (config.matrix.public_baseurl ?? (config.publicBaseUrl.endsWith(':0') ? matrix.url : config.publicBaseUrl));
   for (const { path, ...handlers } of xmpp.httpMounts(publicBase)) matrix.mount(path, handlers);
+  // `hearth user delete` runs in another process: finish what it started, now and from time to time.
+  await core.deactivations.sweep();
+  const sweeper = setInterval(() => {
+    core.deactivations.sweep().catch((err) => logger.error({ err }, 'deactivation sweep failed'));
+  }, DEACTIVATION_SWEEP_MS);
+  sweeper.unref();
   return {
     core,
     matrixUrl: matrix.url,
     xmppPorts: xmpp.ports,
     async close() {
+      clearInterval(sweeper);
       await Promise.allSettled([xmpp.close(), matrix.close()]);
       await storage.writes.flush();
       storage.close();

@@ -23,6 +23,8 @@ export interface AccountStore {
   setAdmin(localpart: string, admin: boolean): void;
   /** Removes credentials, devices and tokens and marks the account deactivated; the name stays taken. */
   deactivate(localpart: string, userId: string): void;
+  /** Localparts of every deactivated account. */
+  deactivatedLocalparts(): string[];
   setProfile(localpart: string, field: 'displayname' | 'avatar_url', value: string | null): void;
 }
 

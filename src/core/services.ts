@@ -9,6 +9,7 @@ import { RoomService } from './rooms/service.js';
 import { DirectRooms } from './rooms/direct.js';
 import { AccountService } from './accounts/service.js';
 import { AccountData } from './accounts/account-data.js';
+import { Deactivations } from './accounts/deactivation.js';
 import { MediaService } from './media/service.js';
 import { formatSigningKeyFile, generateSigningKey, parseSigningKeyFile, type SigningKey } from './events/index.js';
 
@@ -20,6 +21,8 @@ export interface CoreServices {
   stream: StreamCounter;
   signingKey: SigningKey;
   accounts: AccountService;
+  /** Ends deactivated accounts' rooms and sessions. */
+  deactivations: Deactivations;
   accountData: AccountData;
   rooms: RoomService;
   directs: DirectRooms;
@@ -53,5 +56,6 @@ export function createCore(config: ResolvedConfig, storage: Storage, logger: Log
   };
   const directs = new DirectRooms(storage, rooms, accountData, profileOf);
   const media = new MediaService(config, storage);
-  return { config, storage, logger, bus, stream, signingKey, accounts, accountData, rooms, directs, media };
+  const deactivations = new Deactivations(accounts, storage, rooms);
+  return { config, storage, logger, bus, stream, signingKey, accounts, deactivations, accountData, rooms, directs, media };
 }

@@ -27,7 +27,9 @@ export function runStorageContract(name: string, open: () => Storage): void {
     s.accounts.setProfile('alice', 'displayname', 'Alice');
     assert.equal(s.accounts.getAccount('alice')!.displayname, 'Alice');
     s.devices.createSession('@alice:h', 'DEV', null, 'tok', 1);
+    assert.deepEqual(s.accounts.deactivatedLocalparts(), []);
     s.accounts.deactivate('alice', '@alice:h');
+    assert.deepEqual(s.accounts.deactivatedLocalparts(), ['alice']);
     assert.equal(s.accounts.credential('alice', 'sha256'), null);
     assert.equal(s.devices.lookupToken('tok'), null);
     assert.equal(s.accounts.getAccount('alice')!.deactivated, true);

@@ -110,6 +110,10 @@ export async function startXmpp(core: CoreServices): Promise<RunningXmpp> {
   const im = createImContext(core, server);
   const modules = xmppModules(core, im);
   for (const m of modules) server.load(m);
+  // RFC 6120 §4.9.3.10 not-authorized: the account behind the stream no longer exists.
+  core.deactivations.onDeactivated((localpart) => {
+    for (const s of server.sessionsOf(`${localpart}@${server.domain}`)) s.close('not-authorized', 'the account was deactivated');
+  });
 
   const starttls = config.xmpp.c2s_listen ?? undefined;
   const direct = config.xmpp.c2s_tls_listen ?? undefined;

@@ -34,18 +34,9 @@ async function changePassword(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObj
   return {};
 }
 
-/** Leaves (or declines) every room the user is in or invited to, then ends the account. */
+/** Leaves every room, ends every session (both protocols), then marks the account deactivated. */
 export async function deactivateAccount(m: MatrixContext, userId: string): Promise<void> {
-  const lp = localpart(m, userId);
-  for (const r of m.core.storage.rooms.roomsForUser(userId, ['join', 'invite', 'knock'])) {
-    try {
-      await m.core.rooms.send(r.roomId, { type: 'm.room.member', sender: userId, stateKey: userId, content: { membership: 'leave' } });
-    } catch {
-      // A room whose rules refuse the leave must not keep the account alive; go on with the rest.
-    }
-  }
-  for (const d of m.core.storage.devices.listDevices(userId)) m.core.storage.refreshTokens.forgetDevice(userId, d.deviceId);
-  m.core.accounts.deactivate(lp);
+  await m.core.deactivations.deactivate(localpart(m, userId));
 }
 
 async function deactivate(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {

@@ -18,6 +18,7 @@ export function sqliteAccountStore(db: Database.Database): AccountStore {
   const insert = db.prepare('INSERT OR IGNORE INTO accounts (localpart, created_ts, admin) VALUES (?, ?, ?)');
   const get = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE localpart = ?');
   const list = db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY localpart');
+  const deactivated = db.prepare<[], string>('SELECT localpart FROM accounts WHERE deactivated = 1').pluck();
   const cred = db.prepare<[string, string], { salt: Buffer; iterations: number; stored_key: Buffer; server_key: Buffer }>(
     `SELECT c.salt, c.iterations, c.stored_key, c.server_key FROM scram_credentials c
      JOIN accounts a ON a.localpart = c.localpart WHERE c.localpart = ? AND c.hash = ? AND a.deactivated = 0`);
@@ -47,6 +48,7 @@ export function sqliteAccountStore(db: Database.Database): AccountStore {
       return r ? toRecord(r) : null;
     },
     listAccounts: () => list.all().map(toRecord),
+    deactivatedLocalparts: () => deactivated.all(),
     credential(localpart, hash: ScramHash) {
       const r = cred.get(localpart, hash);
       return r ? { hash, salt: r.salt, iterations: r.iterations, storedKey: r.stored_key, serverKey: r.server_key } : null;
