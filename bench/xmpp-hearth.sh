@@ -2,20 +2,22 @@
 # Runs the shared XMPP harness (../shared/bench/xmpp) against Hearth, the way
 # servers/run-suite.sh runs it against Prosody and ejabberd: server pinned to CPU 0, harness to
 # CPU 1, a fresh server per repetition, same arguments.
-# usage: bench/xmpp-hearth.sh [reps] [extra harness args...]   env: PHASES=msg,muc (default all), USERS=5000
+# usage: bench/xmpp-hearth.sh [reps] [extra harness args...]
+#   env: PHASES=msg,muc (default all), USERS=5000, DATA=dir, PORT_BASE=15000 (c2s on PORT_BASE+222)
 set -euo pipefail
 REPS=${1:-1}; shift || true
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$HERE/..
 SHARED=${SHARED:-$ROOT/../shared/bench/xmpp}
 OUT=${OUT:-$HERE/results}; mkdir -p "$OUT"
 DATA=${DATA:-/tmp/hearth-bench-data}; CFG=$DATA/hearth.yaml; USERS=${USERS:-5000}; PHASES=${PHASES:-all}
+PB=${PORT_BASE:-15000}
 mkdir -p "$DATA"
 cat > "$CFG" <<YAML
 server_name: bench.localhost
 data_dir: $DATA
 log_level: warn
-matrix: { client_listen: "127.0.0.1:18008" }
-xmpp: { c2s_listen: "127.0.0.1:15222", c2s_tls_listen: "127.0.0.1:15223", allow_insecure_auth: true, muc_domain: conference.bench.localhost }
+matrix: { client_listen: "127.0.0.1:$((PB + 3008))" }
+xmpp: { c2s_listen: "127.0.0.1:$((PB + 222))", c2s_tls_listen: "127.0.0.1:$((PB + 223))", allow_insecure_auth: true, muc_domain: conference.bench.localhost }
 accounts: { scram_iterations: 4096 }
 YAML
 node "$ROOT/scripts/ensure-built.mjs"
@@ -26,12 +28,12 @@ ARGS=(--users "$USERS" --mem-counts 1000,5000 --logins 1000 --pairs 50 --message
 for rep in $(seq 1 "$REPS"); do
   taskset -c 0 node "$ROOT/bin/hearth.mjs" start --config "$CFG" > "$DATA/server.log" 2>&1 &
   WRAP=$!
-  for i in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/15222) 2>/dev/null && break; sleep 0.5; done
+  for i in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/$((PB + 222))) 2>/dev/null && break; sleep 0.5; done
   sleep 3
   SPID=$WRAP
   echo "== hearth rep $rep pid $SPID idle RSS after start: $(awk '/VmRSS/{print $2}' /proc/$SPID/status) KiB"
   if [ "$PHASES" = all ]; then PH=(all); else PH=(run --phases "$PHASES"); fi
-  taskset -c 1 node "$SHARED/bench.mjs" "${PH[@]}" --port 15222 --server-pid "$SPID" --label "hearth#$rep" \
+  taskset -c 1 node "$SHARED/bench.mjs" "${PH[@]}" --port $((PB + 222)) --server-pid "$SPID" --label "hearth#$rep" \
     --out "$OUT/hearth-rep$rep.json" "${ARGS[@]}" > /dev/null
   kill -TERM "$WRAP"; wait "$WRAP" 2>/dev/null || true
 done

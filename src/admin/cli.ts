@@ -1,7 +1,8 @@
 // hearth start | user add|list|passwd|delete — the interface scripts and the docs rely on.
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
-import { loadConfigFile, ConfigError } from '../core/config/load.js';
+import { ConfigError } from '../core/config/plain.js';
+import { loadConfigFileIsolated } from '../core/config/load-isolated.js';
 import type { ResolvedConfig } from '../core/config/schema.js';
 import { openSqliteStorage } from '../storage/sqlite/index.js';
 import { AccountService, AccountError } from '../core/accounts/service.js';
@@ -43,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let config: ResolvedConfig;
   try {
-    config = loadConfigFile(values.config ?? null);
+    config = await loadConfigFileIsolated(values.config ?? null);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`hearth: ${e.message}`);

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { CoreServices } from '../core/services.js';
-import { splitHostPort } from '../core/config/load.js';
+import { splitHostPort } from '../core/config/plain.js';
 import type { MatrixContext } from './context.js';
 import { allRoutes } from './endpoints/index.js';
 import { Formatter, TxnEcho } from './events/formatter.js';

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { configSchema, type ResolvedConfig } from './schema.js';
+import { ConfigError, splitHostPort } from './plain.js';
 
-export class ConfigError extends Error {}
+export { ConfigError, splitHostPort };
 
 /** One message naming the option and what was expected (first problem of each option). */
 function describe(error: z.ZodError): string {
@@ -46,9 +47,4 @@ export function loadConfigFile(path: string | null): ResolvedConfig {
     throw new ConfigError(`config file ${path} is not valid YAML: ${(e as Error).message}`);
   }
   return resolveConfig(raw);
-}
-
-export function splitHostPort(s: string): [string, number] {
-  const i = s.lastIndexOf(':');
-  return [s.slice(0, i), Number(s.slice(i + 1))];
 }
