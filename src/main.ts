@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { ResolvedConfig } from './core/config/schema.js';
 import type { Logger } from './core/logger.js';
 import { openSqliteStorage } from './storage/sqlite/index.js';
-import { createCore, loadOrCreateSigningKey, type CoreServices } from './core/services.js';
+import { closeCore, createCore, loadOrCreateSigningKey, type CoreServices } from './core/services.js';
 import { startMatrix } from './matrix/index.js';
 import { adminRoutes } from './admin/api/index.js';
 import { startXmpp } from './xmpp/index.js';
@@ -53,6 +53,7 @@ export async function startServer(config: ResolvedConfig, logger: Logger = makeL
     async close() {
       clearInterval(sweeper);
       await Promise.allSettled([xmpp.close(), matrix.close()]);
+      closeCore(core);
       await storage.writes.flush();
       storage.close();
     },

@@ -11,6 +11,8 @@ import { AccountService } from './accounts/service.js';
 import { AccountData } from './accounts/account-data.js';
 import { Deactivations } from './accounts/deactivation.js';
 import { MediaService } from './media/service.js';
+import { Typing } from './ephemeral/typing.js';
+import { Receipts } from './ephemeral/receipts.js';
 import { formatSigningKeyFile, generateSigningKey, parseSigningKeyFile, type SigningKey } from './events/index.js';
 
 export interface CoreServices {
@@ -28,6 +30,10 @@ export interface CoreServices {
   directs: DirectRooms;
   /** The media store (Matrix media repository and XMPP HTTP upload). */
   media: MediaService;
+  /** Who is typing where (Matrix m.typing, XMPP chat states): in memory, one service for both. */
+  typing: Typing;
+  /** Read receipts (Matrix m.read, XMPP displayed markers). */
+  receipts: Receipts;
 }
 
 /** The server's Ed25519 signing key, made on first start (Synapse's key file format). */
@@ -57,5 +63,13 @@ export function createCore(config: ResolvedConfig, storage: Storage, logger: Log
   const directs = new DirectRooms(storage, rooms, accountData, profileOf);
   const media = new MediaService(config, storage);
   const deactivations = new Deactivations(accounts, storage, rooms);
-  return { config, storage, logger, bus, stream, signingKey, accounts, deactivations, accountData, rooms, directs, media };
+  const core = { config, storage, logger, bus, stream, signingKey, accounts, deactivations, accountData, rooms, directs, media } as CoreServices;
+  core.typing = new Typing(core);
+  core.receipts = new Receipts(core);
+  return core;
+}
+
+/** Stops what the core runs by itself (typing timeouts); before the storage closes. */
+export function closeCore(core: CoreServices): void {
+  core.typing.close();
 }

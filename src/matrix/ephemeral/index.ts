@@ -6,8 +6,8 @@ import { PushCounts } from '../push/counts.js';
 import { HttpPusher, type PusherOptions } from '../push/http-pusher.js';
 import { UserPushRules } from '../push/user-rules.js';
 import { Presence } from './presence.js';
-import { Receipts } from './receipts.js';
-import { Typing } from './typing.js';
+import type { Receipts } from '../../core/ephemeral/receipts.js';
+import type { Typing } from '../../core/ephemeral/typing.js';
 
 export class Ephemeral {
   readonly typing: Typing;
@@ -18,8 +18,9 @@ export class Ephemeral {
   readonly pusher: HttpPusher;
 
   constructor(core: CoreServices, pusherOptions?: PusherOptions) {
-    this.typing = new Typing(core);
-    this.receipts = new Receipts(core);
+    // Both are the core's, shared with XMPP (chat states, displayed markers).
+    this.typing = core.typing;
+    this.receipts = core.receipts;
     this.presence = new Presence(core);
     this.pushRules = new UserPushRules(core);
     this.counts = new PushCounts(core, this.pushRules, this.receipts);
@@ -49,7 +50,6 @@ export class Ephemeral {
 
   close(): void {
     this.pusher.close();
-    this.typing.close();
     this.presence.close();
   }
 }

@@ -2,7 +2,7 @@
 // set_presence, shown to the people who share a room with the user.
 import type { JsonObject } from '../../core/events/types.js';
 import type { CoreServices } from '../../core/services.js';
-import { commitPosition } from './position.js';
+import { commitPosition } from '../../core/ephemeral/position.js';
 
 export const PRESENCE_STATES = ['online', 'offline', 'unavailable'] as const;
 export type PresenceState = (typeof PRESENCE_STATES)[number];

@@ -4,7 +4,7 @@
 // the events and receipts a sync reads, at the cost of reading the unread events again.
 import type { StoredEvent } from '../../core/ports.js';
 import type { CoreServices } from '../../core/services.js';
-import type { Receipts } from '../ephemeral/receipts.js';
+import type { Receipts } from '../../core/ephemeral/receipts.js';
 import { evaluate, type PushOutcome } from './evaluate.js';
 import { roomPushContext, pushEventOf } from './context.js';
 import type { PushContext } from './evaluate.js';

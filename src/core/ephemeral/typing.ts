@@ -1,6 +1,6 @@
 // Who is typing in each room (spec typing_notifications.md): in memory only, each entry ending
 // by itself after the timeout the client gave.
-import type { CoreServices } from '../../core/services.js';
+import type { CoreServices } from '../services.js';
 import { commitPosition, wakeRoom } from './position.js';
 
 /** Longest a typing notice lasts without being renewed, whatever the client asks. */
@@ -8,9 +8,17 @@ export const MAX_TYPING_MS = 120_000;
 
 interface RoomTyping { users: Map<string, NodeJS.Timeout>; stream: number }
 
+/**
+ * A user started or stopped typing in a room (renewals are not changes). `origin` names the
+ * front end whose notice it was ('matrix', 'xmpp'; a timeout is its start's), so that front end
+ * does not echo it.
+ */
+export interface TypingChange { roomId: string; userId: string; typing: boolean; origin: string }
+
 export class Typing {
   private readonly rooms = new Map<string, RoomTyping>();
   private readonly stop: () => void;
+  private readonly listeners = new Set<(c: TypingChange) => void>();
 
   constructor(private readonly core: CoreServices) {
     // Someone who leaves (or is kicked) stops typing there at once.
@@ -21,14 +29,14 @@ export class Typing {
     });
   }
 
-  async set(roomId: string, userId: string, typing: boolean, timeoutMs: number): Promise<void> {
+  async set(roomId: string, userId: string, typing: boolean, timeoutMs: number, origin = 'matrix'): Promise<void> {
     let room = this.rooms.get(roomId);
     if (!room) this.rooms.set(roomId, (room = { users: new Map(), stream: 0 }));
     const old = room.users.get(userId);
     if (old) clearTimeout(old);
     const wasTyping = old !== undefined;
     if (typing) {
-      const timer = setTimeout(() => { void this.set(roomId, userId, false, 0); }, Math.min(Math.max(timeoutMs, 0), MAX_TYPING_MS));
+      const timer = setTimeout(() => { void this.set(roomId, userId, false, 0, origin); }, Math.min(Math.max(timeoutMs, 0), MAX_TYPING_MS));
       timer.unref();
       room.users.set(userId, timer);
     } else {
@@ -36,9 +44,18 @@ export class Typing {
     }
     // Renewing a notice changes nothing a client can see.
     if (wasTyping === typing) return;
+    for (const fn of this.listeners) {
+      try { fn({ roomId, userId, typing, origin }); } catch (err) { this.core.logger.warn({ err }, 'typing listener failed'); }
+    }
     const pos = await commitPosition(this.core);
     room.stream = pos;
     wakeRoom(this.core, roomId, 'm.typing', pos);
+  }
+
+  /** Called on every start and stop (XMPP turns them into XEP-0085 chat states). */
+  onChange(fn: (c: TypingChange) => void): () => void {
+    this.listeners.add(fn);
+    return () => { this.listeners.delete(fn); };
   }
 
   usersIn(roomId: string): string[] {
@@ -52,6 +69,7 @@ export class Typing {
 
   close(): void {
     this.stop();
+    this.listeners.clear();
     for (const room of this.rooms.values()) for (const t of room.users.values()) clearTimeout(t);
     this.rooms.clear();
   }

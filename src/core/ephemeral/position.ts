@@ -1,6 +1,6 @@
 // Ephemeral changes (typing, receipts, presence) take a position on the shared stream so a sync
 // token covers them too; the position is only published once every write before it committed.
-import type { CoreServices } from '../../core/services.js';
+import type { CoreServices } from '../services.js';
 
 export async function commitPosition(core: CoreServices, write: (pos: number) => void = () => {}): Promise<number> {
   const pos = core.stream.next();

@@ -1,8 +1,8 @@
 // Receipts (spec receipts.md): stored per user, type and thread, shown in /sync as m.receipt
 // ephemeral events. m.read.private is shown only to its owner.
-import type { JsonObject } from '../../core/events/types.js';
-import type { StoredReceipt } from '../../core/ports.js';
-import type { CoreServices } from '../../core/services.js';
+import type { JsonObject } from '../events/types.js';
+import type { StoredReceipt } from '../ports.js';
+import type { CoreServices } from '../services.js';
 import { commitPosition, wakeRoom } from './position.js';
 
 export class Receipts {
