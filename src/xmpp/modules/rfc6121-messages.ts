@@ -7,7 +7,8 @@
 // XEP-0444 reactions, XEP-0308 corrections and XEP-0461 replies become the matching Matrix
 // relations in that room and come back from them (messages/rich-events.ts).
 // Messages without a body (chat states, receipts, markers) and other types are routed directly
-// to the recipient's sessions, without history. The sender's other resources get no copy yet
+// to the recipient's sessions, without history; a chat state also sets typing in the DM room
+// (messages/chat-states.ts). The sender's other resources get no copy yet
 // (carbons, XEP-0280, come later).
 //
 // Errors: a message for an account that does not exist is answered with
@@ -32,6 +33,7 @@ import type { OfflineQueue } from './offline.js';
 import { blockedByRecipient } from './xep-0191-blocking.js';
 import { directCarbons, receivedCarbons, sentCarbonsForEvent } from './messages/carbon-hooks.js';
 import { reactionsToEvents, reactionStanzaFor, withRelations, withRelationStanza } from './messages/rich-events.js';
+import { chatStateToTyping, typingToChatStates } from './messages/chat-states.js';
 
 export function messagesModule(im: ImContext, offline: OfflineQueue): XmppModule {
   const chains = new Map<string, Promise<void>>();
@@ -40,6 +42,7 @@ export function messagesModule(im: ImContext, offline: OfflineQueue): XmppModule
     load(server) {
       server.accountFeatures.add(NS_SID); // XEP-0359 §6: ids are stamped for the account's archive
       server.message((ctx) => onMessage(im, chains, ctx));
+      im.onClose(typingToChatStates(im)); // XEP-0085 <- m.typing
       // A throwing bus subscriber would surface as an uncaught exception: contain it here.
       im.onClose(im.core.bus.onRoomEvent((n) => {
         try {
@@ -62,6 +65,7 @@ function onMessage(im: ImContext, chains: Map<string, Promise<void>>, ctx: Stanz
     return true;
   }
   if (ctx.session && (type === 'chat' || type === 'normal') && !to.bare().equals(ctx.from.bare())) {
+    chatStateToTyping(im, ctx.session, to, el); // XEP-0085 -> m.typing
     const content = messageToContent(el, { domain: im.server.domain, fromResource: ctx.session.resource, toResource: to.resource || undefined });
     if (content) {
       const serverName = im.core.config.server_name;

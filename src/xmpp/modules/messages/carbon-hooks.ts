@@ -3,7 +3,6 @@
 // user sends from any client (an XMPP resource, or a Matrix client in the DM room) reaches the
 // user's carbon-enabled XMPP resources as a 'sent' carbon, except the resource it came from.
 // Body-less messages (chat states, receipts, markers) are copied as they are routed.
-import { gatewayJid, jidOfPuppet } from '../../../core/addresses.js';
 import type { RoomEventNotice } from '../../../core/bus.js';
 import { readExtras } from '../../im/message-map.js';
 import type { Jid } from '../../jid.js';
@@ -11,15 +10,7 @@ import type { StanzaContext } from '../../module.js';
 import type { XmlElement } from '../../xml/element.js';
 import type { ImContext } from '../presence/context.js';
 import { sendCarbons } from '../xep-0280-carbons.js';
-import { stanzaForEvent } from './dm-events.js';
-
-/** The XMPP address of a room member: a local account, a remote XMPP puppet, or a remote Matrix user. */
-function jidOfMember(im: ImContext, mxid: string): string | null {
-  const local = im.core.accounts.localpartOf(mxid);
-  if (local) return `${local}@${im.server.domain}`;
-  const serverName = im.core.config.server_name;
-  return jidOfPuppet(mxid, serverName) ?? gatewayJid(mxid, serverName);
-}
+import { jidOfMember, stanzaForEvent } from './dm-events.js';
 
 /** A DM message written by a local account: 'sent' carbons to its other XMPP resources. */
 export function sentCarbonsForEvent(im: ImContext, n: RoomEventNotice): void {

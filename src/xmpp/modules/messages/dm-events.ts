@@ -16,6 +16,14 @@ export function dmRecipient(im: ImContext, roomId: string, sender: string): stri
   return im.core.accounts.localpartOf(other);
 }
 
+/** The bare XMPP address of a room member: a local account, a remote XMPP puppet, or a remote Matrix user. */
+export function jidOfMember(im: ImContext, mxid: string): string | null {
+  const local = im.core.accounts.localpartOf(mxid);
+  if (local) return `${local}@${im.server.domain}`;
+  const serverName = im.core.config.server_name;
+  return jidOfPuppet(mxid, serverName) ?? gatewayJid(mxid, serverName);
+}
+
 /**
  * The XMPP address of an event's sender: a local account's bare JID (its full JID when the
  * event came from one of its XMPP resources), a remote XMPP user behind its puppet, or a remote
