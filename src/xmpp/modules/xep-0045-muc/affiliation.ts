@@ -3,6 +3,10 @@
 // member is a member. A member below the level needed to send messages has no voice: a visitor.
 import type { JsonObject } from '../../../core/events/types.js';
 
+/** The power levels that make an owner and an admin (Element's "Admin" and "Moderator"). */
+export const OWNER_LEVEL = 100;
+export const ADMIN_LEVEL = 50;
+
 export type Affiliation = 'owner' | 'admin' | 'member' | 'none' | 'outcast';
 export type Role = 'moderator' | 'participant' | 'visitor' | 'none';
 
@@ -28,17 +32,26 @@ export function eventLevel(pl: JsonObject | null, type: string, isState: boolean
 }
 
 export function affiliationFor(level: number): Affiliation {
-  if (level >= 100) return 'owner';
-  if (level >= 50) return 'admin';
+  if (level >= OWNER_LEVEL) return 'owner';
+  if (level >= ADMIN_LEVEL) return 'admin';
   return 'member';
 }
 
 export function roleFor(level: number, messageLevel: number): Role {
-  if (level >= 50) return 'moderator';
+  if (level >= ADMIN_LEVEL) return 'moderator';
   return level >= messageLevel ? 'participant' : 'visitor';
 }
 
 export function standing(pl: JsonObject | null, userId: string, creator: string | null): { affiliation: Affiliation; role: Role } {
   const level = userLevel(pl, userId, creator);
   return { affiliation: affiliationFor(level), role: roleFor(level, eventLevel(pl, 'm.room.message', false)) };
+}
+
+/** The level of a room action, with the Matrix defaults (invite 0, the others 50). */
+export function actionLevel(pl: JsonObject | null, action: 'ban' | 'kick' | 'invite' | 'redact'): number {
+  return num(pl?.[action], action === 'invite' ? 0 : 50);
+}
+
+export function usersDefault(pl: JsonObject | null): number {
+  return num(pl?.users_default, 0);
 }

@@ -5,7 +5,8 @@ import type { Jid } from '../../jid.js';
 import type { StanzaContext } from '../../module.js';
 import { x, type XmlElement } from '../../xml/element.js';
 import { roomInfo, serviceInfo, serviceItems } from './disco.js';
-import { NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC_OWNER, NS_PING } from './ns.js';
+import { NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC_ADMIN, NS_MUC_OWNER, NS_PING } from './ns.js';
+import { adminIq } from './admin.js';
 import { ownerIq } from './owner.js';
 import { roomArchiveIq } from '../xep-0313-mam/room-archive.js';
 import { NS_MAM } from '../xep-0313-mam/query.js';
@@ -59,6 +60,16 @@ function roomIq(svc: MucService, ctx: StanzaContext, to: Jid, key: string, paylo
       const mxid = svc.mxidOfAccount(ctx.session.username);
       ownerIq(svc, roomId, mxid, key.startsWith('get') ? 'get' : 'set', payload, reply).catch((err) => {
         svc.logger.warn({ err }, 'muc: owner iq failed');
+        reply.error('internal-server-error');
+      });
+      return;
+    }
+    case `get query ${NS_MUC_ADMIN}`:
+    case `set query ${NS_MUC_ADMIN}`: {
+      if (!ctx.session) return reply.error('forbidden');
+      const req = { svc, roomJid: to.bareString(), roomId, mxid: svc.mxidOfAccount(ctx.session.username), reply };
+      adminIq(req, key.startsWith('get') ? 'get' : 'set', payload).catch((err) => {
+        svc.logger.warn({ err }, 'muc: admin iq failed');
         reply.error('internal-server-error');
       });
       return;

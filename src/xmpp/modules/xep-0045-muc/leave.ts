@@ -8,7 +8,7 @@ import type { StanzaContext } from '../../module.js';
 import { Status } from './ns.js';
 import type { MucService } from './service.js';
 import type { MucRoom, RoomOccupant } from './state.js';
-import { occupantPresence, presenceError, presencePayload } from './stanzas.js';
+import { occupantPresence, presenceError, presencePayload, type Removal } from './stanzas.js';
 import { nickConflict } from './view.js';
 
 export interface ExitOptions {
@@ -16,8 +16,8 @@ export interface ExitOptions {
   explicit: boolean;
   /** The unavailable presence, whose status text is passed on. */
   stanza?: StanzaContext['stanza'];
-  /** Extra status codes (307 kicked, 301 banned) for a removal the occupant did not ask for. */
-  statuses?: string[];
+  /** A removal the occupant did not ask for (307 kicked, 301 banned, 321), with actor and reason. */
+  removal?: Removal;
   /** Whether to send the self-presence (not to a session that is gone). */
   tellSelf?: boolean;
 }
@@ -28,12 +28,12 @@ export async function exitRoom(svc: MucService, room: MucRoom, occ: RoomOccupant
   if (o.stanza) occ.presence = presencePayload(o.stanza);
   if (entry && o.tellSelf !== false) {
     const self = { ...entry, jid: occ.fullJid, presence: occ.presence };
-    svc.send(occ.fullJid, occupantPresence(room.jid, self, occ.fullJid, { unavailable: true, statuses: [Status.SELF, ...(o.statuses ?? [])] }));
+    svc.send(occ.fullJid, occupantPresence(room.jid, self, occ.fullJid, { ...o.removal, unavailable: true, statuses: [Status.SELF, ...(o.removal?.statuses ?? [])] }));
   }
   const leaveMatrix = o.explicit && room.occupantsOf(occ.mxid).length === 0
     && svc.core.rooms.membership(room.roomId, occ.mxid) === 'join';
   if (!leaveMatrix) {
-    svc.refresh(room, { goneStatuses: o.statuses ? new Map([[occ.nick, o.statuses]]) : undefined });
+    svc.refresh(room, { removals: o.removal ? new Map([[occ.nick, o.removal]]) : undefined });
     svc.rooms.release(room);
     return;
   }

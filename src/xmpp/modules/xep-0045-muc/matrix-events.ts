@@ -9,7 +9,8 @@ import { exitRoom } from './leave.js';
 import { Status } from './ns.js';
 import type { MucService } from './service.js';
 import type { MucRoom } from './state.js';
-import { configChangedMessage, groupchatMessage, subjectMessage } from './stanzas.js';
+import { configChangedMessage, groupchatMessage, subjectMessage, type Removal } from './stanzas.js';
+import { nickOfMember } from './view.js';
 
 /** State whose change XEP-0045 §10.2.1 announces as a configuration change (status 104). */
 const CONFIG_STATE = new Set(['m.room.name', 'm.room.join_rules', 'm.room.history_visibility', 'm.room.guest_access', 'm.room.avatar', 'm.room.encryption']);
@@ -45,16 +46,31 @@ function onTopic(svc: MucService, n: RoomEventNotice): void {
 
 /**
  * A membership change. Accounts with XMPP sessions in the room that are no longer joined lose
- * those sessions' occupancy: kicked (307) or banned (301) by someone else, or left from another
- * client. Everything else (joins, leaves and renames of Matrix members) is a roster change.
+ * those sessions' occupancy: kicked (307), banned (301) or removed as no longer members (321,
+ * asked through muc#admin) by someone else, or left from another client. A Matrix-only member
+ * kicked or banned leaves the roster with the same codes, actor and reason. Everything else
+ * (joins, leaves and renames of Matrix members) is a roster change.
  */
 function onMember(svc: MucService, room: MucRoom, n: RoomEventNotice): void {
   const target = n.pdu.state_key!;
   const membership = n.pdu.content.membership;
   // A change this module is making itself (an XMPP join or leave in flight) is announced by it.
-  if (membership !== 'join' && !room.hidden.has(target)) {
-    const statuses = membership === 'ban' ? [Status.BANNED] : n.pdu.sender !== target ? [Status.KICKED] : [];
-    for (const occ of room.occupantsOf(target)) void exitRoom(svc, room, occ, { explicit: false, statuses });
-  }
-  svc.refresh(room);
+  if ((membership !== 'leave' && membership !== 'ban') || room.hidden.has(target)) return svc.refresh(room);
+  const removal = removalOf(svc, room, n);
+  for (const occ of room.occupantsOf(target)) void exitRoom(svc, room, occ, { explicit: false, removal });
+  const nick = removal ? nickOfMember(room.view, target) : null;
+  svc.refresh(room, { removals: nick && removal ? new Map([[nick, removal]]) : undefined });
+}
+
+/** Why a member left when it did not leave of its own accord: 301 ban, 321 (muc#admin) or 307 kick. */
+function removalOf(svc: MucService, room: MucRoom, n: RoomEventNotice): Removal | undefined {
+  const target = n.pdu.state_key!;
+  const banned = n.pdu.content.membership === 'ban';
+  if (!banned && n.pdu.sender === target) return undefined;
+  const status = banned ? Status.BANNED : svc.removing.get(`${n.roomId} ${target}`) ?? Status.KICKED;
+  const reason = typeof n.pdu.content.reason === 'string' && n.pdu.content.reason !== '' ? n.pdu.content.reason : undefined;
+  return {
+    statuses: [status], actor: svc.nickFor(room, n.pdu.sender), reason,
+    affiliation: banned ? 'outcast' : status === Status.AFFILIATION_CHANGED ? 'none' : undefined,
+  };
 }

@@ -24,5 +24,7 @@ export const Status = {
   BANNED: '301',
   NEW_NICK: '303',
   KICKED: '307',
+  AFFILIATION_CHANGED: '321',
+  MEMBERS_ONLY: '322',
   KICKED_TECHNICAL: '333',
 } as const;

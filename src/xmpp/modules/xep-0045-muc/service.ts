@@ -3,16 +3,16 @@
 // Matrix events, iq) are in their own files and work through this.
 import { randomBytes } from 'node:crypto';
 import type { CoreServices } from '../../../core/services.js';
-import { gatewayJid, jidOfPuppet } from '../../../core/addresses.js';
+import { gatewayDomain, gatewayJid, jidOfPuppet, mxidOfGatewayJid, puppetUserId } from '../../../core/addresses.js';
 import { stateEvent } from '../../../core/rooms/head.js';
 import type { Pdu } from '../../../core/events/types.js';
 import type { ModuleApi } from '../../module.js';
 import type { Jid } from '../../jid.js';
 import { escapeAttr, type XmlElement } from '../../xml/element.js';
 import { aliasOfRoomJid, type MucAddressing } from './addressing.js';
-import { standing } from './affiliation.js';
-import { MucRooms, type MucRoom } from './state.js';
-import { occupantPresence } from './stanzas.js';
+import { standing, userLevel } from './affiliation.js';
+import { MucRoom, MucRooms } from './state.js';
+import { occupantPresence, type Removal } from './stanzas.js';
 import { computeView, diffViews, nickOfMember, type MemberInfo, type View, type ViewEntry } from './view.js';
 import { Status } from './ns.js';
 
@@ -21,14 +21,16 @@ export interface AnnounceOptions {
   exclude?: string;
   /** A nick change (XEP-0045 §7.6): the old nick's unavailable presence carries 303 and the new nick. */
   renamed?: { from: string; to: string };
-  /** Extra status codes for departures (307 kicked, 301 banned). */
-  goneStatuses?: Map<string, string[]>;
+  /** Departures the occupants did not ask for, by nick (307 kicked, 301 banned, 321), with actor and reason. */
+  removals?: Map<string, Removal>;
 }
 
 export class MucService {
   readonly rooms = new MucRooms();
   /** Rooms being created from XMPP, by alias, so that two first joins make one room. */
   readonly creating = new Map<string, Promise<string>>();
+  /** Why a muc#admin request is removing a user ("roomId user" -> status), read when its event arrives. */
+  readonly removing = new Map<string, string>();
   readonly addr: MucAddressing;
 
   constructor(readonly core: CoreServices, readonly server: ModuleApi) {
@@ -68,9 +70,32 @@ export class MucService {
 
   standingIn(roomId: string): (mxid: string) => ReturnType<typeof standing> {
     const pl = this.core.rooms.stateContent(roomId, 'm.room.power_levels');
-    const create = this.stateEvent(roomId, 'm.room.create');
-    const creator = typeof create?.content.creator === 'string' ? create.content.creator : create?.sender ?? null;
+    const creator = this.creatorOf(roomId);
     return (mxid) => standing(pl, mxid, creator);
+  }
+
+  creatorOf(roomId: string): string | null {
+    const create = this.stateEvent(roomId, 'm.room.create');
+    return typeof create?.content.creator === 'string' ? create.content.creator : create?.sender ?? null;
+  }
+
+  /** A user's power level in the room. */
+  levelOf(roomId: string, mxid: string): number {
+    return userLevel(this.core.rooms.stateContent(roomId, 'm.room.power_levels'), mxid, this.creatorOf(roomId));
+  }
+
+  /** The Matrix user a JID stands for (XEP-0045 affiliations are by bare JID): an account, a puppet or a gateway JID. */
+  mxidOfJid(jid: Jid): string | null {
+    if (jid.local === '') return null;
+    if (jid.domain === this.addr.serverName) return this.core.accounts.active(jid.local) ? this.mxidOfAccount(jid.local) : null;
+    if (jid.domain === gatewayDomain(this.addr.serverName)) return mxidOfGatewayJid(jid.bareString(), this.addr.serverName);
+    return puppetUserId(jid.bareString(), this.addr.serverName);
+  }
+
+  /** The roster of a room JID: the announced one while it has occupants, else computed now. */
+  viewOf(roomJid: string, roomId: string): View {
+    const room = this.rooms.get(roomJid);
+    return room && room.occupants.size > 0 ? room.view : this.computeView(room ?? new MucRoom(roomJid, roomId));
   }
 
   computeView(room: MucRoom): Map<string, ViewEntry> {
@@ -112,8 +137,9 @@ export class MucService {
       const self = (e: ViewEntry) => (e.sessions.includes(occ.fullJid) ? [Status.SELF] : []);
       for (const e of gone) {
         const renamed = o.renamed?.from === e.nick ? o.renamed.to : undefined;
-        const statuses = [...self(e), ...(renamed ? [Status.NEW_NICK] : []), ...(o.goneStatuses?.get(e.nick) ?? [])];
-        this.send(occ.fullJid, occupantPresence(room.jid, e, occ.fullJid, { unavailable: true, newNick: renamed, statuses }));
+        const removal = o.removals?.get(e.nick);
+        const statuses = [...self(e), ...(renamed ? [Status.NEW_NICK] : []), ...(removal?.statuses ?? [])];
+        this.send(occ.fullJid, occupantPresence(room.jid, e, occ.fullJid, { ...removal, unavailable: true, newNick: renamed, statuses }));
       }
       for (const e of changed) this.send(occ.fullJid, occupantPresence(room.jid, e, occ.fullJid, { statuses: self(e) }));
     }

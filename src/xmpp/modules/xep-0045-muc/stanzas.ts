@@ -3,6 +3,7 @@
 import { errorElement, STANZA_ERROR_DEFAULT_TYPES, type StanzaErrorCondition } from '../../errors.js';
 import { x, type XmlElement } from '../../xml/element.js';
 import { NS_DELAY, NS_MUC, NS_MUC_USER, NS_SID, Status } from './ns.js';
+import type { Affiliation } from './affiliation.js';
 import type { ViewEntry } from './view.js';
 
 /** XEP-0082 DateTime, UTC, with milliseconds (allowed by the profile). */
@@ -28,6 +29,19 @@ export interface PresenceOptions {
   id?: string;
   /** For a nick change (status 303): the new nick, on the unavailable presence from the old one. */
   newNick?: string;
+  /** Who removed or changed the occupant, and why (XEP-0045 §8.2, §9.1: <actor/>, <reason/>). */
+  actor?: string;
+  reason?: string;
+  /** The affiliation after the change when it differs from the entry's (outcast for a ban). */
+  affiliation?: Affiliation;
+}
+
+/** Why an occupant left without asking: the status codes (307, 301, 321), who did it and why. */
+export interface Removal {
+  statuses: string[];
+  actor?: string;
+  reason?: string;
+  affiliation?: Affiliation;
 }
 
 /** Presence from an occupant's room JID (XEP-0045 §7.2.3), with <item/> and the status codes. */
@@ -38,7 +52,9 @@ export function occupantPresence(roomJid: string, e: ViewEntry, to: string, o: P
   return x('presence', { from: `${roomJid}/${e.nick}`, to, id: o.id, type: o.unavailable ? 'unavailable' : undefined },
     payload,
     x('x', { xmlns: NS_MUC_USER },
-      x('item', { affiliation: e.affiliation, role: o.unavailable && o.newNick === undefined ? 'none' : e.role, jid: e.jid, nick: o.newNick }),
+      x('item', { affiliation: o.affiliation ?? e.affiliation, role: o.unavailable && o.newNick === undefined ? 'none' : e.role, jid: e.jid, nick: o.newNick },
+        o.actor !== undefined ? x('actor', { nick: o.actor }) : null,
+        o.reason ? x('reason', {}, o.reason) : null),
       sortedStatuses(o.statuses ?? []).map((code) => x('status', { code }))));
 }
 
