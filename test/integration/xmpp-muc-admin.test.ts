@@ -21,7 +21,7 @@ let roomId: string;
 
 before(async () => {
   server = await startTestServer();
-  for (const u of ['alice', 'bob', 'dave', 'olga', 'pete', 'cam']) await server.addUser(u);
+  for (const u of ['alice', 'bob', 'dave', 'olga', 'pete', 'cam', 'fay', 'gus']) await server.addUser(u);
   alice = await loginAndSync(server.matrixUrl, 'alice');
   ({ room_id: roomId } = await alice.client.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat, name: 'Lobby' } as sdk.ICreateRoomOpts));
   bob = await MucClient.connect(server.xmppPorts.starttls!, 'bob', 'secret-pw');
@@ -81,7 +81,7 @@ test('an admin made in Element kicks and bans from XMPP; Element sees the kick a
   assert.equal(errorOf(await dave.last((s) => s.name === 'presence' && s.attrs.type === 'error')), 'forbidden');
 });
 
-test('slixmpp kicks and bans with its XEP-0045 plugin', async () => {
+test('slixmpp kicks, bans and invites with its XEP-0045 plugin', async () => {
   const { code, stdout, stderr } = await runPython([slixmppScript('muc_moderate.py'), '127.0.0.1', String(server.xmppPorts.starttls),
     'den@conference.localhost', 'secret-pw', 'olga@localhost/slix', 'pete@localhost/slix', 'cam@localhost/slix']);
   assert.equal(code, 0, `slixmpp script failed: ${stderr}`);
@@ -91,7 +91,24 @@ test('slixmpp kicks and bans with its XEP-0045 plugin', async () => {
   assert.deepEqual(result.ban, { codes: [110, 301], reason: 'Treason', affiliation: 'outcast' });
   assert.deepEqual(result.outcasts, ['cam@localhost']);
   assert.equal(result.forbidden, 'forbidden');
+  assert.deepEqual(result.invite, { from: 'den@conference.localhost', inviter: 'olga@localhost', reason: 'come back' });
   const den = server.core.storage.rooms.getAlias('#den:localhost')!;
   assert.equal(server.core.rooms.membership(den, '@cam:localhost'), 'ban');
-  assert.equal(server.core.rooms.membership(den, '@pete:localhost'), 'leave');
+  assert.equal(server.core.rooms.membership(den, '@pete:localhost'), 'invite');
+});
+
+test('invitations both ways: an XMPP invite is a Matrix invite by the inviter; an Element invite reaches the XMPP client', async () => {
+  const fay = await MucClient.connect(server.xmppPorts.starttls!, 'fay', 'secret-pw');
+  try {
+    await bob.send(xml('message', { to: LOBBY, id: 'inv1' }, xml('x', { xmlns: NS_MUC_USER }, xml('invite', { to: 'gus@localhost' }, xml('reason', {}, 'join us')))));
+    await until('Element sees gus invited by bob', () => member('@gus:localhost')?.membership === 'invite');
+    assert.equal(member('@gus:localhost')!.events.member!.getSender(), '@bob:localhost');
+    await alice.client.invite(roomId, '@fay:localhost', 'tea?');
+    const inv = await fay.last((s) => s.name === 'message' && !!s.getChild('x', NS_MUC_USER)?.getChild('invite'));
+    assert.equal(inv.attrs.from, LOBBY);
+    assert.equal(inv.getChild('x', NS_MUC_USER)!.getChild('invite')!.attrs.from, 'alice@localhost');
+    assert.equal(inv.getChild('x', NS_MUC_USER)!.getChild('invite')!.getChildText('reason'), 'tea?');
+  } finally {
+    await fay.stop();
+  }
 });

@@ -1,5 +1,6 @@
 """Moderation with slixmpp's XEP-0045 plugin: an owner kicks one occupant and bans another
-(muc#admin), reads the ban list, and each victim's client sees its removal; prints JSON.
+(muc#admin), reads the ban list, and each victim's client sees its removal; then invites the
+kicked one back (mediated invitation), which it receives from the room; prints JSON.
 
 Usage: muc_moderate.py HOST PORT ROOM PASSWORD OWNER_JID VICTIM1_JID VICTIM2_JID
 Run with Debian's /usr/bin/python3 (python3-slixmpp). The last line of output is the result.
@@ -66,6 +67,13 @@ def main():
             result['forbidden'] = 'accepted'
         except slixmpp.exceptions.IqError as err:
             result['forbidden'] = err.iq['error']['condition']
+        result['step'] = 'invite'
+        got = asyncio.get_event_loop().create_future()
+        v1.register_handler(Callback('invitation', MatchXPath('{jabber:client}message/{http://jabber.org/protocol/muc#user}x/{http://jabber.org/protocol/muc#user}invite'),
+                                     lambda m: got.done() or got.set_result(m)))
+        muc.invite(room, v1.boundjid.bare, 'come back')
+        m = await asyncio.wait_for(got, 5)
+        result['invite'] = {'from': str(m['from']), 'inviter': str(m['muc']['invite']['from']), 'reason': m['muc']['invite']['reason']}
         del result['step']
         result['ok'] = True
 

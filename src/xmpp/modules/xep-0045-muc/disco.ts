@@ -7,6 +7,7 @@ import { roomJidOfAlias } from './addressing.js';
 import {
   FORM_ROOMINFO, NS_DATA, NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC, NS_MUC_STABLE_ID, NS_PING, NS_SID,
 } from './ns.js';
+import { roomSecret } from './password.js';
 import type { MucService } from './service.js';
 
 export const SELF_PING_OPTIMIZATION = 'http://jabber.org/protocol/muc#self-ping-optimization';
@@ -48,7 +49,7 @@ export function roomFeatures(svc: MucService, roomId: string): string[] {
     open ? 'muc_public' : 'muc_hidden',
     open ? 'muc_open' : 'muc_membersonly',
     moderated ? 'muc_moderated' : 'muc_unmoderated',
-    'muc_persistent', 'muc_nonanonymous', 'muc_unsecured',
+    'muc_persistent', 'muc_nonanonymous', roomSecret(svc, roomId) !== null ? 'muc_passwordprotected' : 'muc_unsecured',
     'urn:xmpp:mam:2', 'urn:xmpp:mam:2#extended',
   ];
 }

@@ -10,6 +10,7 @@ import { onRoomEvent } from './matrix-events.js';
 import { handleRoomMessage } from './messages.js';
 import { handleRoomPresence } from './presence.js';
 import { MucService } from './service.js';
+import { NS_CONFERENCE, directInvitation } from './invite.js';
 
 /** Hooks run by priority; MUC traffic is recognised by its domain and taken first. */
 const PRIORITY = 1000;
@@ -31,7 +32,11 @@ export function mucModule(core: CoreServices): XmppModule & { service(): MucServ
 
       server.items.add({ jid: domain, name: 'Chatrooms' });
       server.message((ctx) => {
-        if (!forMuc(ctx)) return false;
+        if (!forMuc(ctx)) {
+          // XEP-0249 direct invitations to a room here are also Matrix invites; delivered as usual.
+          if (ctx.stanza.getChild('x', NS_CONFERENCE)) guard('direct invitation', () => directInvitation(s, ctx));
+          return false;
+        }
         guard('message', () => handleRoomMessage(s, ctx, ctx.to!));
         return true;
       }, PRIORITY);

@@ -15,6 +15,8 @@ import { NS_MUC, Status } from './ns.js';
 import type { MucService } from './service.js';
 import type { MucRoom, RoomOccupant } from './state.js';
 import { presenceError, presencePayload } from './stanzas.js';
+import { passwordMatches, roomSecret } from './password.js';
+import { ADMIN_LEVEL } from './affiliation.js';
 import { nickConflict } from './view.js';
 
 export async function enterRoom(svc: MucService, ctx: StanzaContext, session: C2sSession, roomJid: Jid, nick: string): Promise<void> {
@@ -34,6 +36,7 @@ export async function enterRoom(svc: MucService, ctx: StanzaContext, session: C2
   room.joining.add(fullJid);
   try {
     if (nickConflict(room.occupants.size > 0 ? room.view : svc.computeView(room), nick, mxid)) return fail('conflict');
+    if (!passwordAccepted(svc, room.roomId, mxid, stanza)) return fail('not-authorized', 'this room needs a password');
     const refusal = await ensureMatrixJoin(svc, room, mxid, nick);
     if (refusal) return fail(refusal);
     // The session may have ended, or someone taken the nick, while the join was being written.
@@ -52,6 +55,17 @@ export async function enterRoom(svc: MucService, ctx: StanzaContext, session: C2
     room.hidden.delete(mxid);
     svc.rooms.release(room);
   }
+}
+
+/**
+ * §7.2.6: a password room needs the password, except from an account that is already a joined
+ * member (it is in the room already, through Matrix or an earlier entry) or one of its admins.
+ */
+function passwordAccepted(svc: MucService, roomId: string, mxid: string, stanza: StanzaContext['stanza']): boolean {
+  const secret = roomSecret(svc, roomId);
+  if (secret === null) return true;
+  if (svc.core.rooms.membership(roomId, mxid) === 'join' || svc.levelOf(roomId, mxid) >= ADMIN_LEVEL) return true;
+  return passwordMatches(secret, stanza.getChild('x', NS_MUC)?.getChildText('password') ?? undefined);
 }
 
 /** Re-sends the whole entry burst to an occupant that sent a join again (§7.2.1: it lost sync). */

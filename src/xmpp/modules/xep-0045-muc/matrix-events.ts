@@ -11,14 +11,16 @@ import type { MucService } from './service.js';
 import type { MucRoom } from './state.js';
 import { configChangedMessage, groupchatMessage, subjectMessage, type Removal } from './stanzas.js';
 import { nickOfMember } from './view.js';
+import { onInvite } from './invite.js';
 
 /** State whose change XEP-0045 §10.2.1 announces as a configuration change (status 104). */
 const CONFIG_STATE = new Set(['m.room.name', 'm.room.join_rules', 'm.room.history_visibility', 'm.room.guest_access', 'm.room.avatar', 'm.room.encryption']);
 
 export function onRoomEvent(svc: MucService, n: RoomEventNotice): void {
+  const { pdu } = n;
+  if (pdu.type === 'm.room.member' && pdu.content.membership === 'invite') onInvite(svc, n);
   const rooms = svc.rooms.ofRoomId(n.roomId);
   if (rooms.length === 0) return;
-  const { pdu } = n;
   if (pdu.type === 'm.room.member') return rooms.forEach((room) => onMember(svc, room, n));
   if (pdu.type === 'm.room.power_levels' && pdu.state_key === '') return rooms.forEach((room) => svc.refresh(room));
   if (pdu.type === 'm.room.topic' && pdu.state_key === '') return onTopic(svc, n);

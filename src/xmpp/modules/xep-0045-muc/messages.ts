@@ -14,6 +14,8 @@ import { extrasOf, unknownChildren } from './payload.js';
 import type { MucService } from './service.js';
 import type { MucRoom, RoomOccupant } from './state.js';
 import { messageError } from './stanzas.js';
+import { privateMessage } from './private.js';
+import { invitationsIn, mediatedInvitations } from './invite.js';
 
 export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid): void {
   const stanza = ctx.stanza;
@@ -22,13 +24,19 @@ export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid):
   const fail = (condition: StanzaErrorCondition, text?: string) => svc.send(ctx.from.toString(), messageError(stanza, roomJid, condition, text));
   if (type === 'error') return; // never answer an error (RFC 6120 §8.3.1)
   if (to.local === '') return fail('service-unavailable', 'the chat service takes messages for its rooms only');
-  if (!to.isBare()) {
-    // §7.5: a private message of type groupchat is refused; private messages are not offered yet.
-    return fail(type === 'groupchat' ? 'bad-request' : 'feature-not-implemented', 'private messages are not supported in this room');
-  }
+  if (!to.isBare()) return privateMessage(svc, ctx, to, fail);
   const room = svc.rooms.get(roomJid);
   // A room with occupants is known; otherwise the alias tells a missing room from a closed door.
   if (!room && !svc.roomIdOf(to)) return fail('item-not-found', 'no such room');
+  const invitations = type === 'normal' ? invitationsIn(stanza) : null;
+  if (invitations) {
+    const roomId = room?.roomId ?? svc.roomIdOf(to)!;
+    mediatedInvitations(svc, ctx, roomId, invitations, fail).catch((err) => {
+      svc.logger.warn({ err, room: roomJid }, 'muc: invitation failed');
+      fail('internal-server-error');
+    });
+    return;
+  }
   if (type !== 'groupchat') return fail('feature-not-implemented', 'only groupchat messages are accepted by this room');
   const occ = room?.occupants.get(ctx.from.toString());
   if (!room || !occ) return fail('not-acceptable', 'only occupants may send messages to the room');

@@ -53,7 +53,7 @@ test('messages from Matrix reach occupants from the sender nick; topic changes a
   k.close();
 });
 
-test('subject from XMPP needs the power level; errors for non-occupants, unknown rooms and private messages', async () => {
+test('subject from XMPP needs the power level; errors for non-occupants and unknown rooms', async () => {
   const { k, a } = await twoInLobby();
   a.stanza(x('message', { to: LOBBY, type: 'groupchat', id: 's1' }, x('subject', {}, 'Mine')));
   assert.equal(errorCondition(await until(a, (el) => el.attr('id') === 's1')), 'forbidden');
@@ -70,8 +70,6 @@ test('subject from XMPP needs the power level; errors for non-occupants, unknown
   assert.equal(errorCondition(await until(out, (el) => el.attr('id') === 'n1')), 'not-acceptable');
   out.stanza(x('message', { to: `nowhere@${MUC}`, type: 'groupchat', id: 'n2' }, x('body', {}, 'hi')));
   assert.equal(errorCondition(await until(out, (el) => el.attr('id') === 'n2')), 'item-not-found');
-  a.stanza(x('message', { to: `${LOBBY}/Bob`, type: 'chat', id: 'pm' }, x('body', {}, 'psst')));
-  assert.equal(errorCondition(await until(a, (el) => el.attr('id') === 'pm')), 'feature-not-implemented');
   out.stanza(x('message', { to: MUC, type: 'groupchat', id: 'n3' }, x('body', {}, 'hi')));
   assert.equal(errorCondition(await until(out, (el) => el.attr('id') === 'n3')), 'service-unavailable');
   for (const to of [`${MUC}/Erin`, `${'x'.repeat(300)}@${MUC}/Erin`]) {

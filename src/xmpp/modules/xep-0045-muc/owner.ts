@@ -1,6 +1,6 @@
 // Room configuration by its owner (XEP-0045 §10.1-10.2), reduced to what the Matrix room has:
 // the name (m.room.name) and whether anyone may enter (m.room.join_rules public) or only members
-// (invite). Persistence and non-anonymity are fixed. An instant room (an empty submitted form) and
+// (invite), and a password kept by this server (password.ts). Persistence and non-anonymity are fixed. An instant room (an empty submitted form) and
 // a cancelled configuration are accepted as they are: rooms are never locked or destroyed here.
 import type { JsonObject } from '../../../core/events/types.js';
 import { RoomError } from '../../../core/rooms/errors.js';
@@ -9,6 +9,7 @@ import { x, type XmlElement } from '../../xml/element.js';
 import { userLevel } from './affiliation.js';
 import { FORM_ROOMCONFIG, NS_DATA, NS_MUC_OWNER } from './ns.js';
 import type { MucService } from './service.js';
+import { roomSecret, setRoomSecret } from './password.js';
 
 export interface OwnerReply {
   result(...children: XmlElement[]): void;
@@ -28,6 +29,7 @@ function bool(v: boolean): string {
 export function configForm(svc: MucService, roomId: string): XmlElement {
   const name = svc.core.rooms.stateContent(roomId, 'm.room.name')?.name;
   const open = svc.core.rooms.stateContent(roomId, 'm.room.join_rules')?.join_rule === 'public';
+  const secret = roomSecret(svc, roomId);
   const f = (v: string, type: string, label: string | undefined, value: string) => x('field', { var: v, type, label }, x('value', {}, value));
   return x('query', { xmlns: NS_MUC_OWNER },
     x('x', { xmlns: NS_DATA, type: 'form' },
@@ -36,6 +38,8 @@ export function configForm(svc: MucService, roomId: string): XmlElement {
       f('muc#roomconfig_roomname', 'text-single', 'Name', typeof name === 'string' ? name : ''),
       f('muc#roomconfig_publicroom', 'boolean', 'Listed in the room directory', bool(open)),
       f('muc#roomconfig_membersonly', 'boolean', 'Only invited members may enter', bool(!open)),
+      f('muc#roomconfig_passwordprotectedroom', 'boolean', 'Password required to enter from XMPP', bool(secret !== null)),
+      f('muc#roomconfig_roomsecret', 'text-private', 'Password', secret ?? ''),
       f('muc#roomconfig_persistentroom', 'fixed', 'Persistent', '1'),
       f('muc#roomconfig_whois', 'fixed', 'Real JIDs visible to', 'anyone')));
 }
@@ -50,6 +54,19 @@ function submittedValues(form: XmlElement): Map<string, string> {
 }
 
 const TRUE = new Set(['1', 'true']);
+
+/**
+ * The room secret a submitted form asks for: undefined for no change, null for none. A secret
+ * without protection switched on, or protection without a secret, leaves the room open.
+ */
+export function secretFromForm(values: Map<string, string>, current: string | null): string | null | undefined {
+  const protect = values.get('muc#roomconfig_passwordprotectedroom');
+  const secret = values.get('muc#roomconfig_roomsecret');
+  if (protect === undefined && secret === undefined) return undefined;
+  const on = protect === undefined ? current !== null : TRUE.has(protect);
+  const next = on ? (secret ?? current ?? '') : '';
+  return next === '' ? null : next;
+}
 
 /** The state events a submitted form asks for, leaving out what already holds. */
 export function changesFromForm(values: Map<string, string>, current: { name: string; open: boolean }): { type: string; content: JsonObject }[] {
@@ -73,9 +90,12 @@ export async function ownerIq(svc: MucService, roomId: string, mxid: string, typ
   const name = svc.core.rooms.stateContent(roomId, 'm.room.name')?.name;
   const open = svc.core.rooms.stateContent(roomId, 'm.room.join_rules')?.join_rule === 'public';
   try {
-    for (const c of changesFromForm(submittedValues(form), { name: typeof name === 'string' ? name : '', open })) {
+    const values = submittedValues(form);
+    for (const c of changesFromForm(values, { name: typeof name === 'string' ? name : '', open })) {
       await svc.core.rooms.send(roomId, { type: c.type, sender: mxid, stateKey: '', content: c.content });
     }
+    const secret = secretFromForm(values, roomSecret(svc, roomId));
+    if (secret !== undefined) setRoomSecret(svc, roomId, secret);
     reply.result();
   } catch (err) {
     if (err instanceof RoomError && err.code === 'forbidden') return reply.error('forbidden', err.message);

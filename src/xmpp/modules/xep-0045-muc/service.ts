@@ -31,6 +31,8 @@ export class MucService {
   readonly creating = new Map<string, Promise<string>>();
   /** Why a muc#admin request is removing a user ("roomId user" -> status), read when its event arrives. */
   readonly removing = new Map<string, string>();
+  /** Invites made from an XEP-0249 direct invitation ("roomId user"): no mediated invitation for them. */
+  readonly directInvites = new Set<string>();
   readonly addr: MucAddressing;
 
   constructor(readonly core: CoreServices, readonly server: ModuleApi) {

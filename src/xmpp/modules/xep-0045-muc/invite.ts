@@ -1,0 +1,134 @@
+// Invitations (XEP-0045 §7.8, XEP-0249) as Matrix invites. A mediated invitation sent to the room
+// and a direct invitation sent to a local user both become an `m.room.member` invite by the
+// inviter, so an Element user sees the invite; every invite of a local account, from either
+// protocol, reaches that account's XMPP sessions as a mediated invitation from the room (except
+// the one the inviter already sent directly). A decline rejects the Matrix invite and is passed
+// to the inviter.
+import { memberContent } from '../../../core/rooms/create-room.js';
+import { RoomError } from '../../../core/rooms/errors.js';
+import type { RoomEventNotice } from '../../../core/bus.js';
+import type { StanzaErrorCondition } from '../../errors.js';
+import { Jid } from '../../jid.js';
+import type { StanzaContext } from '../../module.js';
+import { x, type XmlElement } from '../../xml/element.js';
+import { roomJidOfAlias } from './addressing.js';
+import { NS_MUC_USER } from './ns.js';
+import { roomSecret } from './password.js';
+import type { MucService } from './service.js';
+
+export const NS_CONFERENCE = 'jabber:x:conference';
+type Fail = (c: StanzaErrorCondition, text?: string) => void;
+
+/** The <invite/> and <decline/> elements of a message to a room, if it is one (§7.8.2). */
+export function invitationsIn(stanza: XmlElement): { invites: XmlElement[]; declines: XmlElement[] } | null {
+  const mucUser = stanza.getChild('x', NS_MUC_USER);
+  if (!mucUser) return null;
+  const invites = mucUser.getChildren('invite');
+  const declines = mucUser.getChildren('decline');
+  return invites.length + declines.length > 0 ? { invites, declines } : null;
+}
+
+/** The Matrix user of a local account's JID (invitations reach accounts of this server only). */
+function localInvitee(svc: MucService, raw: string | undefined): { mxid: string } | { error: StanzaErrorCondition; text: string } {
+  const jid = raw === undefined ? null : Jid.parse(raw);
+  if (!jid || jid.local === '') return { error: 'jid-malformed', text: `'${raw ?? ''}' is not a user's JID` };
+  if (jid.domain !== svc.addr.serverName) return { error: 'feature-not-implemented', text: 'invitations reach accounts of this server only (no server-to-server yet)' };
+  const mxid = svc.mxidOfJid(jid);
+  return mxid ? { mxid } : { error: 'item-not-found', text: `no user ${jid.bareString()} here` };
+}
+
+export async function mediatedInvitations(svc: MucService, ctx: StanzaContext, roomId: string, found: { invites: XmlElement[]; declines: XmlElement[] }, fail: Fail): Promise<void> {
+  const inviter = ctx.session ? svc.mxidOfAccount(ctx.session.username) : null;
+  if (!inviter) return fail('not-allowed', 'invitations come from accounts of this server');
+  for (const d of found.declines) decline(svc, roomId, inviter, d);
+  if (found.invites.length === 0) return;
+  if (svc.core.rooms.membership(roomId, inviter) !== 'join') return fail('not-acceptable', 'only members of the room may invite');
+  for (const inv of found.invites) {
+    const target = localInvitee(svc, inv.attr('to'));
+    if ('error' in target) return fail(target.error, target.text);
+    const refused = await matrixInvite(svc, roomId, inviter, target.mxid, inv.getChildText('reason') ?? undefined);
+    if (refused) return fail(refused, 'the room does not let you invite this user');
+  }
+}
+
+/** Sends the Matrix invite; an account already in the room just gets the invitation message. */
+async function matrixInvite(svc: MucService, roomId: string, inviter: string, mxid: string, reason: string | undefined, direct = false): Promise<StanzaErrorCondition | null> {
+  const membership = svc.core.rooms.membership(roomId, mxid);
+  if (membership === 'join' || membership === 'invite') {
+    if (!direct) sendInvitation(svc, roomId, inviter, mxid, reason);
+    return null;
+  }
+  const key = `${roomId} ${mxid}`;
+  if (direct) svc.directInvites.add(key);
+  try {
+    await svc.core.rooms.send(roomId, { type: 'm.room.member', sender: inviter, stateKey: mxid, content: { ...memberContent('invite'), ...(reason ? { reason } : {}) } });
+    return null;
+  } catch (err) {
+    if (err instanceof RoomError && err.code === 'forbidden') return 'forbidden';
+    throw err;
+  } finally {
+    svc.directInvites.delete(key);
+  }
+}
+
+/** §7.8.2 decline: the Matrix invite is rejected, and the inviter is told. */
+function decline(svc: MucService, roomId: string, invitee: string, el: XmlElement): void {
+  if (svc.core.rooms.membership(roomId, invitee) === 'invite') {
+    svc.core.rooms.send(roomId, { type: 'm.room.member', sender: invitee, stateKey: invitee, content: memberContent('leave') })
+      .catch((err) => svc.logger.warn({ err, roomId }, 'muc: rejecting an invite failed'));
+  }
+  const to = Jid.parse(el.attr('to') ?? '');
+  const roomJid = roomJidOf(svc, roomId);
+  if (!to || !roomJid || to.domain !== svc.addr.serverName) return;
+  const reason = el.getChildText('reason');
+  for (const s of svc.server.sessionsOf(to.bareString())) {
+    svc.send(s.jid, x('message', { from: roomJid, to: s.jid },
+      x('x', { xmlns: NS_MUC_USER }, x('decline', { from: svc.jidOfMxid(invitee) }, reason ? x('reason', {}, reason) : null))));
+  }
+}
+
+/** A room's JID for messages from the room itself: its canonical alias, else a room JID in use. */
+export function roomJidOf(svc: MucService, roomId: string): string | null {
+  const alias = svc.core.rooms.stateContent(roomId, 'm.room.canonical_alias')?.alias;
+  const jid = typeof alias === 'string' ? roomJidOfAlias(alias, svc.addr) : null;
+  return jid ?? svc.rooms.ofRoomId(roomId)[0]?.jid ?? null;
+}
+
+/** An invite event of a local account (from either protocol): a mediated invitation to its XMPP sessions. */
+export function onInvite(svc: MucService, n: RoomEventNotice): void {
+  const target = n.pdu.state_key!;
+  if (svc.directInvites.has(`${n.roomId} ${target}`)) return;
+  const reason = typeof n.pdu.content.reason === 'string' ? n.pdu.content.reason : undefined;
+  sendInvitation(svc, n.roomId, n.pdu.sender, target, reason);
+}
+
+function sendInvitation(svc: MucService, roomId: string, inviter: string, mxid: string, reason: string | undefined): void {
+  const lp = svc.core.accounts.localpartOf(mxid);
+  const roomJid = roomJidOf(svc, roomId);
+  if (lp === null || !roomJid) return;
+  const secret = roomSecret(svc, roomId);
+  const bare = `${lp}@${svc.addr.serverName}`;
+  for (const s of svc.server.sessionsOf(bare)) {
+    svc.send(s.jid, x('message', { from: roomJid, to: s.jid, id: `invite-${roomId}-${Date.now()}` },
+      x('x', { xmlns: NS_MUC_USER },
+        x('invite', { from: svc.jidOfMxid(inviter) }, reason ? x('reason', {}, reason) : null),
+        secret !== null ? x('password', {}, secret) : null)));
+  }
+}
+
+/**
+ * XEP-0249: a direct invitation from a local account to another, naming a room of this service,
+ * is also a Matrix invite by the inviter (so Element shows it). The stanza itself is delivered as
+ * usual by the caller; no mediated invitation is added for it.
+ */
+export function directInvitation(svc: MucService, ctx: StanzaContext): void {
+  const conf = ctx.stanza.getChild('x', NS_CONFERENCE);
+  const roomJid = Jid.parse(conf?.attr('jid') ?? '');
+  if (!conf || !roomJid || roomJid.domain !== svc.addr.mucDomain || !ctx.session || !ctx.to) return;
+  const roomId = svc.roomIdOf(roomJid);
+  const inviter = svc.mxidOfAccount(ctx.session.username);
+  const target = localInvitee(svc, ctx.to.bareString());
+  if (!roomId || 'error' in target || svc.core.rooms.membership(roomId, inviter) !== 'join') return;
+  matrixInvite(svc, roomId, inviter, target.mxid, conf.attr('reason'), true)
+    .catch((err) => svc.logger.warn({ err, roomId }, 'muc: the Matrix invite of a direct invitation failed'));
+}
