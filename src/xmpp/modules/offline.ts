@@ -2,7 +2,8 @@
 //
 // Messages are events in DM rooms, so nothing is stored twice: each account keeps one position
 // in the event stream ("offline since", storage.kv), and when the account comes back online for
-// messages it is sent the DM messages from others written after that position, oldest first,
+// messages it is sent the DM messages from others written after that position, oldest first
+// (with the reactions and retractions among them; a message retracted meanwhile is left out),
 // at most `xmpp.offline_max_messages` (the newest ones when there are more), each with an
 // XEP-0203 <delay/>. Since Matrix clients read the same rooms, this is precisely "the messages
 // that arrived while you had no XMPP client", whether or not you read them on Matrix meanwhile.
@@ -16,7 +17,7 @@ import type { StoredEvent } from '../../core/ports.js';
 import type { XmppModule } from '../module.js';
 import type { C2sSession } from '../stream/types.js';
 import type { ImContext } from './presence/context.js';
-import { stanzaForEvent } from './messages/dm-events.js';
+import { dmStanza, isDmItem } from './messages/dm-stanza.js';
 import { unackedEventIds } from './xep-0198-sm/unacked.js';
 
 const NS = 'xmpp_offline_since';
@@ -69,12 +70,12 @@ export class OfflineQueue {
     this.sentWhileOffline.delete(session.bareJid);
     for (const ev of this.missed(user, since)) {
       if (skip.has(ev.eventId)) continue;
-      const stanza = stanzaForEvent(this.im, ev.eventId, ev.pdu, session.bareJid, session.bareJid, true);
+      const stanza = dmStanza(this.im, ev, session.bareJid, session.bareJid, 'offline');
       if (stanza) session.send(stanza);
     }
   }
 
-  /** DM messages from others after `since`: the newest `max` of them, oldest first. */
+  /** DM messages (and reactions, retractions: messages/dm-stanza.ts) from others after `since`: the newest `max` of them, oldest first. */
   private missed(user: string, since: number): StoredEvent[] {
     const max = this.im.core.config.xmpp.offline_max_messages;
     if (max === 0) return [];
@@ -96,7 +97,7 @@ export class OfflineQueue {
     while (out.length < max && hi > since) {
       const page = this.im.core.storage.events.roomEventsBetween(roomId, since, hi, PAGE, true);
       for (const ev of page) {
-        if (ev.pdu.type === 'm.room.message' && ev.pdu.state_key === undefined && ev.pdu.sender !== mxid) out.push(ev);
+        if (ev.pdu.sender !== mxid && isDmItem(this.im.core, ev)) out.push(ev);
       }
       if (page.length < PAGE) break;
       hi = page[page.length - 1]!.stream - 1;

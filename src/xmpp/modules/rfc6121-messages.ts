@@ -21,18 +21,19 @@ import type { Jid } from '../jid.js';
 import type { StanzaContext, XmppModule } from '../module.js';
 import { messageToContent, readExtras } from '../im/message-map.js';
 import { NS_SID } from '../im/payload.js';
+import { NS_RETRACT } from '../im/retraction.js';
 import { messageType, routeMessage, type MessageType } from '../im/routing.js';
 import type { C2sSession } from '../stream/types.js';
 import type { XmlElement } from '../xml/element.js';
 import { RoomError } from '../../core/rooms/errors.js';
 import type { RoomEventNotice } from '../../core/bus.js';
-import type { Pdu } from '../../core/events/types.js';
 import type { ImContext } from './presence/context.js';
-import { dmRecipient, stanzaForEvent } from './messages/dm-events.js';
+import { dmRecipient } from './messages/dm-events.js';
+import { dmStanza, isDmItem } from './messages/dm-stanza.js';
 import type { OfflineQueue } from './offline.js';
 import { blockedByRecipient } from './xep-0191-blocking.js';
 import { directCarbons, receivedCarbons, sentCarbonsForEvent } from './messages/carbon-hooks.js';
-import { reactionsToEvents, reactionStanzaFor, withRelations, withRelationStanza } from './messages/rich-events.js';
+import { reactionsToEvents, retractionToEvent, withRelations } from './messages/rich-events.js';
 import { chatStateToTyping, typingToChatStates } from './messages/chat-states.js';
 
 export function messagesModule(im: ImContext, offline: OfflineQueue): XmppModule {
@@ -41,6 +42,9 @@ export function messagesModule(im: ImContext, offline: OfflineQueue): XmppModule
     name: 'rfc6121-messages',
     load(server) {
       server.accountFeatures.add(NS_SID); // XEP-0359 §6: ids are stamped for the account's archive
+      // XEP-0424 §2 and §4: retractions are archived, and retracted messages become tombstones.
+      server.accountFeatures.add(NS_RETRACT);
+      server.accountFeatures.add(`${NS_RETRACT}#tombstone`);
       server.message((ctx) => onMessage(im, chains, ctx));
       im.onClose(typingToChatStates(im)); // XEP-0085 <- m.typing
       // A throwing bus subscriber would surface as an uncaught exception: contain it here.
@@ -66,6 +70,16 @@ function onMessage(im: ImContext, chains: Map<string, Promise<void>>, ctx: Stanz
   }
   if (ctx.session && (type === 'chat' || type === 'normal') && !to.bare().equals(ctx.from.bare())) {
     chatStateToTyping(im, ctx.session, to, el); // XEP-0085 -> m.typing
+    // XEP-0424: a retraction carries a fallback body, so it is looked for before the body.
+    const retracted = retractionToEvent(im, ctx.session, to, el);
+    if (retracted) {
+      if ('condition' in retracted) {
+        if (mayReplyWithError(el)) im.server.route(stanzaError(el, undefined, retracted.condition, retracted.text));
+      } else {
+        held(im, ctx.session, el, retracted, 'retraction');
+      }
+      return true;
+    }
     const content = messageToContent(el, { domain: im.server.domain, fromResource: ctx.session.resource, toResource: to.resource || undefined });
     if (content) {
       const serverName = im.core.config.server_name;
@@ -76,12 +90,7 @@ function onMessage(im: ImContext, chains: Map<string, Promise<void>>, ctx: Stanz
     // XEP-0444: a bodyless reactions stanza is history too, as m.reaction events and redactions.
     const reacted = reactionsToEvents(im, ctx.session, to, el);
     if (reacted) {
-      const session = ctx.session;
-      const done = reacted.catch((err: unknown) => {
-        im.server.logger.warn({ err, from: session.jid }, 'xmpp: reactions could not be stored');
-        bounce(im, el, conditionOf(err));
-      });
-      session.hold?.(done);
+      held(im, ctx.session, el, reacted, 'reactions');
       return true;
     }
   }
@@ -136,6 +145,14 @@ function toEvent(im: ImContext, chains: Map<string, Promise<void>>, session: C2s
   void next.finally(() => { if (chains.get(key) === next) chains.delete(key); });
 }
 
+/** XEP-0198: the stanza is acknowledged once its events are committed; a failure bounces it. */
+function held(im: ImContext, session: C2sSession, el: XmlElement, write: Promise<void>, what: string): void {
+  session.hold?.(write.catch((err: unknown) => {
+    im.server.logger.warn({ err, from: session.jid }, `xmpp: ${what} could not be stored`);
+    bounce(im, el, conditionOf(err));
+  }));
+}
+
 function conditionOf(err: unknown): StanzaErrorCondition {
   if (!(err instanceof RoomError)) return 'internal-server-error';
   if (err.code === 'forbidden') return 'forbidden';
@@ -144,47 +161,30 @@ function conditionOf(err: unknown): StanzaErrorCondition {
 }
 
 /**
- * An m.room.message or m.reaction in a DM room reaches the other member's XMPP sessions (§8.5
- * rules); so does the redaction of a reaction, as the reacting user's reduced set (XEP-0444).
+ * An event of a DM room reaches the other member's XMPP sessions (§8.5 rules) as the stanza
+ * messages/dm-stanza.ts makes of it: messages, reactions, retractions.
  */
 function onRoomEvent(im: ImContext, offline: OfflineQueue, n: RoomEventNotice): void {
   if (n.pdu.state_key !== undefined) return;
-  const reaction = reactionOfNotice(im, n);
-  if (n.pdu.type !== 'm.room.message' && !reaction) return;
-  const source = reaction ?? n.pdu;
-  const local = dmRecipient(im, n.roomId, source.sender);
+  const local = dmRecipient(im, n.roomId, n.pdu.sender);
   if (!local || !n.recipients.includes(`@${local}:${im.core.config.server_name}`)) return;
-  if (blockedByRecipient(im.core, local, source.sender)) return; // XEP-0191, also for Matrix senders
+  if (!isDmItem(im.core, n)) return;
+  if (blockedByRecipient(im.core, local, n.pdu.sender)) return; // XEP-0191, also for Matrix senders
   const bare = `${local}@${im.server.domain}`;
   const sessions = im.server.sessionsOf(bare);
   if (sessions.length === 0) return; // offline: delivered at the next login
-  const extras = readExtras(source.content);
+  const extras = readExtras(n.pdu.content);
   const wanted = extras.to_resource ?? null;
   const decision = routeMessage(extras.type ?? 'chat', wanted, im.tracker.views(bare));
   if (decision.kind !== 'deliver') return;
   const to = decision.resources.length === 1 && decision.resources[0] === wanted ? `${bare}/${wanted}` : bare;
-  const stanza = reaction
-    ? reactionStanzaFor(im, reaction === n.pdu ? (extras.id ?? n.eventId) : n.eventId, reaction, to)
-    : withStanzaRelation(im, n, stanzaForEvent(im, n.eventId, n.pdu, bare, to));
+  const stanza = dmStanza(im, n, bare, to, 'live');
   if (!stanza) return;
   const wire = stanza.toString();
   for (const r of decision.resources) im.server.sessionFor(`${bare}/${r}`)?.send(wire);
   receivedCarbons(im, bare, stanza, decision.resources); // XEP-0280
   // Reached a resource that is not "online for messages": the next login must not repeat it.
   if (!im.tracker.onlineForMessages(bare)) offline.deliveredLive(bare, n.eventId);
-}
-
-/** The m.reaction the notice is, or the one it redacted (stored events keep their content). */
-function reactionOfNotice(im: ImContext, n: RoomEventNotice): Pdu | null {
-  if (n.pdu.type === 'm.reaction') return n.pdu;
-  if (n.pdu.type !== 'm.room.redaction') return null;
-  const target = typeof n.pdu.content.redacts === 'string' ? n.pdu.content.redacts : n.pdu.redacts;
-  const ev = target ? im.core.storage.events.getEvent(target) : null;
-  return ev && ev.pdu.type === 'm.reaction' && ev.pdu.room_id === n.roomId ? ev.pdu : null;
-}
-
-function withStanzaRelation(im: ImContext, n: RoomEventNotice, stanza: XmlElement | null): XmlElement | null {
-  return stanza && withRelationStanza(im, n.pdu, stanza);
 }
 
 function bounce(im: ImContext, el: XmlElement, condition: StanzaErrorCondition): void {

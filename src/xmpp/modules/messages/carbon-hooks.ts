@@ -1,5 +1,6 @@
 // Where one-to-one messages meet XEP-0280 carbons (the rules are in ../xep-0280-carbons.ts).
-// Messages with a body are room events, so their copies are made from the event: a message a
+// Messages with a body, reactions and retractions are room events, so their copies are made from
+// the event (messages/dm-stanza.ts): a message a
 // user sends from any client (an XMPP resource, or a Matrix client in the DM room) reaches the
 // user's carbon-enabled XMPP resources as a 'sent' carbon, except the resource it came from.
 // Body-less messages (chat states, receipts, markers) are copied as they are routed.
@@ -10,11 +11,12 @@ import type { StanzaContext } from '../../module.js';
 import type { XmlElement } from '../../xml/element.js';
 import type { ImContext } from '../presence/context.js';
 import { sendCarbons } from '../xep-0280-carbons.js';
-import { jidOfMember, stanzaForEvent } from './dm-events.js';
+import { jidOfMember } from './dm-events.js';
+import { dmStanza, isDmItem } from './dm-stanza.js';
 
-/** A DM message written by a local account: 'sent' carbons to its other XMPP resources. */
+/** A DM message, reaction or retraction written by a local account: 'sent' carbons to its other XMPP resources. */
 export function sentCarbonsForEvent(im: ImContext, n: RoomEventNotice): void {
-  if (n.pdu.type !== 'm.room.message' || n.pdu.state_key !== undefined) return;
+  if (!isDmItem(im.core, n)) return;
   const local = im.core.accounts.localpartOf(n.pdu.sender);
   const pair = local ? im.core.directs.pairOf(n.roomId) : null;
   if (!local || !pair) return;
@@ -25,7 +27,7 @@ export function sentCarbonsForEvent(im: ImContext, n: RoomEventNotice): void {
   const to = jidOfMember(im, other);
   const extras = readExtras(n.pdu.content);
   const toFull = to && extras.to_resource ? `${to}/${extras.to_resource}` : to;
-  const original = toFull ? stanzaForEvent(im, n.eventId, n.pdu, bare, toFull) : null;
+  const original = toFull ? dmStanza(im, n, bare, toFull, 'live') : null;
   if (original) sendCarbons(im.server, 'sent', bare, original, extras.from_resource ? [extras.from_resource] : []);
 }
 

@@ -11,6 +11,8 @@ import {
   relationOf, withRelationElements,
 } from '../../im/rich-map.js';
 import type { C2sSession } from '../../stream/types.js';
+import type { StanzaErrorCondition } from '../../errors.js';
+import { readRetraction } from '../../im/retraction.js';
 import type { ImContext } from '../presence/context.js';
 import { senderJid } from './dm-events.js';
 
@@ -67,9 +69,41 @@ export function reactionsToEvents(im: ImContext, session: C2sSession, to: Jid, e
     ...diff.add.map((key) => im.core.rooms.send(roomId, {
       type: 'm.reaction', sender, content: { ...reactionContent(target.eventId, key), [XMPP_CONTENT_KEY]: extras },
     })),
-    ...diff.redact.map((id) => im.core.rooms.send(roomId, { type: 'm.room.redaction', sender, redacts: id, content: {} })),
+    ...diff.redact.map((id) => im.core.rooms.send(roomId, { type: 'm.room.redaction', sender, redacts: id, content: { [XMPP_CONTENT_KEY]: extras } })),
   ];
   return Promise.all(sends).then(() => undefined);
+}
+
+/** A retraction refused: the stanza error it is answered with. */
+export interface Refusal { condition: StanzaErrorCondition; text: string }
+
+/**
+ * An XEP-0424 retraction: the redaction of the sender's own message in the pair's DM room. Null
+ * when the stanza is no retraction; a refusal when it names no message of the room, or one that
+ * is not the sender's (XEP-0424 §5: only the author may retract, in a one-to-one chat).
+ */
+export function retractionToEvent(im: ImContext, session: C2sSession, to: Jid, el: XmlElement): Promise<void> | Refusal | null {
+  const id = readRetraction(el);
+  if (id === null) return null;
+  if (id === '') return { condition: 'bad-request', text: 'The retraction names no message (id is missing)' };
+  const serverName = im.core.config.server_name;
+  const sender = `@${session.username}:${serverName}`;
+  const roomId = im.core.directs.find(sender, `@${to.local}:${serverName}`);
+  const target = roomId ? resolveTarget(im, roomId, id) : null;
+  if (!roomId || !target || target.type !== 'm.room.message') return { condition: 'item-not-found', text: `No message '${id}' in this conversation` };
+  if (target.sender !== sender) return { condition: 'forbidden', text: 'Only the author of a message can retract it' };
+  if (im.core.storage.events.redactedBy(target.eventId)) return Promise.resolve(); // already retracted
+  const extras: JsonObject = { from_resource: session.resource };
+  if (el.attr('id')) extras.id = el.attr('id')!;
+  return im.core.rooms.send(roomId, {
+    type: 'm.room.redaction', sender, redacts: target.eventId, content: { [XMPP_CONTENT_KEY]: extras },
+  }).then(() => undefined);
+}
+
+/** The id attribute the XMPP recipient saw on a message: the sender's stanza id, else the event id (XEP-0424 §4.1). */
+export function messageIdOf(im: ImContext, eventId: string): string {
+  const ev = im.core.storage.events.getEvent(eventId);
+  return (ev && readExtras(ev.pdu.content).id) ?? eventId;
 }
 
 /** A corrected or replying message's content with its Matrix relation, when the target resolves. */

@@ -5,10 +5,9 @@
 import { gatewayJid, jidOfPuppet } from '../../../core/addresses.js';
 import type { StoredEvent } from '../../../core/ports.js';
 import type { CoreServices } from '../../../core/services.js';
-import { bodyOf, contentToMessage } from '../../im/message-map.js';
 import type { Jid } from '../../jid.js';
 import type { XmlElement } from '../../xml/element.js';
-import { senderJid } from '../messages/dm-events.js';
+import { dmStanza, isDmItem } from '../messages/dm-stanza.js';
 import type { ImContext } from '../presence/context.js';
 import type { MamQuery } from './query.js';
 import { roomSource, type EventItem } from './room-source.js';
@@ -38,11 +37,10 @@ export function dmRoomsOf(core: CoreServices, userId: string): DmRoom[] {
   return out;
 }
 
-/** A message an XMPP client can show, inside the query's time bounds. */
-export function isArchivedMessage(ev: StoredEvent, q: Pick<MamQuery, 'start' | 'end'>): boolean {
-  const { pdu } = ev;
-  if (pdu.type !== 'm.room.message' || pdu.state_key !== undefined || bodyOf(pdu.content) === null) return false;
-  const ts = pdu.origin_server_ts;
+/** A message (reaction, retraction: messages/dm-stanza.ts) an XMPP client can show, inside the query's time bounds. */
+export function isArchivedMessage(core: CoreServices, ev: StoredEvent, q: Pick<MamQuery, 'start' | 'end'>): boolean {
+  if (!isDmItem(core, ev)) return false;
+  const ts = ev.pdu.origin_server_ts;
   return (q.start === undefined || ts >= q.start) && (q.end === undefined || ts <= q.end);
 }
 
@@ -52,19 +50,16 @@ export function userArchive(core: CoreServices, userId: string, q: MamQuery): Ar
   const searched = rooms.filter((r) => wanted === undefined || r.peer?.toLowerCase() === wanted).map((r) => r.roomId);
   return roomSource({
     events: core.storage.events, rooms: rooms.map((r) => r.roomId), searched,
-    matches: (ev) => isArchivedMessage(ev, q),
+    matches: (ev) => isArchivedMessage(core, ev, q),
   });
 }
 
 /** The message as the user's client saw it: sent by them (to the peer) or received (to them). */
 export function archivedStanza(im: ImContext, owner: Jid, item: EventItem, peer: string | null): XmlElement | null {
   const { pdu } = item.ev;
-  const from = senderJid(im, pdu);
-  if (!from) return null;
   const ownerBare = owner.bareString();
   const sentByOwner = pdu.sender === im.core.accounts.userId(owner.local);
   const to = sentByOwner ? peer : ownerBare;
   if (!to) return null;
-  const el = contentToMessage(pdu.content, { eventId: item.id, from, to, archive: ownerBare, domain: im.server.domain });
-  return el;
+  return dmStanza(im, item.ev, ownerBare, to, 'archive');
 }

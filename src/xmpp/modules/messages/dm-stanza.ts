@@ -1,0 +1,91 @@
+// The one place that decides what an event of a direct-message room is for an XMPP client, for
+// every way it reaches one: live delivery, carbons, offline delivery and the archive (MAM). So a
+// reaction, a correction, a reply or a retraction looks the same whichever way it comes.
+//
+//   m.room.message             the message (with <replace/> or <reply/> for its relation);
+//                              once redacted: nothing live or offline, a tombstone in the archive
+//   m.reaction                 XEP-0444: the sender's current reaction set on the message
+//   m.room.redaction           of a reaction: the reduced set; of the redacter's own message: an
+//                              XEP-0424 retraction; of someone else's message: nothing (XEP-0424
+//                              lets only the author retract in a one-to-one chat)
+import type { Pdu } from '../../../core/events/types.js';
+import type { CoreServices } from '../../../core/services.js';
+import type { StoredEvent } from '../../../core/ports.js';
+import { bodyOf, readExtras } from '../../im/message-map.js';
+import { NS_DELAY } from '../../im/payload.js';
+import { annotationOf } from '../../im/rich-map.js';
+import { retractionStanza, tombstone } from '../../im/retraction.js';
+import { x, type XmlElement } from '../../xml/element.js';
+import type { ImContext } from '../presence/context.js';
+import { senderJid, stanzaForEvent } from './dm-events.js';
+import { messageIdOf, reactionStanzaFor, withRelationStanza } from './rich-events.js';
+
+/** live: as it happens; offline: late, with a <delay/>; archive: a MAM result (tombstones included). */
+export type DmView = 'live' | 'offline' | 'archive';
+
+interface DmEvent { eventId: string; pdu: Pdu }
+
+/** The event a redaction took effect on, or null (not a redaction, or one that changed nothing). */
+export function redactedTarget(core: CoreServices, ev: DmEvent): StoredEvent | null {
+  if (ev.pdu.type !== 'm.room.redaction') return null;
+  const targetId = typeof ev.pdu.content.redacts === 'string' ? ev.pdu.content.redacts : ev.pdu.redacts;
+  if (!targetId || core.storage.events.redactedBy(targetId) !== ev.eventId) return null;
+  const target = core.storage.events.getEvent(targetId);
+  return target && target.pdu.room_id === ev.pdu.room_id ? target : null;
+}
+
+/** Whether an event of a DM room is something an XMPP client is given (see the table above). */
+export function isDmItem(core: CoreServices, ev: DmEvent): boolean {
+  const { pdu } = ev;
+  if (pdu.state_key !== undefined) return false;
+  switch (pdu.type) {
+    case 'm.room.message': return bodyOf(pdu.content) !== null;
+    case 'm.reaction': return annotationOf(pdu.content) !== null && core.storage.events.redactedBy(ev.eventId) === null;
+    case 'm.room.redaction': {
+      const target = redactedTarget(core, ev);
+      return target !== null && (target.pdu.type === 'm.reaction' || (target.pdu.type === 'm.room.message' && target.pdu.sender === pdu.sender));
+    }
+    default: return false;
+  }
+}
+
+/**
+ * The stanza an event becomes for one XMPP client: `archive` is the bare JID of the account
+ * whose copy it is (its stanza-id's 'by'), `to` the address it is written to.
+ */
+export function dmStanza(im: ImContext, ev: DmEvent, archive: string, to: string, view: DmView): XmlElement | null {
+  if (!isDmItem(im.core, ev)) return null;
+  const { eventId, pdu } = ev;
+  const id = readExtras(pdu.content).id ?? eventId;
+  if (pdu.type === 'm.room.message') {
+    const retraction = im.core.storage.events.redactedBy(eventId);
+    if (retraction) return view === 'archive' ? tombstoneOf(im, ev, to, retraction) : null;
+    const stanza = stanzaForEvent(im, eventId, pdu, archive, to, view === 'offline');
+    return stanza && withRelationStanza(im, pdu, stanza);
+  }
+  if (pdu.type === 'm.reaction') return late(im, reactionStanzaFor(im, id, pdu, to), pdu, view);
+  const target = redactedTarget(im.core, ev)!;
+  if (target.pdu.type === 'm.reaction') return late(im, reactionStanzaFor(im, id, target.pdu, to), pdu, view);
+  const from = senderJid(im, pdu);
+  return from === null ? null : late(im, retractionStanza({
+    id, from, to, targetId: messageIdOf(im, target.eventId), stanzaId: eventId, archive,
+  }), pdu, view);
+}
+
+/** XEP-0424 §4: the archive keeps the retracted message's place, without its content. */
+function tombstoneOf(im: ImContext, ev: DmEvent, to: string, retractionId: string): XmlElement | null {
+  const from = senderJid(im, ev.pdu);
+  const retraction = im.core.storage.events.getEvent(retractionId);
+  if (!from || !retraction) return null;
+  return tombstone({
+    id: readExtras(ev.pdu.content).id ?? ev.eventId, from, to,
+    retractionId: readExtras(retraction.pdu.content).id ?? retractionId, stamp: retraction.pdu.origin_server_ts,
+  });
+}
+
+/** Offline copies say when they were sent (XEP-0203), like offline messages. */
+function late(im: ImContext, stanza: XmlElement | null, pdu: Pdu, view: DmView): XmlElement | null {
+  if (!stanza || view !== 'offline') return stanza;
+  return stanza.withChildren([...stanza.children,
+    x('delay', { xmlns: NS_DELAY, from: im.server.domain, stamp: new Date(pdu.origin_server_ts).toISOString() })]);
+}
