@@ -5,13 +5,27 @@ import type { StoredReceipt } from '../ports.js';
 import type { CoreServices } from '../services.js';
 import { commitPosition, wakeRoom } from './position.js';
 
+/** A receipt written, and the front end it came from ('matrix', 'xmpp'), so that one does not echo it. */
+export interface ReceiptChange { roomId: string; userId: string; type: string; eventId: string; threadId: string | null; origin: string }
+
 export class Receipts {
+  private readonly listeners = new Set<(c: ReceiptChange) => void>();
+
   constructor(private readonly core: CoreServices) {}
 
-  async put(roomId: string, userId: string, type: string, eventId: string, threadId: string | null): Promise<void> {
+  async put(roomId: string, userId: string, type: string, eventId: string, threadId: string | null, origin = 'matrix'): Promise<void> {
     const r: StoredReceipt = { roomId, userId, type, threadId, eventId, ts: Date.now(), stream: 0 };
     const pos = await commitPosition(this.core, (at) => this.core.storage.receipts.put({ ...r, stream: at }));
     wakeRoom(this.core, roomId, 'm.receipt', pos);
+    for (const fn of this.listeners) {
+      try { fn({ roomId, userId, type, eventId, threadId, origin }); } catch (err) { this.core.logger.warn({ err }, 'receipt listener failed'); }
+    }
+  }
+
+  /** Called after each receipt is stored (XMPP turns m.read into XEP-0333 displayed markers). */
+  onChange(fn: (c: ReceiptChange) => void): () => void {
+    this.listeners.add(fn);
+    return () => { this.listeners.delete(fn); };
   }
 
   /**

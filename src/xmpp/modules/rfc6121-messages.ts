@@ -35,6 +35,7 @@ import { blockedByRecipient } from './xep-0191-blocking.js';
 import { directCarbons, receivedCarbons, sentCarbonsForEvent } from './messages/carbon-hooks.js';
 import { reactionsToEvents, retractionToEvent, withRelations } from './messages/rich-events.js';
 import { chatStateToTyping, typingToChatStates } from './messages/chat-states.js';
+import { displayedToReceipt, receiptsToMarkers } from './messages/markers.js';
 
 export function messagesModule(im: ImContext, offline: OfflineQueue): XmppModule {
   const chains = new Map<string, Promise<void>>();
@@ -47,6 +48,7 @@ export function messagesModule(im: ImContext, offline: OfflineQueue): XmppModule
       server.accountFeatures.add(`${NS_RETRACT}#tombstone`);
       server.message((ctx) => onMessage(im, chains, ctx));
       im.onClose(typingToChatStates(im)); // XEP-0085 <- m.typing
+      im.onClose(receiptsToMarkers(im)); // XEP-0333 <- m.read
       // A throwing bus subscriber would surface as an uncaught exception: contain it here.
       im.onClose(im.core.bus.onRoomEvent((n) => {
         try {
@@ -70,6 +72,11 @@ function onMessage(im: ImContext, chains: Map<string, Promise<void>>, ctx: Stanz
   }
   if (ctx.session && (type === 'chat' || type === 'normal') && !to.bare().equals(ctx.from.bare())) {
     chatStateToTyping(im, ctx.session, to, el); // XEP-0085 -> m.typing
+    const badMarker = displayedToReceipt(im, ctx.session, to, el); // XEP-0333 -> m.read
+    if (badMarker) {
+      if (mayReplyWithError(el)) im.server.route(stanzaError(el, undefined, badMarker.condition, badMarker.text));
+      return true;
+    }
     // XEP-0424: a retraction carries a fallback body, so it is looked for before the body.
     const retracted = retractionToEvent(im, ctx.session, to, el);
     if (retracted) {

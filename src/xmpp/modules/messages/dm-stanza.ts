@@ -2,7 +2,8 @@
 // every way it reaches one: live delivery, carbons, offline delivery and the archive (MAM). So a
 // reaction, a correction, a reply or a retraction looks the same whichever way it comes.
 //
-//   m.room.message             the message (with <replace/> or <reply/> for its relation);
+//   m.room.message             the message (with <replace/> or <reply/> for its relation, and
+//                              <markable/> when it came from a Matrix client);
 //                              once redacted: nothing live or offline, a tombstone in the archive
 //   m.reaction                 XEP-0444: the sender's current reaction set on the message
 //   m.room.redaction           of a reaction: the reduced set; of the redacter's own message: an
@@ -11,7 +12,8 @@
 import type { Pdu } from '../../../core/events/types.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { StoredEvent } from '../../../core/ports.js';
-import { bodyOf, readExtras } from '../../im/message-map.js';
+import { bodyOf, readExtras, XMPP_CONTENT_KEY } from '../../im/message-map.js';
+import { markableElement } from '../../im/markers.js';
 import { NS_DELAY } from '../../im/payload.js';
 import { annotationOf } from '../../im/rich-map.js';
 import { retractionStanza, tombstone } from '../../im/retraction.js';
@@ -61,7 +63,11 @@ export function dmStanza(im: ImContext, ev: DmEvent, archive: string, to: string
     const retraction = im.core.storage.events.redactedBy(eventId);
     if (retraction) return view === 'archive' ? tombstoneOf(im, ev, to, retraction) : null;
     const stanza = stanzaForEvent(im, eventId, pdu, archive, to, view === 'offline');
-    return stanza && withRelationStanza(im, pdu, stanza);
+    if (!stanza) return null;
+    // XEP-0333: XMPP clients mark what they read only in messages that ask for it, and a Matrix
+    // client's message asks: its <displayed/> becomes the reader's m.read (messages/markers.ts).
+    const marked = XMPP_CONTENT_KEY in pdu.content ? stanza : stanza.withChildren([...stanza.children, markableElement()]);
+    return withRelationStanza(im, pdu, marked);
   }
   if (pdu.type === 'm.reaction') return late(im, reactionStanzaFor(im, id, pdu, to), pdu, view);
   const target = redactedTarget(im.core, ev)!;
