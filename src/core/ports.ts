@@ -89,6 +89,8 @@ export interface RoomStore {
   roomsForUser(userId: string, memberships: string[]): { roomId: string; membership: string; stream: number; eventId: string }[];
   /** Current membership rows of a room. */
   members(roomId: string): { userId: string; membership: string }[];
+  /** Stream position of the room's newest membership event (0 for none). */
+  latestMembershipStream(roomId: string): number;
   getAlias(alias: string): string | null;
   aliasesOf(roomId: string): string[];
   putAlias(alias: string, roomId: string, creator: string): boolean;
@@ -403,6 +405,8 @@ export interface E2eeStore {
   addToDevice(userId: string, deviceId: string, stream: number, message: JsonObject): void;
   /** Pending to-device messages with stream in (from, to], oldest first. */
   toDeviceBetween(userId: string, deviceId: string, fromExclusive: number, toInclusive: number): { stream: number; message: JsonObject }[];
+  /** True when the device has a message with stream up to and including the position (one to acknowledge). */
+  hasToDeviceUpTo(userId: string, deviceId: string, toInclusive: number): boolean;
   /** Drops messages the device acknowledged (stream up to and including the position). */
   deleteToDeviceUpTo(userId: string, deviceId: string, toInclusive: number): void;
 }

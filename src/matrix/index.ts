@@ -56,7 +56,7 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
     redactions,
     formatter: new Formatter(core.storage, core.rooms, redactions, echo),
     history: new History(core.storage, core.rooms),
-    notifier: new SyncNotifier(core.storage.events, core.bus),
+    notifier: new SyncNotifier(core.storage.events, core.storage.rooms, core.bus),
     ephemeral: new Ephemeral(core),
     // The configured public URL, unless it was derived from a listen address with port 0.
     baseUrl: () => (core.config.matrix.public_baseurl === null && core.config.publicBaseUrl.endsWith(':0') ? url : core.config.publicBaseUrl),

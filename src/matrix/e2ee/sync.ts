@@ -7,7 +7,7 @@ import type { SyncNotifier } from '../sync/notifier.js';
 import { usersSharingRooms } from './changes.js';
 
 /** What the sections are read from: the core, and the notifier's per-room latest positions. */
-export interface E2eeSyncDeps { core: CoreServices; notifier: Pick<SyncNotifier, 'latestIn'> }
+export interface E2eeSyncDeps { core: CoreServices; notifier: Pick<SyncNotifier, 'latestIn' | 'latestMembershipIn'> }
 
 export interface E2eeSyncSections {
   to_device: { events: JsonObject[] };
@@ -22,9 +22,10 @@ function membershipMoves(d: E2eeSyncDeps, viewer: string, since: number, upto: n
   const roomsJoined: string[] = [];
   const roomsLeft: string[] = [];
   const core = d.core;
-  // Only rooms with events since the token can hold membership changes (the notifier knows without a query).
+  // Only rooms with membership events since the token can hold membership changes (the notifier
+  // knows without a query); most syncs have none and read no events here.
   const rooms = core.storage.rooms.roomsForUser(viewer, ['join', 'leave', 'ban'])
-    .filter((r) => (r.membership === 'join' || r.stream > since) && d.notifier.latestIn(r.roomId) > since);
+    .filter((r) => (r.membership === 'join' || r.stream > since) && d.notifier.latestMembershipIn(r.roomId) > since);
   if (rooms.length === 0) return { moved, roomsJoined, roomsLeft };
   for (const ev of core.storage.events.eventsSince(rooms.map((r) => r.roomId), since, 10_000)) {
     if (ev.stream > upto || ev.pdu.type !== 'm.room.member' || typeof ev.pdu.state_key !== 'string') continue;
@@ -37,7 +38,9 @@ function membershipMoves(d: E2eeSyncDeps, viewer: string, since: number, upto: n
 /** device_lists for an incremental sync: changed keys of users we share a room with, new room-mates, and users we no longer share any room with. */
 export function deviceLists(d: E2eeSyncDeps, viewer: string, since: number, upto: number): E2eeSyncSections['device_lists'] {
   const core = d.core;
-  const shared = usersSharingRooms(core, viewer);
+  // Who shares a room with the viewer is only needed when someone's keys or membership changed.
+  let sharedSet: Set<string> | undefined;
+  const shared = { has: (u: string) => (sharedSet ??= usersSharingRooms(core, viewer)).has(u) };
   const changed = new Set(core.storage.e2ee.changedBetween(since, upto).filter((u) => shared.has(u)));
   const left = new Set<string>();
   const { moved, roomsJoined, roomsLeft } = membershipMoves(d, viewer, since, upto);
@@ -62,7 +65,8 @@ export function e2eeSync(d: E2eeSyncDeps, viewer: Requester, since: number | nul
   const core = d.core;
   const { userId, deviceId } = viewer;
   const e2ee = core.storage.e2ee;
-  if (since !== null) {
+  // Acknowledging costs a write (and a disk sync): only when there is something to drop.
+  if (since !== null && e2ee.hasToDeviceUpTo(userId, deviceId, since)) {
     void core.storage.writes.enqueue(() => e2ee.deleteToDeviceUpTo(userId, deviceId, since)).catch(() => {});
   }
   const events = e2ee.toDeviceBetween(userId, deviceId, since ?? 0, upto).map((x) => x.message);

@@ -1,21 +1,26 @@
 // Wakes /sync long-polls from the in-memory bus (DESIGN §5: never by polling the database), and
-// remembers each room's latest stream position so an incremental sync reads only rooms that
-// changed.
+// remembers each room's latest stream position (and latest membership change) so an incremental
+// sync reads only rooms that changed.
 import type { Bus } from '../../core/bus.js';
-import type { EventStore } from '../../core/ports.js';
+import type { EventStore, RoomStore } from '../../core/ports.js';
 
 export class SyncNotifier {
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly latest = new Map<string, number>();
+  private readonly latestMembership = new Map<string, number>();
   private readonly unsubscribe: (() => void)[] = [];
   private stopped = false;
 
-  constructor(private readonly events: EventStore, bus: Bus) {
+  constructor(private readonly events: EventStore, private readonly rooms: Pick<RoomStore, 'latestMembershipStream'>, bus: Bus) {
     this.unsubscribe.push(
       bus.onRoomEvent((n) => {
         const known = this.latest.get(n.roomId);
         // Rooms not cached yet are read from the database on first use, which already has this event.
         if (known !== undefined && known < n.stream) this.latest.set(n.roomId, n.stream);
+        if (n.pdu.type === 'm.room.member') {
+          const m = this.latestMembership.get(n.roomId);
+          if (m !== undefined && m < n.stream) this.latestMembership.set(n.roomId, n.stream);
+        }
         for (const u of n.recipients) this.wake(u);
       }),
       bus.onUser((n) => this.wake(n.userId)),
@@ -28,6 +33,19 @@ export class SyncNotifier {
     if (pos === undefined) {
       pos = this.events.roomEventsBefore(roomId, Number.MAX_SAFE_INTEGER, 1)[0]?.stream ?? 0;
       this.latest.set(roomId, pos);
+    }
+    return pos;
+  }
+
+  /**
+   * The stream position of the room's newest membership event (0 for none): device_lists only
+   * has to look at a room's events when someone joined or left since the token.
+   */
+  latestMembershipIn(roomId: string): number {
+    let pos = this.latestMembership.get(roomId);
+    if (pos === undefined) {
+      pos = this.rooms.latestMembershipStream(roomId);
+      this.latestMembership.set(roomId, pos);
     }
     return pos;
   }

@@ -46,6 +46,8 @@ export function sqliteE2eeStore(db: Database.Database): E2eeStore {
     toDevice: db.prepare<[string, string, number, number], { stream: number; message_json: string }>(
       `SELECT stream, message_json FROM e2ee_to_device WHERE user_id = ? AND device_id = ? AND stream > ? AND stream <= ?
        ORDER BY stream, id`),
+    anyToDevice: db.prepare<[string, string, number], { one: number }>(
+      'SELECT 1 AS one FROM e2ee_to_device WHERE user_id = ? AND device_id = ? AND stream <= ? LIMIT 1'),
     ackToDevice: db.prepare('DELETE FROM e2ee_to_device WHERE user_id = ? AND device_id = ? AND stream <= ?'),
   };
   return {
@@ -80,6 +82,7 @@ export function sqliteE2eeStore(db: Database.Database): E2eeStore {
     addToDevice(userId, deviceId, stream, message) { q.addToDevice.run(userId, deviceId, stream, JSON.stringify(message)); },
     toDeviceBetween: (userId, deviceId, from, to) =>
       q.toDevice.all(userId, deviceId, from, to).map((r) => ({ stream: r.stream, message: JSON.parse(r.message_json) })),
+    hasToDeviceUpTo: (userId, deviceId, to) => q.anyToDevice.get(userId, deviceId, to) !== undefined,
     deleteToDeviceUpTo(userId, deviceId, to) { q.ackToDevice.run(userId, deviceId, to); },
   };
 }

@@ -20,6 +20,7 @@ export function sqliteRoomStore(db: Database.Database): RoomStore {
   const list = db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY created_ts');
   const members = db.prepare<[string], { user_id: string; membership: string }>(
     'SELECT user_id, membership FROM memberships WHERE room_id = ?');
+  const latestMembership = db.prepare<[string], { m: number | null }>('SELECT MAX(stream) AS m FROM memberships WHERE room_id = ?');
   const getAlias = db.prepare<[string], { room_id: string }>('SELECT room_id FROM room_aliases WHERE alias = ?');
   const aliasesOf = db.prepare<[string], { alias: string }>('SELECT alias FROM room_aliases WHERE room_id = ? ORDER BY alias');
   const putAlias = db.prepare('INSERT OR IGNORE INTO room_aliases (alias, room_id, creator) VALUES (?, ?, ?)');
@@ -38,6 +39,7 @@ export function sqliteRoomStore(db: Database.Database): RoomStore {
       return rows.map((r) => ({ roomId: r.room_id, membership: r.membership, stream: r.stream, eventId: r.event_id }));
     },
     members: (roomId) => members.all(roomId).map((r) => ({ userId: r.user_id, membership: r.membership })),
+    latestMembershipStream: (roomId) => latestMembership.get(roomId)?.m ?? 0,
     getAlias: (alias) => getAlias.get(alias)?.room_id ?? null,
     aliasesOf: (roomId) => aliasesOf.all(roomId).map((r) => r.alias),
     putAlias: (alias, roomId, creator) => putAlias.run(alias, roomId, creator).changes > 0,
