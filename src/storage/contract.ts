@@ -61,11 +61,16 @@ export function runStorageContract(name: string, open: () => Storage): void {
       newStateGroup: { id: 2, prevId: 1, full: false, delta: { 'm.room.member\u0000@a:h': '$m' } },
       membership: { userId: '@a:h', membership: 'join' },
     }));
-    await s.writes.enqueue(() => s.events.writeEvent({ stream: 3, eventId: '$t', pdu: pdu(r, 'm.room.message', '@a:h', 3), stateGroup: 2 }));
+    const written = pdu(r, 'm.room.message', '@a:h', 3);
+    await s.writes.enqueue(() => s.events.writeEvent({ stream: 3, eventId: '$t', pdu: written, stateGroup: 2 }));
+    // What reads give back is the event as stored, not the writer's object.
+    written.type = 'changed.after.write';
     assert.equal(s.events.maxStream(), 3);
     assert.deepEqual([...s.events.stateGroup(2)].sort(), [['m.room.create\u0000', '$c'], ['m.room.member\u0000@a:h', '$m']]);
     assert.equal(s.rooms.getRoom(r)!.headEventId, '$t');
     assert.deepEqual(s.rooms.roomsForUser('@a:h', ['join']).map((x) => x.roomId), [r]);
+    assert.equal(s.rooms.latestMembershipStream(r), 2);
+    assert.equal(s.rooms.latestMembershipStream('!other:h'), 0);
     assert.deepEqual(s.events.roomEventsBefore(r, 3, 10).map((e) => e.eventId), ['$m', '$c']);
     assert.deepEqual(s.events.roomEventsAfter(r, 1, 10).map((e) => e.eventId), ['$m', '$t']);
     assert.deepEqual(s.events.eventsSince([r, '!other:h'], 1, 10).map((e) => e.stream), [2, 3]);
@@ -286,7 +291,10 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 0, 4).map((m) => m.message.n), [1]);
     assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 0, 9).map((m) => m.stream), [3, 5]);
     assert.equal(s.e2ee.maxStream(), 5);
+    assert.equal(s.e2ee.hasToDeviceUpTo('@a:h', 'D', 2), false);
+    assert.equal(s.e2ee.hasToDeviceUpTo('@a:h', 'D', 3), true);
     s.e2ee.deleteToDeviceUpTo('@a:h', 'D', 3);
+    assert.equal(s.e2ee.hasToDeviceUpTo('@a:h', 'D', 4), false);
     assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 0, 9).map((m) => m.message.n), [2]);
     assert.equal(s.e2ee.toDeviceBetween('@a:h', 'E', 0, 9).length, 1);
     s.close();

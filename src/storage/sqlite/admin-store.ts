@@ -2,8 +2,9 @@
 // room's history. Kept apart so no other caller gets a handle that deletes rooms.
 import type Database from 'better-sqlite3';
 import type { AdminStore } from '../../core/ports.js';
+import type { RecentEvents } from './recent-events.js';
 
-export function sqliteAdminStore(db: Database.Database): AdminStore {
+export function sqliteAdminStore(db: Database.Database, recent: RecentEvents): AdminStore {
   const count = (sql: string) => db.prepare<[], { n: number }>(sql);
   const counts = {
     users: count('SELECT COUNT(*) AS n FROM accounts WHERE deactivated = 0'),
@@ -22,6 +23,7 @@ export function sqliteAdminStore(db: Database.Database): AdminStore {
     db.prepare('DELETE FROM redactions WHERE target_id IN (SELECT event_id FROM events WHERE room_id = ?)'),
     ...perRoom.filter((t) => tables.has(t)).map((t) => db.prepare(`DELETE FROM ${t} WHERE room_id = ?`)),
   ];
+  const purgeRows = db.transaction((roomId: string) => { for (const st of purge) st.run(roomId); });
   return {
     counts: () => ({
       users: counts.users.get()!.n,
@@ -31,6 +33,9 @@ export function sqliteAdminStore(db: Database.Database): AdminStore {
       devices: counts.devices.get()!.n,
     }),
     roomEventCount: (roomId) => roomEvents.get(roomId)!.n,
-    purgeRoom: db.transaction((roomId: string) => { for (const st of purge) st.run(roomId); }),
+    purgeRoom: (roomId) => {
+      purgeRows(roomId);
+      recent.forgetRoom(roomId);
+    },
   };
 }

@@ -3,6 +3,7 @@ import { placeholders, statementCache } from './statements.js';
 import type { EventStore, EventWrite, StoredEvent } from '../../core/ports.js';
 import type { StateTuple } from '../../core/events/types.js';
 import { eventIndexer } from './room-features.js';
+import type { RecentEvents } from './recent-events.js';
 
 interface EventRow { stream: number; event_id: string; state_group: number; json: string }
 
@@ -10,7 +11,7 @@ function toStored(r: EventRow): StoredEvent {
   return { stream: r.stream, eventId: r.event_id, stateGroup: r.state_group, pdu: JSON.parse(r.json) };
 }
 
-export function sqliteEventStore(db: Database.Database): EventStore {
+export function sqliteEventStore(db: Database.Database, recent: RecentEvents): EventStore {
   const prepared = statementCache(db);
   // Relations and full-text search are indexed in the event's own transaction.
   const indexEvent = eventIndexer(db);
@@ -57,17 +58,25 @@ export function sqliteEventStore(db: Database.Database): EventStore {
   return {
     maxStream: () => maxStream.get()?.m ?? 0,
     getEvent(eventId) {
+      const cached = recent.get(eventId);
+      if (cached) return cached;
       const r = getEvent.get(eventId);
       return r ? toStored(r) : null;
     },
     roomEventsBetween: (roomId, from, to, limit, newestFirst) =>
-      (newestFirst ? betweenDesc : between).all(roomId, from, to, limit).map(toStored),
+      recent.between(roomId, from, to, limit, newestFirst) ?? (newestFirst ? betweenDesc : between).all(roomId, from, to, limit).map(toStored),
     eventsSince(roomIds, from, limit) {
       if (roomIds.length === 0) return [];
       const out: StoredEvent[] = [];
+      const uncached: string[] = [];
+      for (const roomId of roomIds) {
+        const evs = recent.after(roomId, from, limit);
+        if (evs) out.push(...evs);
+        else uncached.push(roomId);
+      }
       // Chunked IN lists keep the statement under SQLite's variable limit.
-      for (let i = 0; i < roomIds.length; i += 500) {
-        const chunk = roomIds.slice(i, i + 500);
+      for (let i = 0; i < uncached.length; i += 500) {
+        const chunk = uncached.slice(i, i + 500);
         const rows = prepared<EventRow>(
           `SELECT stream, event_id, state_group, json FROM events WHERE stream > ? AND room_id IN (${placeholders(chunk.length)}) ORDER BY stream ASC LIMIT ?`,
         ).all(from, ...chunk, limit);
@@ -75,8 +84,10 @@ export function sqliteEventStore(db: Database.Database): EventStore {
       }
       return out.sort((a, b) => a.stream - b.stream).slice(0, limit);
     },
-    roomEventsBefore: (roomId, beforeExclusive, limit) => before.all(roomId, beforeExclusive, limit).map(toStored),
-    roomEventsAfter: (roomId, afterExclusive, limit) => after.all(roomId, afterExclusive, limit).map(toStored),
+    roomEventsBefore: (roomId, beforeExclusive, limit) =>
+      recent.before(roomId, beforeExclusive, limit) ?? before.all(roomId, beforeExclusive, limit).map(toStored),
+    roomEventsAfter: (roomId, afterExclusive, limit) =>
+      recent.after(roomId, afterExclusive, limit) ?? after.all(roomId, afterExclusive, limit).map(toStored),
     stateGroup: loadGroup,
     maxStateGroup: () => maxGroup.get()?.m ?? 0,
     redactedBy: (eventId) => redactedBy.get(eventId)?.redaction_id ?? null,
@@ -86,7 +97,8 @@ export function sqliteEventStore(db: Database.Database): EventStore {
         const g = w.newStateGroup;
         insertGroup.run(g.id, p.room_id, g.prevId, g.full ? 1 : 0, JSON.stringify(g.delta));
       }
-      insertEvent.run(w.stream, w.eventId, p.room_id, p.type, p.state_key ?? null, p.sender, w.stateGroup, JSON.stringify(p));
+      const json = JSON.stringify(p);
+      insertEvent.run(w.stream, w.eventId, p.room_id, p.type, p.state_key ?? null, p.sender, w.stateGroup, json);
       if (w.redacts) insertRedaction.run(w.redacts, w.eventId);
       indexEvent(w);
       if (w.membership) upsertMember.run(p.room_id, w.membership.userId, w.membership.membership, w.eventId, w.stream);
@@ -95,6 +107,8 @@ export function sqliteEventStore(db: Database.Database): EventStore {
       } else {
         updateHead.run(w.eventId, p.depth, w.stateGroup, p.room_id);
       }
+      // A copy of its own, as a read from the table would give: the writer keeps `p`.
+      recent.add(p.room_id, { stream: w.stream, eventId: w.eventId, stateGroup: w.stateGroup, pdu: JSON.parse(json) });
     },
   };
 }

@@ -7,6 +7,7 @@ import { sqliteAccountStore } from './accounts.js';
 import { sqliteDeviceStore } from './devices.js';
 import { sqliteRoomStore } from './rooms.js';
 import { sqliteEventStore } from './events.js';
+import { RecentEvents } from './recent-events.js';
 import { sqliteAccountDataStore } from './account-data.js';
 import { sqliteKeyValueStore, sqliteRosterStore, sqliteTxnStore } from './small-stores.js';
 import { sqliteRefreshTokenStore, sqliteRegistrationTokenStore } from './session-stores.js';
@@ -38,11 +39,12 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   db.pragma('busy_timeout = 5000');
   migrate(db);
   const onFatal = opts.onFatal ?? ((err) => { setImmediate(() => { throw err; }); });
+  const recent = new RecentEvents();
   return {
     accounts: sqliteAccountStore(db),
     devices: sqliteDeviceStore(db),
     rooms: sqliteRoomStore(db),
-    events: sqliteEventStore(db),
+    events: sqliteEventStore(db, recent),
     accountData: sqliteAccountDataStore(db),
     txns: sqliteTxnStore(db),
     roster: sqliteRosterStore(db),
@@ -50,7 +52,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     media: sqliteMediaStore(db),
     registrationTokens: sqliteRegistrationTokenStore(db),
     refreshTokens: sqliteRefreshTokenStore(db),
-    admin: sqliteAdminStore(db),
+    admin: sqliteAdminStore(db, recent),
     relations: sqliteRelationStore(db),
     search: sqliteSearchStore(db),
     publicRooms: sqlitePublicRoomStore(db),
@@ -62,7 +64,8 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     keyBackup: sqliteKeyBackupStore(db),
     receipts: sqliteReceiptStore(db),
     pushers: sqlitePusherStore(db),
-    writes: sqliteWriteQueue(db, onFatal),
+    // A failed commit rolled back events the cache already holds.
+    writes: sqliteWriteQueue(db, (err) => { recent.clear(); onFatal(err); }),
     close: () => db.close(),
   };
 }
