@@ -10,17 +10,26 @@ import { EMPTY_SYNC_FILTER, parseSyncFilter, type SyncFilter } from '../sync/fil
 import { storedFilter } from './account-data.js';
 import { presenceFromSync } from './presence.js';
 
+// A client sends the same inline filter with every long-poll: parse each text once.
+const inlineFilters = new Map<string, SyncFilter>();
+const MAX_INLINE_FILTERS = 1000;
+
 /** Spec: the `filter` parameter is inline JSON when it starts with '{', else a filter id. */
 function resolveFilter(m: MatrixContext, userId: string, raw: string | null): SyncFilter {
   if (raw === null || raw === '') return EMPTY_SYNC_FILTER;
   if (raw.startsWith('{')) {
+    const known = inlineFilters.get(raw);
+    if (known) return known;
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {
       throw new MatrixError(400, ErrCode.NOT_JSON, "'filter' is not JSON");
     }
-    return parseSyncFilter(json);
+    const filter = parseSyncFilter(json);
+    if (inlineFilters.size >= MAX_INLINE_FILTERS) inlineFilters.clear();
+    inlineFilters.set(raw, filter);
+    return filter;
   }
   const stored = storedFilter(m, userId, raw);
   if (!stored) throw invalidParam(`Unknown filter id '${raw}'`);
