@@ -75,6 +75,23 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.deepEqual(s.events.roomEventsAfter(r, 1, 10).map((e) => e.eventId), ['$m', '$t']);
     assert.deepEqual(s.events.eventsSince([r, '!other:h'], 1, 10).map((e) => e.stream), [2, 3]);
     assert.equal(s.events.getEvent('$t')!.pdu.type, 'm.room.message');
+    // Reads after a membership change see it (memberships are cached in memory).
+    assert.deepEqual(s.rooms.members(r), [{ userId: '@a:h', membership: 'join' }]);
+    await s.writes.enqueue(() => s.events.writeEvent({
+      stream: 4, eventId: '$b', pdu: pdu(r, 'm.room.member', '@b:h', 4, '@b:h', { membership: 'join' }), stateGroup: 3,
+      newStateGroup: { id: 3, prevId: 2, full: false, delta: { 'm.room.member\u0000@b:h': '$b' } },
+      membership: { userId: '@b:h', membership: 'join' },
+    }));
+    await s.writes.enqueue(() => s.events.writeEvent({
+      stream: 5, eventId: '$al', pdu: pdu(r, 'm.room.member', '@a:h', 5, '@a:h', { membership: 'leave' }), stateGroup: 4,
+      newStateGroup: { id: 4, prevId: 3, full: false, delta: { 'm.room.member\u0000@a:h': '$al' } },
+      membership: { userId: '@a:h', membership: 'leave' },
+    }));
+    assert.deepEqual(s.rooms.members(r), [{ userId: '@a:h', membership: 'leave' }, { userId: '@b:h', membership: 'join' }]);
+    assert.deepEqual(s.rooms.roomsForUser('@a:h', ['join']), []);
+    assert.deepEqual(s.rooms.roomsForUser('@a:h', ['join', 'leave']).map((x) => [x.roomId, x.membership, x.stream, x.eventId]), [[r, 'leave', 5, '$al']]);
+    assert.deepEqual(s.rooms.roomsForUser('@b:h', ['join']).map((x) => x.roomId), [r]);
+    assert.equal(s.rooms.latestMembershipStream(r), 5);
     s.close();
   });
 
@@ -205,6 +222,8 @@ export function runStorageContract(name: string, open: () => Storage): void {
       membership: { userId: '@a:h', membership: 'join' },
     });
     s.rooms.putAlias('#p:h', r, '@a:h');
+    assert.deepEqual(s.rooms.roomsForUser('@a:h', ['join']).map((x) => x.roomId), [r]);
+    assert.equal(s.rooms.members(r).length, 1);
     assert.equal(s.admin.roomEventCount(r), 2);
     assert.equal(s.admin.counts().rooms, 1);
     assert.equal(s.admin.counts().events, 2);
@@ -212,6 +231,7 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.equal(s.rooms.getRoom(r), null);
     assert.equal(s.events.getEvent('$pm'), null);
     assert.deepEqual(s.rooms.roomsForUser('@a:h', ['join']), []);
+    assert.deepEqual(s.rooms.members(r), []);
     assert.equal(s.rooms.getAlias('#p:h'), null);
     assert.equal(s.admin.counts().events, 0);
     s.close();

@@ -3,8 +3,9 @@
 import type Database from 'better-sqlite3';
 import type { AdminStore } from '../../core/ports.js';
 import type { RecentEvents } from './recent-events.js';
+import type { MembershipCache } from './membership-cache.js';
 
-export function sqliteAdminStore(db: Database.Database, recent: RecentEvents): AdminStore {
+export function sqliteAdminStore(db: Database.Database, recent: RecentEvents, memberships: MembershipCache): AdminStore {
   const count = (sql: string) => db.prepare<[], { n: number }>(sql);
   const counts = {
     users: count('SELECT COUNT(*) AS n FROM accounts WHERE deactivated = 0'),
@@ -36,6 +37,7 @@ export function sqliteAdminStore(db: Database.Database, recent: RecentEvents): A
     purgeRoom: (roomId) => {
       purgeRows(roomId);
       recent.forgetRoom(roomId);
+      memberships.clear();
     },
   };
 }

@@ -4,6 +4,7 @@ import type { EventStore, EventWrite, StoredEvent } from '../../core/ports.js';
 import type { StateTuple } from '../../core/events/types.js';
 import { eventIndexer } from './room-features.js';
 import type { RecentEvents } from './recent-events.js';
+import type { MembershipCache } from './membership-cache.js';
 
 interface EventRow { stream: number; event_id: string; state_group: number; json: string }
 
@@ -11,7 +12,7 @@ function toStored(r: EventRow): StoredEvent {
   return { stream: r.stream, eventId: r.event_id, stateGroup: r.state_group, pdu: JSON.parse(r.json) };
 }
 
-export function sqliteEventStore(db: Database.Database, recent: RecentEvents): EventStore {
+export function sqliteEventStore(db: Database.Database, recent: RecentEvents, memberships: MembershipCache): EventStore {
   const prepared = statementCache(db);
   // Relations and full-text search are indexed in the event's own transaction.
   const indexEvent = eventIndexer(db);
@@ -101,7 +102,10 @@ export function sqliteEventStore(db: Database.Database, recent: RecentEvents): E
       insertEvent.run(w.stream, w.eventId, p.room_id, p.type, p.state_key ?? null, p.sender, w.stateGroup, json);
       if (w.redacts) insertRedaction.run(w.redacts, w.eventId);
       indexEvent(w);
-      if (w.membership) upsertMember.run(p.room_id, w.membership.userId, w.membership.membership, w.eventId, w.stream);
+      if (w.membership) {
+        upsertMember.run(p.room_id, w.membership.userId, w.membership.membership, w.eventId, w.stream);
+        memberships.changed(p.room_id, w.membership.userId);
+      }
       if (w.newRoom) {
         insertRoom.run(p.room_id, w.newRoom.version, w.newRoom.creator, w.newRoom.createdTs, w.eventId, p.depth, w.stateGroup);
       } else {

@@ -8,6 +8,7 @@ import { sqliteDeviceStore } from './devices.js';
 import { sqliteRoomStore } from './rooms.js';
 import { sqliteEventStore } from './events.js';
 import { RecentEvents } from './recent-events.js';
+import { MembershipCache } from './membership-cache.js';
 import { sqliteAccountDataStore } from './account-data.js';
 import { sqliteKeyValueStore, sqliteRosterStore, sqliteTxnStore } from './small-stores.js';
 import { sqliteRefreshTokenStore, sqliteRegistrationTokenStore } from './session-stores.js';
@@ -40,11 +41,12 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   migrate(db);
   const onFatal = opts.onFatal ?? ((err) => { setImmediate(() => { throw err; }); });
   const recent = new RecentEvents();
+  const memberships = new MembershipCache();
   return {
     accounts: sqliteAccountStore(db),
     devices: sqliteDeviceStore(db),
-    rooms: sqliteRoomStore(db),
-    events: sqliteEventStore(db, recent),
+    rooms: sqliteRoomStore(db, memberships),
+    events: sqliteEventStore(db, recent, memberships),
     accountData: sqliteAccountDataStore(db),
     txns: sqliteTxnStore(db),
     roster: sqliteRosterStore(db),
@@ -52,7 +54,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     media: sqliteMediaStore(db),
     registrationTokens: sqliteRegistrationTokenStore(db),
     refreshTokens: sqliteRefreshTokenStore(db),
-    admin: sqliteAdminStore(db, recent),
+    admin: sqliteAdminStore(db, recent, memberships),
     relations: sqliteRelationStore(db),
     search: sqliteSearchStore(db),
     publicRooms: sqlitePublicRoomStore(db),
@@ -64,8 +66,8 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     keyBackup: sqliteKeyBackupStore(db),
     receipts: sqliteReceiptStore(db),
     pushers: sqlitePusherStore(db),
-    // A failed commit rolled back events the cache already holds.
-    writes: sqliteWriteQueue(db, (err) => { recent.clear(); onFatal(err); }),
+    // A failed commit rolled back events the caches already hold.
+    writes: sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); onFatal(err); }),
     close: () => db.close(),
   };
 }

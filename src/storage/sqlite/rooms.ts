@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { placeholders, statementCache } from './statements.js';
+import type { MembershipCache, MembershipRow } from './membership-cache.js';
 import type { RoomRecord, RoomStore } from '../../core/ports.js';
 
 interface RoomRow {
@@ -14,12 +14,16 @@ function toRecord(r: RoomRow): RoomRecord {
   };
 }
 
-export function sqliteRoomStore(db: Database.Database): RoomStore {
-  const prepared = statementCache(db);
+export function sqliteRoomStore(db: Database.Database, cache: MembershipCache): RoomStore {
   const get = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE room_id = ?');
   const list = db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY created_ts');
-  const members = db.prepare<[string], { user_id: string; membership: string }>(
-    'SELECT user_id, membership FROM memberships WHERE room_id = ?');
+  type Row = { room_id: string; user_id: string; membership: string; stream: number; event_id: string };
+  const toRow = (r: Row): MembershipRow => ({ roomId: r.room_id, userId: r.user_id, membership: r.membership, stream: r.stream, eventId: r.event_id });
+  // In the order the indexes give (the order callers always saw).
+  const ofUser = db.prepare<[string], Row>(
+    'SELECT room_id, user_id, membership, stream, event_id FROM memberships WHERE user_id = ? ORDER BY membership, rowid');
+  const ofRoom = db.prepare<[string], Row>(
+    'SELECT room_id, user_id, membership, stream, event_id FROM memberships WHERE room_id = ? ORDER BY user_id');
   const latestMembership = db.prepare<[string], { m: number | null }>('SELECT MAX(stream) AS m FROM memberships WHERE room_id = ?');
   const getAlias = db.prepare<[string], { room_id: string }>('SELECT room_id FROM room_aliases WHERE alias = ?');
   const aliasesOf = db.prepare<[string], { alias: string }>('SELECT alias FROM room_aliases WHERE room_id = ? ORDER BY alias');
@@ -33,12 +37,11 @@ export function sqliteRoomStore(db: Database.Database): RoomStore {
     },
     listRooms: () => list.all().map(toRecord),
     roomsForUser(userId, memberships) {
-      const rows = prepared<{ room_id: string; membership: string; stream: number; event_id: string }>(
-        `SELECT room_id, membership, stream, event_id FROM memberships WHERE user_id = ? AND membership IN (${placeholders(memberships.length)})`,
-      ).all(userId, ...memberships);
-      return rows.map((r) => ({ roomId: r.room_id, membership: r.membership, stream: r.stream, eventId: r.event_id }));
+      const rows = cache.ofUser(userId, () => ofUser.all(userId).map(toRow));
+      return rows.filter((r) => memberships.includes(r.membership))
+        .map((r) => ({ roomId: r.roomId, membership: r.membership, stream: r.stream, eventId: r.eventId }));
     },
-    members: (roomId) => members.all(roomId).map((r) => ({ userId: r.user_id, membership: r.membership })),
+    members: (roomId) => cache.ofRoom(roomId, () => ofRoom.all(roomId).map(toRow)).map((r) => ({ userId: r.userId, membership: r.membership })),
     latestMembershipStream: (roomId) => latestMembership.get(roomId)?.m ?? 0,
     getAlias: (alias) => getAlias.get(alias)?.room_id ?? null,
     aliasesOf: (roomId) => aliasesOf.all(roomId).map((r) => r.alias),
