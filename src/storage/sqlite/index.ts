@@ -39,9 +39,13 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   // The CLI writes to the same file while the server runs.
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  // Batches of the write queue sync this file themselves (write-queue.ts).
+  const walPath = db.pragma('journal_mode', { simple: true }) === 'wal' ? `${db.name}-wal` : null;
   const onFatal = opts.onFatal ?? ((err) => { setImmediate(() => { throw err; }); });
   const recent = new RecentEvents();
   const memberships = new MembershipCache();
+  // A failed commit rolled back events the caches already hold.
+  const writes = sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); onFatal(err); }, walPath);
   return {
     accounts: sqliteAccountStore(db),
     devices: sqliteDeviceStore(db),
@@ -66,8 +70,10 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     keyBackup: sqliteKeyBackupStore(db),
     receipts: sqliteReceiptStore(db),
     pushers: sqlitePusherStore(db),
-    // A failed commit rolled back events the caches already hold.
-    writes: sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); onFatal(err); }),
-    close: () => db.close(),
+    writes,
+    close: () => {
+      writes.close();
+      db.close();
+    },
   };
 }
