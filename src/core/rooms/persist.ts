@@ -12,7 +12,7 @@ export interface StateGroupCounter { next(): number }
 
 export function applyAndQueue(
   head: RoomHead, eventId: string, pdu: Pdu, stream: StreamCounter, groups: StateGroupCounter, storage: Storage,
-  newRoom?: EventWrite['newRoom'], redacts?: string,
+  newRoom?: EventWrite['newRoom'], redacts?: string, alsoWrite?: (eventId: string) => void,
 ): { stream: number; committed: Promise<void> } {
   const pos = stream.next();
   const write: EventWrite = { stream: pos, eventId, pdu, stateGroup: head.stateGroup, newRoom, redacts };
@@ -31,6 +31,9 @@ export function applyAndQueue(
   }
   head.latestEventId = eventId;
   head.depth = pdu.depth;
-  const committed = storage.writes.enqueue(() => storage.events.writeEvent(write));
+  const committed = storage.writes.enqueue(() => {
+    storage.events.writeEvent(write);
+    alsoWrite?.(eventId);
+  });
   return { stream: pos, committed };
 }

@@ -134,3 +134,19 @@ test('a redaction records its target in the same commit, only when it takes effe
   assert.notEqual(denied.eventId, ok.eventId);
   core.storage.close();
 });
+
+test('a write sent along with an event commits in the event\'s own transaction, with its id', async () => {
+  const core = makeCore();
+  const { roomId } = await createRoom(core.rooms, { creator: A, preset: 'public_chat' });
+  let seen: string | null = null;
+  const sent = core.rooms.send(roomId, { type: 'm.room.message', sender: A, content: { msgtype: 'm.text', body: 'x' } }, (eventId) => {
+    seen = eventId;
+    core.storage.txns.put(A, 'D', 't1', eventId, 1);
+  });
+  const ev = await sent;
+  assert.equal(seen, ev.eventId);
+  assert.equal(core.storage.txns.get(A, 'D', 't1'), ev.eventId);
+  // A failing extra write fails the event with it: nothing half-written is acknowledged.
+  await assert.rejects(core.rooms.send(roomId, { type: 'm.room.message', sender: A, content: { msgtype: 'm.text', body: 'y' } }, () => { throw new Error('disk full'); }));
+  core.storage.close();
+});

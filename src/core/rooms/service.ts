@@ -103,14 +103,18 @@ export class RoomService {
     return { roomId, create: accepted };
   }
 
-  /** Builds, authorizes, persists and fans out one local event. Resolves once it is durable. */
-  async send(roomId: string, ev: Omit<NewEvent, 'ts'> & { ts?: number }): Promise<AcceptedEvent> {
+  /**
+   * Builds, authorizes, persists and fans out one local event. Resolves once it is durable.
+   * `alsoWrite` runs in the event's own transaction (a client's transaction id record), so the
+   * caller does not wait for a second commit.
+   */
+  async send(roomId: string, ev: Omit<NewEvent, 'ts'> & { ts?: number }, alsoWrite?: (eventId: string) => void): Promise<AcceptedEvent> {
     const head = this.requireHead(roomId);
     const rules = this.rules(head);
     const { eventId, pdu } = prepareEvent(head, rules, { ...ev, ts: ev.ts ?? this.now() });
     checkSize(pdu);
     authorizeAgainstHead(head, rules, pdu);
-    return this.commit(head, eventId, pdu, undefined, effectiveRedactionTarget(head, rules, pdu, this.deps.storage.events));
+    return this.commit(head, eventId, pdu, undefined, effectiveRedactionTarget(head, rules, pdu, this.deps.storage.events), alsoWrite);
   }
 
   /** The event as it leaves this server: with the server's signature (signing is deferred to here, DESIGN §5). */
@@ -121,8 +125,9 @@ export class RoomService {
 
   private async commit(
     head: RoomHead, eventId: string, pdu: Pdu, newRoom?: { version: string; creator: string; createdTs: number }, redacts?: string,
+    alsoWrite?: (eventId: string) => void,
   ): Promise<AcceptedEvent> {
-    const { stream, committed } = applyAndQueue(head, eventId, pdu, this.deps.stream, this.groups, this.deps.storage, newRoom, redacts);
+    const { stream, committed } = applyAndQueue(head, eventId, pdu, this.deps.stream, this.groups, this.deps.storage, newRoom, redacts, alsoWrite);
     const recipients = this.recipients(head, pdu);
     await committed;
     this.deps.stream.markCommitted(stream);

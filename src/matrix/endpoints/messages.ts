@@ -11,16 +11,17 @@ import { eventMatches, parseRoomEventFilter, type RoomEventFilter } from '../syn
 /** A client transaction (spec "Transaction identifiers"): one event per (device, txn id), however often retried. */
 function transactions(m: MatrixContext) {
   const inFlight = new Map<string, Promise<string>>();
-  return (who: Requester, txnId: string, send: () => Promise<string>): Promise<string> => {
+  // `send` gets the write that records the transaction, to run in the event's own commit.
+  return (who: Requester, txnId: string, send: (record: (eventId: string) => void) => Promise<string>): Promise<string> => {
     const done = m.core.storage.txns.get(who.userId, who.deviceId, txnId);
     if (done !== null) return Promise.resolve(done);
     const key = `${who.userId}\u0000${who.deviceId}\u0000${txnId}`;
     let p = inFlight.get(key);
     if (!p) {
-      p = send().then(async (eventId) => {
+      const record = (eventId: string) => m.core.storage.txns.put(who.userId, who.deviceId, txnId, eventId, Date.now());
+      p = send(record).then((eventId) => {
         // Before anything yields: /sync (which waits a turn after waking) then echoes the txn id.
         m.echo.remember(eventId, who.userId, who.deviceId, txnId);
-        await m.core.storage.writes.enqueue(() => m.core.storage.txns.put(who.userId, who.deviceId, txnId, eventId, Date.now()));
         return eventId;
       }).finally(() => inFlight.delete(key));
       inFlight.set(key, p);
@@ -29,12 +30,12 @@ function transactions(m: MatrixContext) {
   };
 }
 
-async function redact(m: MatrixContext, roomId: string, sender: string, targetId: string, content: JsonObject): Promise<string> {
+async function redact(m: MatrixContext, roomId: string, sender: string, targetId: string, content: JsonObject, record?: (eventId: string) => void): Promise<string> {
   requireRoom(m, roomId);
   const target = m.core.storage.events.getEvent(targetId);
   if (!target || target.pdu.room_id !== roomId) throw notFound('Event not found');
   if (!m.redactions.mayRedact(sender, target)) throw forbidden('You may only redact your own events in this room');
-  const sent = await m.core.rooms.send(roomId, { type: 'm.room.redaction', sender, content, redacts: targetId });
+  const sent = await m.core.rooms.send(roomId, { type: 'm.room.redaction', sender, content, redacts: targetId }, record);
   return sent.eventId;
 }
 
@@ -44,14 +45,14 @@ function sendEvent(m: MatrixContext, txn: ReturnType<typeof transactions>) {
     const { eventType, txnId } = ctx.params;
     const content = contentBody(ctx.body);
     const sender = ctx.requester.userId;
-    const eventId = await txn(ctx.requester, txnId, async () => {
+    const eventId = await txn(ctx.requester, txnId, async (record) => {
       if (eventType !== 'm.room.redaction') {
         requireRoom(m, roomId);
-        return (await m.core.rooms.send(roomId, { type: eventType, sender, content })).eventId;
+        return (await m.core.rooms.send(roomId, { type: eventType, sender, content }, record)).eventId;
       }
       // A redaction sent as a plain event gets the same permission check as /redact.
       if (typeof content.redacts !== 'string') throw missingParam("m.room.redaction needs 'redacts'");
-      return redact(m, roomId, sender, content.redacts, content);
+      return redact(m, roomId, sender, content.redacts, content, record);
     });
     return { event_id: eventId };
   };
@@ -62,7 +63,7 @@ function redactRoute(m: MatrixContext, txn: ReturnType<typeof transactions>) {
     const roomId = roomIdParam(ctx.params.roomId);
     const reason = optionalString(bodyObject(ctx.body), 'reason');
     const content: JsonObject = reason === undefined ? {} : { reason };
-    const eventId = await txn(ctx.requester, ctx.params.txnId, () => redact(m, roomId, ctx.requester.userId, ctx.params.eventId, content));
+    const eventId = await txn(ctx.requester, ctx.params.txnId, (record) => redact(m, roomId, ctx.requester.userId, ctx.params.eventId, content, record));
     return { event_id: eventId };
   };
 }
