@@ -356,6 +356,8 @@ export interface ReceiptStore {
   maxStream(): number;
   /** Records the receipt, replacing the user's previous one of the same type and thread. */
   put(r: StoredReceipt): void;
+  /** Stream position of the room's newest receipt (0 for none). */
+  latestIn(roomId: string): number;
   /** The room's receipts written in (from, to], oldest first. */
   between(roomId: string, fromExclusive: number, toInclusive: number): StoredReceipt[];
   ofUser(roomId: string, userId: string): StoredReceipt[];

@@ -197,6 +197,8 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.deepEqual(s.receipts.between('!r:h', 5, 8).map((x) => [x.eventId, x.threadId, x.stream]), [['$1', 'main', 6], ['$2', null, 8]]);
     assert.deepEqual(s.receipts.ofUser('!r:h', '@a:h').length, 2);
     assert.deepEqual(s.receipts.between('!other:h', 0, 100), []);
+    assert.equal(s.receipts.latestIn('!r:h'), 9);
+    assert.equal(s.receipts.latestIn('!other:h'), 0);
     s.pushers.put('@a:h', 'app', 'k1', { pushkey: 'k1' });
     s.pushers.put('@a:h', 'app', 'k1', { pushkey: 'k1', lang: 'en' });
     s.pushers.put('@b:h', 'app', 'k1', { pushkey: 'k1' });

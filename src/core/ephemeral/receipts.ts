@@ -8,14 +8,25 @@ import { commitPosition, wakeRoom } from './position.js';
 /** A receipt written, and the front end it came from ('matrix', 'xmpp'), so that one does not echo it. */
 export interface ReceiptChange { roomId: string; userId: string; type: string; eventId: string; threadId: string | null; origin: string }
 
+const MAX_READ_UP_TO = 50000;
+
 export class Receipts {
   private readonly listeners = new Set<(c: ReceiptChange) => void>();
+  /** Each room's newest receipt position: a sync skips the receipt query for rooms without new ones. */
+  private readonly latest = new Map<string, number>();
+  /** readUpTo answers per room and user, until the user's next receipt in the room. */
+  private readonly readTo = new Map<string, number | null>();
 
   constructor(private readonly core: CoreServices) {}
 
   async put(roomId: string, userId: string, type: string, eventId: string, threadId: string | null, origin = 'matrix'): Promise<void> {
     const r: StoredReceipt = { roomId, userId, type, threadId, eventId, ts: Date.now(), stream: 0 };
-    const pos = await commitPosition(this.core, (at) => this.core.storage.receipts.put({ ...r, stream: at }));
+    const pos = await commitPosition(this.core, (at) => {
+      this.core.storage.receipts.put({ ...r, stream: at });
+      // Noted with the write, before the position commits, so no sync at `at` can miss it.
+      if (this.latest.has(roomId)) this.latest.set(roomId, at);
+      this.readTo.delete(`${roomId}\u0000${userId}`);
+    });
     wakeRoom(this.core, roomId, 'm.receipt', pos);
     for (const fn of this.listeners) {
       try { fn({ roomId, userId, type, eventId, threadId, origin }); } catch (err) { this.core.logger.warn({ err }, 'receipt listener failed'); }
@@ -28,11 +39,27 @@ export class Receipts {
     return () => { this.listeners.delete(fn); };
   }
 
+  private latestIn(roomId: string): number {
+    let pos = this.latest.get(roomId);
+    if (pos === undefined) this.latest.set(roomId, (pos = this.core.storage.receipts.latestIn(roomId)));
+    return pos;
+  }
+
   /**
    * The stream position of the event the user last read in the room (their newest m.read or
    * m.read.private, unthreaded or on the main thread), or null when they sent none.
    */
   readUpTo(roomId: string, userId: string): number | null {
+    const key = `${roomId}\u0000${userId}`;
+    const known = this.readTo.get(key);
+    if (known !== undefined) return known;
+    const best = this.readUpToUncached(roomId, userId);
+    if (this.readTo.size >= MAX_READ_UP_TO) this.readTo.clear();
+    this.readTo.set(key, best);
+    return best;
+  }
+
+  private readUpToUncached(roomId: string, userId: string): number | null {
     let best: number | null = null;
     for (const r of this.core.storage.receipts.ofUser(roomId, userId)) {
       if (r.type !== 'm.read' && r.type !== 'm.read.private') continue;
@@ -61,6 +88,7 @@ export class Receipts {
 
   /** The m.receipt event for a viewer, of receipts written in (from, to]; null when there are none to show. */
   eventFor(roomId: string, viewer: string, from: number, to: number): { type: string; content: JsonObject } | null {
+    if (this.latestIn(roomId) <= from) return null;
     const content: Record<string, Record<string, Record<string, JsonObject>>> = {};
     for (const r of this.core.storage.receipts.between(roomId, from, to)) {
       if (r.type === 'm.read.private' && r.userId !== viewer) continue;

@@ -19,9 +19,11 @@ export function sqliteReceiptStore(db: Database.Database): ReceiptStore {
   const between = db.prepare<[string, number, number], ReceiptRow>(
     'SELECT * FROM receipts WHERE room_id = ? AND stream > ? AND stream <= ? ORDER BY stream');
   const ofUser = db.prepare<[string, string], ReceiptRow>('SELECT * FROM receipts WHERE room_id = ? AND user_id = ?');
+  const latest = db.prepare<[string], { m: number | null }>('SELECT MAX(stream) AS m FROM receipts WHERE room_id = ?');
   return {
     maxStream: () => max.get()?.m ?? 0,
     put(r) { put.run(r.roomId, r.userId, r.type, r.threadId ?? '', r.eventId, r.ts, r.stream); },
+    latestIn: (roomId) => latest.get(roomId)?.m ?? 0,
     between: (roomId, from, to) => between.all(roomId, from, to).map(toReceipt),
     ofUser: (roomId, userId) => ofUser.all(roomId, userId).map(toReceipt),
   };
