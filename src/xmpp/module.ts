@@ -82,6 +82,9 @@ export interface ModuleApi {
   /** Adds an element to the post-authentication stream features (computed at each stream). */
   streamFeature(provider: () => XmlElement | null): void;
 
+  /** Lets a XEP-0386 Bind 2 request enable this session feature inline (advertised in the bind feature). */
+  bind2Inline(ns: string, handler: (session: C2sSession, el: XmlElement) => XmlElement | null): void;
+
   /** Handles iqs before authentication and adds pre-authentication stream features (XEP-0077); one handler. */
   preAuth(handler: PreAuthHandler): void;
 

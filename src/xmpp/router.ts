@@ -46,6 +46,7 @@ export class XmppServer implements C2sSessionHost, ModuleApi {
   private readonly components = new Map<string, ComponentHandler>();
   private remoteHandler: ComponentHandler | undefined;
   private readonly featureProviders: (() => XmlElement | null)[] = [];
+  private readonly bind2Handlers = new Map<string, (session: C2sSession, el: XmlElement) => XmlElement | null>();
 
   constructor(private readonly opts: XmppServerOptions) {
     this.domain = opts.domain.toLowerCase();
@@ -68,6 +69,11 @@ export class XmppServer implements C2sSessionHost, ModuleApi {
   streamFeature(provider: () => XmlElement | null): void { this.featureProviders.push(provider); }
   streamFeatures(): XmlElement[] {
     return this.featureProviders.map((p) => p()).filter((el): el is XmlElement => el !== null);
+  }
+  bind2Inline(ns: string, handler: (session: C2sSession, el: XmlElement) => XmlElement | null): void { this.bind2Handlers.set(ns, handler); }
+  bind2Features(): string[] { return [...this.bind2Handlers.keys()]; }
+  bind2Request(session: C2sSession, el: XmlElement): XmlElement | null {
+    return this.bind2Handlers.get(el.xmlns)?.(session, el) ?? null;
   }
   preAuth(handler: PreAuthHandler): void { this.preAuthHandler = handler; }
   preAuthFeatures(): XmlElement[] { return this.preAuthHandler?.features() ?? []; }

@@ -1,6 +1,7 @@
 // An @xmpp/client connection for the MUC tests that keeps every stanza it receives, so a test can
 // wait for what it expects in the order the protocol gives.
 import { client, xml, type Client, type XmlNode } from '@xmpp/client';
+import { classicAuthOnly } from './xmpp-im-support/im-client.js';
 
 export const NS_MUC = 'http://jabber.org/protocol/muc';
 export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
@@ -11,6 +12,7 @@ export class MucClient {
 
   static async connect(port: number, username: string, password: string, resource = 'test'): Promise<MucClient> {
     const c = client({ service: `xmpp://127.0.0.1:${port}`, domain: 'localhost', username, password, resource });
+    classicAuthOnly(c); // the tests address the exact resource asked for
     c.on('error', () => undefined);
     const got: XmlNode[] = [];
     c.on('stanza', (s) => { got.push(s as XmlNode); });

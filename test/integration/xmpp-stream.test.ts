@@ -7,6 +7,7 @@ import { startHarness, DOMAIN, type Harness } from './xmpp-support/harness.js';
 import { header, RawClient } from './xmpp-support/raw-client.js';
 import { ScramClient } from './xmpp-support/scram-client.js';
 import { errorCondition } from '../../src/xmpp/errors.js';
+import { classicAuthOnly } from './xmpp-im-support/im-client.js';
 
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 let h: Harness;
@@ -58,6 +59,7 @@ function xmppClient(service: string, username: string, password: string, mechani
       : { username, password }),
   } as Parameters<typeof client>[0]);
   if (mechanism === 'SCRAM-SHA-256') c.saslFactory.use(ScramSha256);
+  classicAuthOnly(c); // RFC 6120 SASL here; xmpp-sasl2.test.ts drives SASL2
   c.on('error', () => undefined);
   return c;
 }

@@ -57,5 +57,10 @@ export const carbonsModule: XmppModule = {
         ctx.result();
       }, 'both');
     }
+    // XEP-0386: a Bind 2 request may enable carbons for the new session; there is nothing to answer.
+    server.bind2Inline(NS_CARBONS, (session, el) => {
+      if (el.name === 'enable') session.data.set(KEY, true);
+      return null;
+    });
   },
 };

@@ -13,20 +13,27 @@ import { NS_CLIENT, NS_SASL, NS_TLS, streamFeatures, supportsVersion1 } from './
 import { TcpFraming, type StreamFraming } from './framing.js';
 import { SaslNegotiation } from './sasl-negotiation.js';
 import { Transport } from './transport.js';
-import type { C2sSession, C2sStreamOptions } from './types.js';
+import type { C2sSessionHost, C2sStreamOptions } from './types.js';
+import type { OfferOptions } from '../sasl/mechanisms.js';
+import type { SmStream } from '../modules/xep-0198-sm/stream-sm.js';
 import { NS_SM } from '../modules/xep-0198-sm/elements.js';
 import { NS_CSI } from '../modules/xep-0352-csi.js';
 import { StanzaOutput } from './stanza-output.js';
-import { onSmNonza, SM_HIBERNATING, SM_UNACKED, type SmStream, type StreamManagement } from '../modules/xep-0198-sm/stream-sm.js';
+import { onSmNonza, SM_HIBERNATING, SM_UNACKED, type StreamManagement } from '../modules/xep-0198-sm/stream-sm.js';
+import { NS_SASL2 } from '../sasl2/elements.js';
+import { Sasl2Negotiation } from '../sasl2/negotiation.js';
+import { completeSasl2, type Sasl2Stream } from './sasl2-inline.js';
+import { sasl2InlineFeatures } from './sasl2-features.js';
 
 const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
 
-export class C2sStream implements C2sSession, SmStream {
+export class C2sStream implements Sasl2Stream {
   readonly data = new Map<string, unknown>();
   readonly id = randomBytes(12).toString('base64url');
   private transport: StreamTransport;
   private parser: StreamFraming;
   private readonly sasl: SaslNegotiation;
+  private readonly sasl2: Sasl2Negotiation;
   private headerSent = false;
   private closed = false;
   private user = '';
@@ -47,6 +54,7 @@ export class C2sStream implements C2sSession, SmStream {
       { domain: opts.domain, credential: (u, h) => opts.auth.scramCredential(u, h) },
       opts.maxAuthFailures ?? 3,
     );
+    this.sasl2 = new Sasl2Negotiation({ domain: opts.domain, credential: (u, h) => opts.auth.scramCredential(u, h) }, opts.maxAuthFailures ?? 3);
     const handlers = {
       data: (chunk: Buffer | string) => this.onData(chunk),
       gone: (reason: string) => this.onGone(reason),
@@ -67,6 +75,7 @@ export class C2sStream implements C2sSession, SmStream {
   get isClosed(): boolean { return this.closed; }
 
   get owner(): unknown { return this.opts.host; }
+  get host(): C2sSessionHost { return this.opts.host; }
 
   get sm(): StreamManagement | null { return this.out.sm; }
   set sm(sm: StreamManagement | null) { this.out.sm = sm; }
@@ -98,7 +107,7 @@ export class C2sStream implements C2sSession, SmStream {
     clearTimeout(this.negotiationTimer);
   }
 
-  wake(after: XmlElement): void {
+  wake(after: XmlElement | string): void {
     // False when the new connection dropped before <resumed/> could go out.
     if (!this.closed && this.out.wake(after)) this.data.delete(SM_HIBERNATING);
   }
@@ -199,7 +208,11 @@ export class C2sStream implements C2sSession, SmStream {
     if (contentNs !== NS_CLIENT) return this.close('invalid-namespace', `content namespace must be ${NS_CLIENT}`);
     if (attrs.to !== undefined && prepDomain(attrs.to) !== this.opts.domain) return this.close('host-unknown', 'this server does not serve that domain');
     if (!supportsVersion1(attrs.version)) return this.close('unsupported-version', 'XMPP 1.0 streams only');
-    this.send(streamFeatures({
+    this.send(this.features());
+  }
+
+  private features(after?: { bound: boolean; smEnabled: boolean }): XmlElement {
+    return streamFeatures({
       isTls: this.isTls,
       canStartTls: !!this.opts.secureContext,
       allowInsecureAuth: this.opts.allowInsecureAuth,
@@ -207,7 +220,27 @@ export class C2sStream implements C2sSession, SmStream {
       channelBindings: this.transport.channelBindings?.(),
       extra: this.user ? this.opts.host.streamFeatures?.() : undefined,
       preAuth: this.user ? undefined : this.opts.host.preAuthFeatures?.(),
-    }));
+      sasl2Inline: this.user ? undefined : sasl2InlineFeatures(this.opts.host),
+      ...after,
+    });
+  }
+
+  // ---- SASL2 inline hooks (the processing is in sasl2-inline.ts) ----
+  featuresAfterAuth(state: { bound: boolean; smEnabled: boolean }): XmlElement {
+    return this.features(state);
+  }
+
+  bindResource(resource: string): string | 'conflict' {
+    const granted = this.opts.host.bind(this, resource);
+    if (granted !== 'conflict') {
+      this.boundResource = granted;
+      clearTimeout(this.negotiationTimer);
+    }
+    return granted;
+  }
+
+  clientState(el: XmlElement): void {
+    this.out.clientState(el);
   }
 
   private sendHeader(to?: string): void {
@@ -216,6 +249,9 @@ export class C2sStream implements C2sSession, SmStream {
   }
 
   private onElement(el: XmlElement): 'restart' | void {
+    // XEP-0388: while a SASL2 exchange runs, anything but its own elements ends the stream.
+    if (this.sasl2.inProgress && el.xmlns !== NS_SASL2) return this.close('policy-violation', 'only <response/> or <abort/> during SASL2 authentication');
+    if (el.xmlns === NS_SASL2) return this.onSasl2(el);
     if (el.xmlns === NS_SM && this.user) return onSmNonza(this, el);
     if (el.xmlns === NS_CSI && this.boundResource) return this.out.clientState(el);
     if (this.boundResource) return this.onStanza(el);
@@ -240,8 +276,7 @@ export class C2sStream implements C2sSession, SmStream {
   }
 
   private onSasl(el: XmlElement): 'restart' | void {
-    const offer = { tls: this.isTls, allowPlaintext: this.opts.allowInsecureAuth, channelBindings: this.transport.channelBindings?.() };
-    const outcome = this.sasl.handle(el, offer);
+    const outcome = this.sasl.handle(el, this.saslOffer());
     this.send(outcome.reply);
     if (outcome.username) {
       this.user = outcome.username;
@@ -251,6 +286,25 @@ export class C2sStream implements C2sSession, SmStream {
     }
     // RFC 6120 §6.4.5: past a reasonable number of retries the stream ends.
     if (outcome.tooManyFailures) this.close('policy-violation', 'too many failed authentication attempts');
+  }
+
+  private onSasl2(el: XmlElement): void {
+    // XEP-0388 §Multiple Authentication: after success another <authenticate/> is a stream error.
+    if (this.user) return this.close('policy-violation', 'already authenticated');
+    const outcome = this.sasl2.handle(el, this.saslOffer());
+    if (outcome.type === 'violation') return this.close('policy-violation', outcome.text);
+    if (outcome.type === 'reply') {
+      this.send(outcome.reply);
+      if (outcome.tooManyFailures) this.close('policy-violation', 'too many failed authentication attempts');
+      return;
+    }
+    this.user = outcome.username;
+    this.opts.logger.debug({ stream: this.id, user: this.user, sasl2: true }, 'authenticated');
+    completeSasl2(this, { auth: outcome.auth, additionalData: outcome.additionalData, userAgent: outcome.userAgent, extra: [] });
+  }
+
+  private saslOffer(): OfferOptions {
+    return { tls: this.isTls, allowPlaintext: this.opts.allowInsecureAuth, channelBindings: this.transport.channelBindings?.() };
   }
 
   private restart(): void {

@@ -40,12 +40,12 @@ export class StanzaOutput {
   }
 
   /** Ends a resumption: <resumed/>, then what the client has not acknowledged. False when not resuming. */
-  wake(after: XmlElement): boolean {
+  wake(after: XmlElement | string): boolean {
     if (!this.sm || !this.resuming) return false;
     this.resuming = false;
     this.hibernating = false;
     const sink = this.sink();
-    sink.write(after.toString());
+    sink.write(typeof after === 'string' ? after : after.toString());
     for (const wire of this.sm.counters.unacked) sink.write(wire);
     this.requestAckSoon();
     return true;

@@ -20,6 +20,10 @@ export interface C2sSessionHost {
   streamFeatures?(): XmlElement[];
   /** Pre-authentication stream features (XEP-0077 in-band registration). */
   preAuthFeatures?(): XmlElement[];
+  /** Session features modules let a XEP-0386 Bind 2 request enable inline (their namespaces). */
+  bind2Features?(): string[];
+  /** One such request (e.g. XEP-0280 <enable/>) for a just bound session; returns what goes into <bound/>, if anything. */
+  bind2Request?(session: C2sSession, el: XmlElement): XmlElement | null;
   /** An iq before authentication (XEP-0077 registration); true when the host answered it, else the stream ends. */
   preAuthIq?(el: XmlElement, stream: PreAuthStream): boolean;
 }

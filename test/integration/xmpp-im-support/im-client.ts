@@ -25,9 +25,15 @@ export class ImClient {
    * Logs in over STARTTLS with SCRAM (the library's choice) and binds `resource`. `port` may be a
    * service URL instead (e.g. ws://127.0.0.1:PORT/xmpp-websocket for XMPP over WebSocket).
    */
-  static async login(port: number | string, username: string, password: string, resource: string, opts: { sm?: boolean } = {}): Promise<ImClient> {
+  static async login(port: number | string, username: string, password: string, resource: string, opts: { sm?: boolean; sasl2?: boolean; userAgentId?: string } = {}): Promise<ImClient> {
     const service = typeof port === 'string' ? port : `xmpp://127.0.0.1:${port}`;
-    const xmpp = client({ service, domain: DOMAIN, username, password, resource });
+    // A fixed XEP-0388 user-agent id is what one installation of a client sends every time.
+    const userAgent = opts.userAgentId ? xml('user-agent', { id: opts.userAgentId }, xml('software', {}, 'hearth-tests')) : undefined;
+    const xmpp = client({ service, domain: DOMAIN, username, password, resource, userAgent });
+    // The library prefers SASL2 + Bind 2 (XEP-0388/0386), where the server names the resource
+    // (`resource/…`); the IM tests address exact resources, so they use the classic flow
+    // unless `opts.sasl2` (xmpp-sasl2.test.ts covers SASL2 itself).
+    if (!opts.sasl2) classicAuthOnly(xmpp);
     // Stream management (XEP-0198) only with `opts.sm`: the library enables it with resumption
     // whenever it is offered, and then a dropped connection keeps the session for resumption,
     // which tests of plain sessions (a vanished client is unavailable at once) do not expect.
@@ -118,4 +124,14 @@ export const isMessage = (body: string): Pred => (el) => el.name === 'message' &
 /** The <item/> of a roster push or roster result for `jid`. */
 export function itemOf(el: XmlNode, jid: string): XmlNode | undefined {
   return el.getChild('query', NS_ROSTER)?.getChildren('item').find((i) => i.attrs.jid === jid);
+}
+
+/** Hides the SASL2 feature from the library, so it authenticates with RFC 6120 SASL and binds as asked. */
+export function classicAuthOnly(xmpp: Client): void {
+  const events = xmpp as unknown as { prependListener(ev: string, fn: (el: XmlNode) => void): void };
+  events.prependListener('element', (el) => {
+    if (el.name === 'stream:features' || el.name === 'features') {
+      el.children = el.children.filter((ch) => typeof ch === 'string' || ch.name !== 'authentication');
+    }
+  });
 }

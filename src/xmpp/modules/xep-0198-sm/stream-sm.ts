@@ -28,8 +28,8 @@ export interface SmStream {
   endWithError(el: XmlElement): void;
   /** This new connection takes over `old`'s session; this stream object goes inert. */
   handOverTo(old: SmStream): void;
-  /** Writes what was queued while the connection was away, then goes live. */
-  wake(after: XmlElement): void;
+  /** Writes `after` (<resumed/>, or a SASL2 <success/> holding it), what was queued while the connection was away, then goes live. */
+  wake(after: XmlElement | string): void;
 }
 
 const resumable = new Map<string, SmStream>();
@@ -68,15 +68,20 @@ export function onSmNonza(s: SmStream, el: XmlElement): void {
 }
 
 function enable(s: SmStream, el: XmlElement): void {
+  s.writeNonza(enableSm(s, el));
+}
+
+/** §3 <enable/>: switches SM on for the stream and returns the answer (<enabled/> or <failed/>), also for Bind 2 inline. */
+export function enableSm(s: SmStream, el: XmlElement): XmlElement {
   // §3: only after resource binding, and only once per stream.
-  if (!s.resource || s.sm) return s.writeNonza(failed('unexpected-request'));
+  if (!s.resource || s.sm) return failed('unexpected-request');
   const wantsResume = el.attr('resume') === 'true' || el.attr('resume') === '1';
   const asked = parseH(el.attr('max'));
   const max = asked && asked > 0 ? Math.min(asked, smSettings.resumeTimeoutSeconds) : smSettings.resumeTimeoutSeconds;
   const id = wantsResume ? randomBytes(18).toString('base64url') : null;
-  s.writeNonza(enabled(id, max));
   s.sm = new StreamManagement(id, max);
   if (id) resumable.set(id, s);
+  return enabled(id, max);
 }
 
 function onAck(s: SmStream, el: XmlElement): void {
@@ -88,21 +93,31 @@ function onAck(s: SmStream, el: XmlElement): void {
 }
 
 function resume(s: SmStream, el: XmlElement): void {
+  const outcome = startResume(s, el);
+  if ('failed' in outcome) return s.writeNonza(outcome.failed);
+  void outcome.resumed.then((r) => outcome.session.wake(r));
+}
+
+/**
+ * §5 <resume/>: on success this connection takes the old session over (its stream object goes
+ * inert) and `resumed` gives the <resumed/> to send once what the client sent is handled; the
+ * caller writes it through `session.wake`. Also used inline in SASL2 (§Inline resumption).
+ */
+export function startResume(s: SmStream, el: XmlElement): { failed: XmlElement } | { session: SmStream; resumed: Promise<XmlElement> } {
   // §5: instead of binding, after authentication.
-  if (!s.username || s.resource || s.sm) return s.writeNonza(failed('unexpected-request'));
+  if (!s.username || s.resource || s.sm) return { failed: failed('unexpected-request') };
   const previd = el.attr('previd') ?? '';
   const h = parseH(el.attr('h'));
-  if (h === null) return s.writeNonza(failed('bad-request'));
+  if (h === null) return { failed: failed('bad-request') };
   const old = resumable.get(previd);
   if (!old || !old.sm || old.owner !== s.owner || old.username !== s.username) {
-    return s.writeNonza(failed('item-not-found'));
+    return { failed: failed('item-not-found') };
   }
   const outcome = old.sm.counters.ack(h);
   if (!outcome.ok) {
-    return s.writeNonza(failed('undefined-condition', old.sm.counters.handledCount, handledCountTooHigh(h, outcome.sent)));
+    return { failed: failed('undefined-condition', old.sm.counters.handledCount, handledCountTooHigh(h, outcome.sent)) };
   }
   s.handOverTo(old);
-  const sm = old.sm;
   // The 'h' we report must cover only stanzas whose handling is complete (durable).
-  void sm.counters.settled().then((hIn) => old.wake(resumed(previd, hIn)));
+  return { session: old, resumed: old.sm.counters.settled().then((hIn) => resumed(previd, hIn)) };
 }
