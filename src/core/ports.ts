@@ -19,13 +19,42 @@ export interface AccountStore {
   getAccount(localpart: string): AccountRecord | null;
   listAccounts(): AccountRecord[];
   credential(localpart: string, hash: ScramHash): ScramCredential | null;
+  /** A new password: also forgets the account's XEP-0484 FAST tokens. */
   setCredentials(localpart: string, creds: ScramCredential[]): void;
   setAdmin(localpart: string, admin: boolean): void;
-  /** Removes credentials, devices and tokens and marks the account deactivated; the name stays taken. */
+  /** Removes credentials, devices and tokens (FAST ones too) and marks the account deactivated; the name stays taken. */
   deactivate(localpart: string, userId: string): void;
   /** Localparts of every deactivated account. */
   deactivatedLocalparts(): string[];
   setProfile(localpart: string, field: 'displayname' | 'avatar_url', value: string | null): void;
+}
+
+/**
+ * A XEP-0484 FAST token of one client (account + XEP-0388 user-agent id). Each client has two
+ * slots (XEP-0484 §Implementation Notes): 'current', the token in use, and 'new', one issued but
+ * not yet used. The token itself is never stored: only the hash of what the client proves
+ * possession with, and what the server proves knowing it with.
+ */
+export interface FastTokenRecord {
+  slot: 'current' | 'new';
+  mechanism: string;
+  /** SHA-256 of the client's proof (for HT-*: HMAC(token, "Initiator")). */
+  proofHash: Buffer;
+  /** The server's proof (for HT-*: HMAC(token, "Responder")). */
+  serverProof: Buffer;
+  expiresTs: number;
+  /** Highest replay counter accepted with this token; -1 before any. */
+  lastCount: number;
+}
+
+export interface FastTokenStore {
+  tokens(localpart: string, clientId: string): FastTokenRecord[];
+  /** Stores a freshly issued token in the client's 'new' slot, replacing one never used. */
+  putNew(localpart: string, clientId: string, token: Omit<FastTokenRecord, 'slot' | 'lastCount'>): void;
+  /** A successful use with this counter (-1: none): a 'new' token becomes 'current', replacing the older one. */
+  used(localpart: string, clientId: string, slot: 'current' | 'new', count: number): void;
+  /** Forgets the client's token in that slot (the client invalidated it). */
+  remove(localpart: string, clientId: string, slot: 'current' | 'new'): void;
 }
 
 export interface DeviceRecord {
@@ -322,6 +351,7 @@ export interface WriteQueue {
 export interface Storage {
   accounts: AccountStore;
   devices: DeviceStore;
+  fastTokens: FastTokenStore;
   rooms: RoomStore;
   events: EventStore;
   accountData: AccountDataStore;

@@ -48,6 +48,34 @@ export function runStorageContract(name: string, open: () => Storage): void {
     s.close();
   });
 
+  test(`${name}: FAST tokens: two slots per client, a used new token retires the current one, password change and deactivation clear them`, async () => {
+    const s = open();
+    const cred = await makeCredential('sha256', 'pw', 4096);
+    s.accounts.createAccount('bob', 1, false, [cred]);
+    const tok = (n: number) => ({ mechanism: 'HT-SHA-256-NONE', proofHash: Buffer.alloc(32, n), serverProof: Buffer.alloc(32, n + 100), expiresTs: 1000 + n });
+    s.fastTokens.putNew('bob', 'c1', tok(1));
+    s.fastTokens.used('bob', 'c1', 'new', -1);
+    s.fastTokens.putNew('bob', 'c1', tok(2));
+    s.fastTokens.putNew('bob', 'c2', tok(3));
+    const slots = (c: string) => s.fastTokens.tokens('bob', c).map((t) => `${t.slot}:${t.proofHash[0]}:${t.lastCount}`).sort();
+    assert.deepEqual(slots('c1'), ['current:1:-1', 'new:2:-1']);
+    s.fastTokens.used('bob', 'c1', 'current', 5);
+    s.fastTokens.used('bob', 'c1', 'current', 3);
+    assert.deepEqual(slots('c1'), ['current:1:5', 'new:2:-1'], 'the counter only grows');
+    s.fastTokens.used('bob', 'c1', 'new', 1);
+    assert.deepEqual(slots('c1'), ['current:2:1']);
+    assert.deepEqual(s.fastTokens.tokens('bob', 'c1')[0]!.serverProof, Buffer.alloc(32, 102));
+    s.fastTokens.remove('bob', 'c1', 'current');
+    assert.deepEqual(slots('c1'), []);
+    s.fastTokens.putNew('bob', 'c1', tok(4));
+    s.accounts.setCredentials('bob', [cred]);
+    assert.deepEqual([...slots('c1'), ...slots('c2')], [], 'a new password ends every token');
+    s.fastTokens.putNew('bob', 'c1', tok(5));
+    s.accounts.deactivate('bob', '@bob:h');
+    assert.deepEqual(slots('c1'), []);
+    s.close();
+  });
+
   test(`${name}: events, state groups and memberships commit together and read back in order`, async () => {
     const s = open();
     const r = '!r:h';

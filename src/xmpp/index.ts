@@ -95,10 +95,11 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
   ];
 }
 
-/** Accounts that may log in: active ones, with their stored SCRAM keys. */
+/** Accounts that may log in: active ones, with their stored SCRAM keys (and XEP-0484 FAST tokens, cleared when they are deactivated). */
 export function authBackend(core: CoreServices): C2sAuthBackend {
   return {
     scramCredential: (username, hash) => (core.accounts.active(username) ? core.accounts.credential(username, hash) : null),
+    fastTokens: core.storage.fastTokens,
   };
 }
 

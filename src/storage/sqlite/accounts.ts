@@ -29,11 +29,14 @@ export function sqliteAccountStore(db: Database.Database): AccountStore {
   const deactivate = db.prepare('UPDATE accounts SET deactivated = 1 WHERE localpart = ?');
   const delTokens = db.prepare('DELETE FROM access_tokens WHERE user_id = ?');
   const delDevices = db.prepare('DELETE FROM devices WHERE user_id = ?');
+  const delFastTokens = db.prepare('DELETE FROM fast_tokens WHERE localpart = ?');
   const setDisplayname = db.prepare('UPDATE accounts SET displayname = ? WHERE localpart = ?');
   const setAvatar = db.prepare('UPDATE accounts SET avatar_url = ? WHERE localpart = ?');
 
   const writeCreds = (localpart: string, creds: ScramCredential[]) => {
     delCreds.run(localpart);
+    // XEP-0484: a new password ends every FAST token (a stolen device must not outlive it).
+    delFastTokens.run(localpart);
     for (const c of creds) putCred.run(localpart, c.hash, c.salt, c.iterations, c.storedKey, c.serverKey);
   };
 
@@ -58,6 +61,7 @@ export function sqliteAccountStore(db: Database.Database): AccountStore {
     deactivate: db.transaction((localpart: string, userId: string) => {
       deactivate.run(localpart);
       delCreds.run(localpart);
+      delFastTokens.run(localpart);
       delTokens.run(userId);
       delDevices.run(userId);
     }),

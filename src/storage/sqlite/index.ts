@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { Storage } from '../../core/ports.js';
 import { migrate } from './migrations.js';
 import { sqliteAccountStore } from './accounts.js';
+import { sqliteFastTokenStore } from './fast-tokens.js';
 import { sqliteDeviceStore } from './devices.js';
 import { sqliteRoomStore } from './rooms.js';
 import { sqliteEventStore } from './events.js';
@@ -49,6 +50,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   return {
     accounts: sqliteAccountStore(db),
     devices: sqliteDeviceStore(db),
+    fastTokens: sqliteFastTokenStore(db),
     rooms: sqliteRoomStore(db, memberships),
     events: sqliteEventStore(db, recent, memberships),
     accountData: sqliteAccountDataStore(db),

@@ -277,6 +277,20 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE forgotten_rooms ADD COLUMN event_id TEXT;
   `,
+  // XEP-0484 FAST tokens: two slots per client (account + user-agent id), only hashes of the proofs
+  `
+  CREATE TABLE fast_tokens (
+    localpart TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    slot TEXT NOT NULL,
+    mechanism TEXT NOT NULL,
+    proof_hash BLOB NOT NULL,
+    server_proof BLOB NOT NULL,
+    expires_ts INTEGER NOT NULL,
+    last_count INTEGER NOT NULL DEFAULT -1,
+    PRIMARY KEY (localpart, client_id, slot)
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

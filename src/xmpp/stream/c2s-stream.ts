@@ -24,6 +24,8 @@ import { NS_SASL2 } from '../sasl2/elements.js';
 import { Sasl2Negotiation } from '../sasl2/negotiation.js';
 import { completeSasl2, type Sasl2Stream } from './sasl2-inline.js';
 import { sasl2InlineFeatures } from './sasl2-features.js';
+import { FastTokens } from '../modules/xep-0484-fast/tokens.js';
+import { fastMechanisms, fastSuccess } from '../modules/xep-0484-fast/sasl2.js';
 
 const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
 
@@ -34,6 +36,7 @@ export class C2sStream implements Sasl2Stream {
   private parser: StreamFraming;
   private readonly sasl: SaslNegotiation;
   private readonly sasl2: Sasl2Negotiation;
+  private readonly fast: FastTokens | null;
   private headerSent = false;
   private closed = false;
   private user = '';
@@ -54,7 +57,9 @@ export class C2sStream implements Sasl2Stream {
       { domain: opts.domain, credential: (u, h) => opts.auth.scramCredential(u, h) },
       opts.maxAuthFailures ?? 3,
     );
-    this.sasl2 = new Sasl2Negotiation({ domain: opts.domain, credential: (u, h) => opts.auth.scramCredential(u, h) }, opts.maxAuthFailures ?? 3);
+    this.fast = opts.auth.fastTokens ? new FastTokens(opts.auth.fastTokens) : null;
+    this.sasl2 = new Sasl2Negotiation({ domain: opts.domain, credential: (u, h) => opts.auth.scramCredential(u, h) },
+      opts.maxAuthFailures ?? 3, this.fast ? fastMechanisms(this.fast) : undefined);
     const handlers = {
       data: (chunk: Buffer | string) => this.onData(chunk),
       gone: (reason: string) => this.onGone(reason),
@@ -220,7 +225,8 @@ export class C2sStream implements Sasl2Stream {
       channelBindings: this.transport.channelBindings?.(),
       extra: this.user ? this.opts.host.streamFeatures?.() : undefined,
       preAuth: this.user ? undefined : this.opts.host.preAuthFeatures?.(),
-      sasl2Inline: this.user ? undefined : sasl2InlineFeatures(this.opts.host),
+      // FAST tokens replay like passwords: only where PLAIN would be allowed (XEP-0484 §Security).
+      sasl2Inline: this.user ? undefined : sasl2InlineFeatures(this.opts.host, !!this.fast && (this.isTls || this.opts.allowInsecureAuth)),
       ...after,
     });
   }
@@ -300,7 +306,8 @@ export class C2sStream implements Sasl2Stream {
     }
     this.user = outcome.username;
     this.opts.logger.debug({ stream: this.id, user: this.user, sasl2: true }, 'authenticated');
-    completeSasl2(this, { auth: outcome.auth, additionalData: outcome.additionalData, userAgent: outcome.userAgent, extra: [] });
+    const tokens = this.fast ? fastSuccess(this.fast, this.user, outcome.auth, outcome.userAgent, outcome.mechanism) : [];
+    completeSasl2(this, { auth: outcome.auth, additionalData: outcome.additionalData, userAgent: outcome.userAgent, extra: tokens });
   }
 
   private saslOffer(): OfferOptions {

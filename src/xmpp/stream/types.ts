@@ -1,12 +1,15 @@
 // The contract between a client stream and the rest of the server. The stream negotiates and
 // authenticates; the host (the router) owns sessions and what happens to stanzas.
 import type { ScramCredential } from '../../core/accounts/scram.js';
+import type { FastTokenStore } from '../../core/ports.js';
 import type { StreamErrorCondition } from '../errors.js';
 import type { XmlElement } from '../xml/element.js';
 
 export interface C2sAuthBackend {
   /** The account's SCRAM credential for that hash, or null when no such (active) account. */
   scramCredential(username: string, hash: 'sha1' | 'sha256'): ScramCredential | null;
+  /** Where XEP-0484 FAST tokens are kept; FAST is offered only with it. */
+  fastTokens?: FastTokenStore;
 }
 
 export interface C2sSessionHost {
