@@ -166,6 +166,8 @@ export interface RosterItem {
   ask: boolean;
   /** A pending inbound subscription request (RFC 6121 §3.1.3), kept to re-deliver at login. */
   pendingIn: boolean;
+  /** RFC 6121 §3.4: the user pre-approved the contact's subscription (approved='true'). */
+  approved?: boolean;
   groups: string[];
 }
 

@@ -291,6 +291,10 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (localpart, client_id, slot)
   );
   `,
+  // RFC 6121 §3.4 subscription pre-approvals on roster items
+  `
+  ALTER TABLE roster ADD COLUMN approved INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -12,12 +12,13 @@ export function sqliteTxnStore(db: Database.Database): TxnStore {
   };
 }
 
-interface RosterRow { jid: string; name: string | null; subscription: string; ask: number; pending_in: number; groups: string }
+interface RosterRow { jid: string; name: string | null; subscription: string; ask: number; pending_in: number; approved: number; groups: string }
 
 function toItem(r: RosterRow): RosterItem {
   return {
     jid: r.jid, name: r.name, subscription: r.subscription as RosterItem['subscription'],
     ask: r.ask === 1, pendingIn: r.pending_in === 1, groups: JSON.parse(r.groups),
+    ...(r.approved === 1 ? { approved: true } : {}),
   };
 }
 
@@ -25,9 +26,9 @@ export function sqliteRosterStore(db: Database.Database): RosterStore {
   const items = db.prepare<[string], RosterRow>('SELECT * FROM roster WHERE user = ? ORDER BY jid');
   const item = db.prepare<[string, string], RosterRow>('SELECT * FROM roster WHERE user = ? AND jid = ?');
   const put = db.prepare(
-    `INSERT INTO roster (user, jid, name, subscription, ask, pending_in, groups) VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO roster (user, jid, name, subscription, ask, pending_in, approved, groups) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (user, jid) DO UPDATE SET name = excluded.name, subscription = excluded.subscription,
-       ask = excluded.ask, pending_in = excluded.pending_in, groups = excluded.groups`);
+       ask = excluded.ask, pending_in = excluded.pending_in, approved = excluded.approved, groups = excluded.groups`);
   const remove = db.prepare('DELETE FROM roster WHERE user = ? AND jid = ?');
   const version = db.prepare<[string], { version: number }>('SELECT version FROM roster_versions WHERE user = ?');
   const bump = db.prepare(
@@ -41,7 +42,7 @@ export function sqliteRosterStore(db: Database.Database): RosterStore {
       return r ? toItem(r) : null;
     },
     put: db.transaction((user: string, it: RosterItem) => {
-      put.run(user, it.jid, it.name, it.subscription, it.ask ? 1 : 0, it.pendingIn ? 1 : 0, JSON.stringify(it.groups));
+      put.run(user, it.jid, it.name, it.subscription, it.ask ? 1 : 0, it.pendingIn ? 1 : 0, it.approved ? 1 : 0, JSON.stringify(it.groups));
       bump.run(user);
       return currentVersion(user);
     }),

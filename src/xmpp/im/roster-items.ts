@@ -50,13 +50,17 @@ export function parseRosterSet(query: XmlElement, own: string): RosterSetCheck {
   return { ok: { kind: 'update', jid: jid.toString(), name, groups } };
 }
 
-/** One <item/> as the client sees it: pending-in is the server's secret (§3.1.3). */
+/**
+ * One <item/> as the client sees it: pending-in is the server's secret (§3.1.3); approved='true'
+ * marks a pre-approval (§2.1.2.1, §3.4), meaningful only while the contact is not subscribed.
+ */
 export function itemElement(item: RosterItem): XmlElement {
   return x('item', {
     jid: item.jid,
     name: item.name ?? undefined,
     subscription: item.subscription,
     ask: item.ask && item.subscription !== 'to' && item.subscription !== 'both' ? 'subscribe' : undefined,
+    approved: item.approved && (item.subscription === 'none' || item.subscription === 'to') ? 'true' : undefined,
   }, item.groups.map((g) => x('group', null, g)));
 }
 

@@ -3,7 +3,7 @@
 // written as logic, so this is an independent check of every one of the 72 transitions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { autoApproves, inbound, normalize, outbound, type SubState, type SubscriptionType } from './subscription.js';
+import { autoApproves, inbound, isPreApproval, normalize, outbound, type SubState, type SubscriptionType } from './subscription.js';
 
 const STATES: Record<string, SubState> = {
   'None': { subscription: 'none', pendingOut: false, pendingIn: false },
@@ -16,6 +16,12 @@ const STATES: Record<string, SubState> = {
   'From + Pending Out': { subscription: 'from', pendingOut: true, pendingIn: false },
   'Both': { subscription: 'both', pendingOut: false, pendingIn: false },
 };
+// §3.4 pre-approval marks (approved='true'); not rows of Appendix A, only results.
+const PRE: Record<string, SubState> = {
+  'None + Pre-approved': { subscription: 'none', pendingOut: false, pendingIn: false, preApproved: true },
+  'None + Pending Out + Pre-approved': { subscription: 'none', pendingOut: true, pendingIn: false, preApproved: true },
+  'To + Pre-approved': { subscription: 'to', pendingOut: false, pendingIn: false, preApproved: true },
+};
 
 const NC = 'no state change';
 type Table = Record<string, string>;
@@ -27,9 +33,10 @@ const OUTBOUND: Record<SubscriptionType, Table> = {
     'None + Pending Out + In': NC, 'To': NC, 'To + Pending In': NC, 'From': 'From + Pending Out',
     'From + Pending Out': NC, 'Both': NC,
   },
-  subscribed: { // A.2.2
-    'None': NC, 'None + Pending Out': NC, 'None + Pending In': 'From', 'None + Pending Out + In': 'From + Pending Out',
-    'To': NC, 'To + Pending In': 'Both', 'From': NC, 'From + Pending Out': NC, 'Both': NC,
+  subscribed: { // A.2.2 ("no state change" rows None, None + Pending Out and To pre-approve, §3.4)
+    'None': 'None + Pre-approved', 'None + Pending Out': 'None + Pending Out + Pre-approved', 'None + Pending In': 'From',
+    'None + Pending Out + In': 'From + Pending Out', 'To': 'To + Pre-approved', 'To + Pending In': 'Both', 'From': NC,
+    'From + Pending Out': NC, 'Both': NC,
   },
   unsubscribe: { // A.2.3
     'None': NC, 'None + Pending Out': 'None', 'None + Pending In': NC, 'None + Pending Out + In': 'None + Pending In',
@@ -64,7 +71,8 @@ const INBOUND: Record<SubscriptionType, Table> = {
 
 function nameOf(s: SubState | null): string {
   if (s === null) return NC;
-  const found = Object.entries(STATES).find(([, v]) => v.subscription === s.subscription && v.pendingOut === s.pendingOut && v.pendingIn === s.pendingIn);
+  const found = Object.entries({ ...STATES, ...PRE }).find(([, v]) => v.subscription === s.subscription && v.pendingOut === s.pendingOut
+    && v.pendingIn === s.pendingIn && !!v.preApproved === !!s.preApproved);
   return found ? found[0] : JSON.stringify(s);
 }
 
@@ -85,9 +93,25 @@ test('subscription: the server answers a subscribe from an already subscribed co
   assert.equal(autoApproves(STATES['Both']!, 'subscribed'), false);
 });
 
+test('pre-approval (§3.4): a later subscribe is approved by the server; unsubscribed withdraws it; it ends once subscribed', () => {
+  assert.equal(isPreApproval(STATES['None']!, 'subscribed'), true);
+  assert.equal(isPreApproval(STATES['To']!, 'subscribed'), true);
+  assert.equal(isPreApproval(STATES['None + Pending In']!, 'subscribed'), false, 'that is an ordinary approval');
+  assert.equal(isPreApproval(STATES['From']!, 'subscribed'), false);
+  assert.equal(autoApproves(PRE['None + Pre-approved']!, 'subscribe'), true);
+  assert.equal(nameOf(inbound(PRE['None + Pre-approved']!, 'subscribe')), 'From');
+  assert.equal(nameOf(inbound(PRE['None + Pending Out + Pre-approved']!, 'subscribe')), 'From + Pending Out');
+  assert.equal(nameOf(inbound(PRE['To + Pre-approved']!, 'subscribe')), 'Both');
+  assert.equal(nameOf(outbound(PRE['None + Pre-approved']!, 'unsubscribed')), 'None');
+  assert.equal(nameOf(outbound(PRE['To + Pre-approved']!, 'unsubscribed')), 'To');
+  assert.equal(nameOf(outbound(PRE['None + Pre-approved']!, 'subscribed')), NC, 'pre-approving twice changes nothing');
+  assert.equal(nameOf(inbound(PRE['None + Pending Out + Pre-approved']!, 'subscribed')), 'To + Pre-approved', 'the other half keeps it');
+  assert.equal(normalize({ subscription: 'from', pendingOut: false, pendingIn: false, preApproved: true }).preApproved, false);
+});
+
 test('subscription: impossible stored combinations are read as their RFC state', () => {
-  assert.deepEqual(normalize({ subscription: 'both', pendingOut: true, pendingIn: true }), STATES['Both']);
-  assert.deepEqual(normalize({ subscription: 'to', pendingOut: true, pendingIn: true }), STATES['To + Pending In']);
+  assert.equal(nameOf(normalize({ subscription: 'both', pendingOut: true, pendingIn: true })), 'Both');
+  assert.equal(nameOf(normalize({ subscription: 'to', pendingOut: true, pendingIn: true })), 'To + Pending In');
 });
 
 test('subscription: the full handshake of §3.1 ends in both on both sides', () => {

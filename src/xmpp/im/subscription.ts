@@ -10,6 +10,11 @@
 // handles them as *outbound* (the user's own client sent them: Appendix A.2) or *inbound* (they
 // arrived for the user from the contact: Appendix A.3). The rules are written as logic below and
 // checked against the RFC's tables, row by row, in subscription.test.ts.
+//
+// Pre-approval (§3.4, advertised by the urn:xmpp:features:pre-approval stream feature): an
+// outbound 'subscribed' with no request pending, in the rows where Appendix A.2.2 changes nothing
+// (None, None + Pending Out, To), records approved='true'; a later inbound 'subscribe' is then
+// approved by the server on the user's behalf, and an outbound 'unsubscribed' withdraws it.
 
 export type Subscription = 'none' | 'to' | 'from' | 'both';
 export type SubscriptionType = 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed';
@@ -20,6 +25,8 @@ export interface SubState {
   pendingOut: boolean;
   /** Pending In: the contact asked the user and got no answer yet. */
   pendingIn: boolean;
+  /** §3.4: the user approved the contact's subscription before it was asked for (approved='true'). */
+  preApproved?: boolean;
 }
 
 export const SUBSCRIPTION_TYPES: readonly SubscriptionType[] = ['subscribe', 'subscribed', 'unsubscribe', 'unsubscribed'];
@@ -49,11 +56,14 @@ export function normalize(s: SubState): SubState {
     subscription: s.subscription,
     pendingOut: s.pendingOut && !userSeesContact(s),
     pendingIn: s.pendingIn && !contactSeesUser(s),
+    // A pre-approval only means something while the contact is not subscribed yet (§2.1.2.1).
+    preApproved: !!s.preApproved && !contactSeesUser(s),
   };
 }
 
 export function sameState(a: SubState, b: SubState): boolean {
-  return a.subscription === b.subscription && a.pendingOut === b.pendingOut && a.pendingIn === b.pendingIn;
+  return a.subscription === b.subscription && a.pendingOut === b.pendingOut && a.pendingIn === b.pendingIn
+    && !!a.preApproved === !!b.preApproved;
 }
 
 /** Adds or removes the user's subscription to the contact ('to' half). */
@@ -72,12 +82,17 @@ function withFrom(s: SubState, on: boolean): Subscription {
 
 /** Ends the user's subscription to the contact, or its pending request (the "to" side). */
 function dropTo(s: SubState): SubState {
-  return { subscription: withTo(s, false), pendingOut: false, pendingIn: s.pendingIn };
+  return { subscription: withTo(s, false), pendingOut: false, pendingIn: s.pendingIn, preApproved: s.preApproved };
 }
 
 /** Ends the contact's subscription to the user, or denies its pending request (the "from" side). */
 function dropFrom(s: SubState): SubState {
-  return { subscription: withFrom(s, false), pendingOut: s.pendingOut, pendingIn: false };
+  return { subscription: withFrom(s, false), pendingOut: s.pendingOut, pendingIn: false, preApproved: false };
+}
+
+/** The contact's subscription is approved: the 'from' half on, the request and any pre-approval done with. */
+function approveFrom(s: SubState): SubState {
+  return { subscription: withFrom(s, true), pendingOut: s.pendingOut, pendingIn: false, preApproved: false };
 }
 
 /**
@@ -91,8 +106,8 @@ export function outbound(current: SubState, type: SubscriptionType): SubState | 
     case 'subscribe': // A.2.1: ask, unless already subscribed or already asking
       next = userSeesContact(s) ? s : { ...s, pendingOut: true };
       break;
-    case 'subscribed': // A.2.2: approving needs a pending request (pre-approval is not supported)
-      next = s.pendingIn ? { subscription: withFrom(s, true), pendingOut: s.pendingOut, pendingIn: false } : s;
+    case 'subscribed': // A.2.2: approves a pending request; with none, a pre-approval (§3.4)
+      next = s.pendingIn ? approveFrom(s) : contactSeesUser(s) ? s : { ...s, preApproved: true };
       break;
     case 'unsubscribe': // A.2.3
       next = dropTo(s);
@@ -113,11 +128,11 @@ export function inbound(current: SubState, type: SubscriptionType): SubState | n
   const s = normalize(current);
   let next: SubState;
   switch (type) {
-    case 'subscribe': // A.3.1: remember the request unless the contact is already subscribed
-      next = contactSeesUser(s) ? s : { ...s, pendingIn: true };
+    case 'subscribe': // A.3.1: remember the request unless the contact is already subscribed or pre-approved (§3.4)
+      next = contactSeesUser(s) ? s : s.preApproved ? approveFrom(s) : { ...s, pendingIn: true };
       break;
     case 'subscribed': // A.3.2: only an approval the user asked for counts
-      next = s.pendingOut ? { subscription: withTo(s, true), pendingOut: false, pendingIn: s.pendingIn } : s;
+      next = s.pendingOut ? { subscription: withTo(s, true), pendingOut: false, pendingIn: s.pendingIn, preApproved: s.preApproved } : s;
       break;
     case 'unsubscribe': // A.3.3: the contact stops receiving the user's presence
       next = dropFrom(s);
@@ -131,8 +146,16 @@ export function inbound(current: SubState, type: SubscriptionType): SubState | n
 
 /**
  * §3.1.3: an inbound 'subscribe' from a contact who is already subscribed ('from' or 'both') is
- * answered by the server on the user's behalf with 'subscribed'.
+ * answered by the server on the user's behalf with 'subscribed'; §3.4.2: so is one the user
+ * pre-approved (the state then moves as `inbound` says).
  */
 export function autoApproves(current: SubState, type: SubscriptionType): boolean {
-  return type === 'subscribe' && contactSeesUser(normalize(current));
+  const s = normalize(current);
+  return type === 'subscribe' && (contactSeesUser(s) || !!s.preApproved);
+}
+
+/** §3.4.1: an outbound 'subscribed' that only pre-approves; it is noted, never sent to the contact. */
+export function isPreApproval(current: SubState, type: SubscriptionType): boolean {
+  const s = normalize(current);
+  return type === 'subscribed' && !s.pendingIn && !contactSeesUser(s);
 }

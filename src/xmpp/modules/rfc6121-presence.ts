@@ -13,7 +13,7 @@ import { handleBroadcast, handleDirected, handleSessionGone } from './presence/b
 import { deliverPresence, sendCurrentPresence } from './presence/deliver.js';
 import { handleInbound, handleOutbound } from './presence/subscriptions.js';
 import type { C2sSession } from '../stream/types.js';
-import type { XmlElement } from '../xml/element.js';
+import { x, type XmlElement } from '../xml/element.js';
 
 export function presenceModule(im: ImContext): XmppModule {
   return {
@@ -21,6 +21,8 @@ export function presenceModule(im: ImContext): XmppModule {
     load(server) {
       server.presence((ctx) => (ctx.session ? outbound(im, ctx.session, ctx.stanza, ctx.to) : inboundPresence(im, ctx.stanza, ctx.from, ctx.to)));
       server.onSessionClosed((session) => handleSessionGone(im, session));
+      // RFC 6121 §3.4: subscription pre-approvals are supported (presence/subscriptions.ts).
+      server.streamFeature(() => x('sub', { xmlns: 'urn:xmpp:features:pre-approval' }));
     },
   };
 }

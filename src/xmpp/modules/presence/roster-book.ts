@@ -45,7 +45,7 @@ export class RosterBook {
 
   stateOf(user: string, jid: string): SubState {
     const item = this.store.item(user, jid);
-    return item ? normalize({ subscription: item.subscription, pendingOut: item.ask, pendingIn: item.pendingIn }) : NO_SUBSCRIPTION;
+    return item ? normalize({ subscription: item.subscription, pendingOut: item.ask, pendingIn: item.pendingIn, preApproved: item.approved }) : NO_SUBSCRIPTION;
   }
 
   /** A roster set by the user: name and groups; the subscription stays as it is. */
@@ -54,6 +54,7 @@ export class RosterBook {
     const item: RosterItem = {
       jid, name, groups,
       subscription: current?.subscription ?? 'none', ask: current?.ask ?? false, pendingIn: current?.pendingIn ?? false,
+      ...(current?.approved ? { approved: true } : {}),
     };
     const ver = this.store.put(user, item);
     this.setHidden(user, jid, false);
@@ -76,6 +77,7 @@ export class RosterBook {
     const item: RosterItem = {
       jid, name: current?.name ?? null, groups: current?.groups ?? [],
       subscription: state.subscription, ask: state.pendingOut, pendingIn: state.pendingIn,
+      ...(state.preApproved ? { approved: true } : {}),
     };
     const wasShown = current !== null && !this.isHidden(user, jid);
     const ver = this.store.put(user, item);

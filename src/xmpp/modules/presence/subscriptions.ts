@@ -7,7 +7,7 @@
 // stanza never leaves the process. Subscription stanzas for other domains are not processed
 // (no state change): the router answers them with <remote-server-not-found/> until federation.
 import { Jid } from '../../jid.js';
-import { autoApproves, inbound, outbound, contactSeesUser, userSeesContact, type SubscriptionType } from '../../im/subscription.js';
+import { autoApproves, inbound, isPreApproval, outbound, contactSeesUser, userSeesContact, type SubscriptionType } from '../../im/subscription.js';
 import { x, type XmlElement } from '../../xml/element.js';
 import type { ImContext } from './context.js';
 import { deliverPresence, sendCurrentPresence, sendUnavailableFrom } from './deliver.js';
@@ -34,8 +34,8 @@ export function handleOutbound(im: ImContext, userBare: Jid, contact: Jid, type:
   if (after) im.roster.setState(user, jid, after, true);
   // §3.1.2 and §3.3.2: subscribe and unsubscribe always go to the contact (a resent request
   // repairs a lost one). §3.1.5 and §3.2.2: an approval or cancellation with no state change
-  // is not routed (no pre-approval support).
-  const route = type === 'subscribe' || type === 'unsubscribe' || after !== null;
+  // is not routed; §3.4.1: nor is a pre-approval (the roster push tells the user's clients).
+  const route = type === 'subscribe' || type === 'unsubscribe' || (after !== null && !isPreApproval(before, type));
   if (!route) return true;
   handleInbound(im, userBare, contactBare, type, subscriptionStanza(type, userBare.toString(), jid, original));
   // §3.1.5: after approving, the contact gets the user's current presence. (The 'unavailable'
@@ -59,6 +59,9 @@ export function handleInbound(im: ImContext, sender: Jid, to: Jid, type: Subscri
   const before = im.roster.stateOf(user, jid);
   if (autoApproves(before, type)) {
     // §3.1.3: already subscribed; answer for the user and let the requester see them again.
+    // §3.4.2: pre-approved; the subscription starts now (roster push), the user is not asked.
+    const approved = inbound(before, type);
+    if (approved) im.roster.setState(user, jid, approved, true);
     reply(im, userBare, senderBare, 'subscribed');
     sendCurrentPresence(im, userBare.toString(), senderBare);
     return;
