@@ -1,11 +1,11 @@
 // SASL2 (XEP-0388), Bind 2 (XEP-0386) and their inline session features with a real client
 // (@xmpp/client 0.14, which prefers SASL2 when offered) on the full server: the server-named
 // resource, stable for one client installation, a working session, XEP-0198 enabled inline, and
-// XEP-0280 carbons enabled inside the bind request.
+// XEP-0280 carbons and XEP-0352 inactivity switched on inside the bind request.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from './harness.js';
-import { ImClient, isMessage, xml } from './xmpp-im-support/im-client.js';
+import { ImClient, isMessage, isPresence, xml } from './xmpp-im-support/im-client.js';
 import { RawClient } from './xmpp-support/raw-client.js';
 import { x } from '../../src/xmpp/xml/element.js';
 
@@ -39,6 +39,7 @@ test('@xmpp/client logs in with SASL2 + Bind 2: a resource named after its tag, 
   const got = await alice.next(isMessage('hi over bind 2'), 'the message');
   assert.equal(got.attrs.from, 'bob@localhost/desk');
   await alice.stop();
+  clients.splice(clients.indexOf(alice), 1);
 
   const again = await login('alice', 'phone', { sasl2: true, userAgentId: UA });
   assert.equal(again.jid, alice.jid, 'the same installation gets the same resource');
@@ -70,5 +71,27 @@ test('carbons enabled inside the Bind 2 request: the new session gets copies at 
   const carbon = await raw.until((el) => el.name === 'message');
   const fwd = carbon.getChild('sent', 'urn:xmpp:carbons:2')?.getChild('forwarded', 'urn:xmpp:forward:0')?.getChild('message');
   assert.equal(fwd?.getChildText('body'), 'copied?', String(carbon));
+  raw.destroy();
+});
+
+test('<inactive/> inside the Bind 2 request: the session starts inactive (chat states wait, a body flushes)', async () => {
+  const raw = await RawClient.connect(server.xmppPorts.tls!, true);
+  await raw.open();
+  raw.send(x('authenticate', { xmlns: 'urn:xmpp:sasl:2', mechanism: 'PLAIN' },
+    x('initial-response', null, Buffer.from('\0alice\0alice-pw').toString('base64')),
+    x('user-agent', { id: 'c2e1d3f4-csi' }),
+    x('bind', { xmlns: 'urn:xmpp:bind:0' }, x('tag', null, 'Pocket'), x('inactive', { xmlns: 'urn:xmpp:csi:0' }))).toString());
+  const jid = (await raw.next()).getChildText('authorization-identifier')!;
+  await raw.next(); // features
+  const bob = await login('bob', 'csi-desk');
+  await bob.send(xml('presence'));
+  await bob.next(isPresence(bob.jid), 'own presence');
+  await bob.send(xml('message', { to: jid, type: 'chat' }, xml('composing', { xmlns: 'http://jabber.org/protocol/chatstates' })));
+  await new Promise((r) => setTimeout(r, 600));
+  await assert.rejects(raw.next(300), /timed out/, 'a chat state does not wake an inactive client');
+  await bob.send(xml('message', { to: jid, type: 'chat' }, xml('body', {}, 'wake up')));
+  const first = await raw.until((el) => el.name === 'message');
+  assert.ok(first.getChild('composing', 'http://jabber.org/protocol/chatstates'), `held chat state first: ${first}`);
+  assert.equal((await raw.until((el) => el.name === 'message')).getChildText('body'), 'wake up');
   raw.destroy();
 });

@@ -3,6 +3,7 @@
 // features after it (no restart), inline stream management and resumption, and every bad input.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { startHarness, DOMAIN, type Harness } from './xmpp-support/harness.js';
 import { RawClient } from './xmpp-support/raw-client.js';
 import { ScramClient } from './xmpp-support/scram-client.js';
@@ -117,6 +118,30 @@ test('SCRAM-SHA-256: challenge and response, the server signature in <additional
   assert.equal(success.name, 'success');
   assert.ok(scram.verify(Buffer.from(success.getChildText('additional-data')!, 'base64').toString()), 'server signature verifies');
   assert.equal(success.getChildText('authorization-identifier'), 'alice@localhost');
+  c.destroy();
+});
+
+test('SCRAM-SHA-256-PLUS bound to the TLS connection (tls-exporter, tls-server-end-point); a wrong binding is refused', async () => {
+  for (const type of ['tls-exporter', 'tls-server-end-point']) {
+    const { c } = await ready();
+    const cb = type === 'tls-exporter'
+      ? c.tlsSocket.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0))
+      : createHash('sha256').update(c.tlsSocket.getPeerCertificate().raw).digest();
+    const scram = new ScramClient('sha256', 'alice', 'wonderland', undefined, `p=${type},,`, cb);
+    c.send(authenticate('SCRAM-SHA-256-PLUS', b64(scram.first())));
+    const challenge = await c.next();
+    c.send(x('response', { xmlns: NS_SASL2 }, b64(scram.final(Buffer.from(challenge.text(), 'base64').toString()))).toString());
+    const success = await c.next();
+    assert.equal(success.name, 'success', `${type}: ${success}`);
+    assert.ok(scram.verify(Buffer.from(success.getChildText('additional-data')!, 'base64').toString()));
+    c.destroy();
+  }
+  const { c } = await ready();
+  const scram = new ScramClient('sha256', 'alice', 'wonderland', undefined, 'p=tls-exporter,,', Buffer.alloc(32, 1));
+  c.send(authenticate('SCRAM-SHA-256-PLUS', b64(scram.first())));
+  const challenge = await c.next();
+  c.send(x('response', { xmlns: NS_SASL2 }, b64(scram.final(Buffer.from(challenge.text(), 'base64').toString()))).toString());
+  assert.equal(condition(await c.next()), 'not-authorized', 'a relayed exchange (other binding) fails');
   c.destroy();
 });
 
