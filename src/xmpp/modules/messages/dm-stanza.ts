@@ -9,18 +9,22 @@
 //   m.room.redaction           of a reaction: the reduced set; of the redacter's own message: an
 //                              XEP-0424 retraction; of someone else's message: nothing (XEP-0424
 //                              lets only the author retract in a one-to-one chat)
+//   m.room.encrypted           a plain message saying so (ENCRYPTED_FALLBACK), with <no-copy/>
 import type { Pdu } from '../../../core/events/types.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { StoredEvent } from '../../../core/ports.js';
 import { bodyOf, readExtras, XMPP_CONTENT_KEY } from '../../im/message-map.js';
 import { markableElement } from '../../im/markers.js';
 import { NS_DELAY } from '../../im/payload.js';
-import { annotationOf } from '../../im/rich-map.js';
+import { annotationOf, NS_HINTS } from '../../im/rich-map.js';
 import { retractionStanza, tombstone } from '../../im/retraction.js';
 import { x, type XmlElement } from '../../xml/element.js';
 import type { ImContext } from '../presence/context.js';
 import { senderJid, stanzaForEvent } from './dm-events.js';
 import { messageIdOf, reactionStanzaFor, withRelationStanza } from './rich-events.js';
+
+/** What an XMPP client shows for an m.room.encrypted event. */
+export const ENCRYPTED_FALLBACK = '[encrypted message from a Matrix client that this XMPP client cannot read]';
 
 /** live: as it happens; offline: late, with a <delay/>; archive: a MAM result (tombstones included). */
 export type DmView = 'live' | 'offline' | 'archive';
@@ -42,6 +46,7 @@ export function isDmItem(core: CoreServices, ev: DmEvent): boolean {
   if (pdu.state_key !== undefined) return false;
   switch (pdu.type) {
     case 'm.room.message': return bodyOf(pdu.content) !== null;
+    case 'm.room.encrypted': return true;
     case 'm.reaction': return annotationOf(pdu.content) !== null && core.storage.events.redactedBy(ev.eventId) === null;
     case 'm.room.redaction': {
       const target = redactedTarget(core, ev);
@@ -68,6 +73,12 @@ export function dmStanza(im: ImContext, ev: DmEvent, archive: string, to: string
     // client's message asks: its <displayed/> becomes the reader's m.read (messages/markers.ts).
     const marked = XMPP_CONTENT_KEY in pdu.content ? stanza : stanza.withChildren([...stanza.children, markableElement()]);
     return withRelationStanza(im, pdu, marked);
+  }
+  if (pdu.type === 'm.room.encrypted') {
+    // A server cannot decrypt Megolm (nor turn it into OMEMO): the XMPP client learns that a
+    // message came, in words. Every resource gets it directly, so no carbon copies it again.
+    const said = stanzaForEvent(im, eventId, { ...pdu, content: { msgtype: 'm.notice', body: ENCRYPTED_FALLBACK } }, archive, to, view === 'offline');
+    return said && said.withChildren([...said.children, x('no-copy', { xmlns: NS_HINTS })]);
   }
   if (pdu.type === 'm.reaction') return late(im, reactionStanzaFor(im, id, pdu, to), pdu, view);
   const target = redactedTarget(im.core, ev)!;
