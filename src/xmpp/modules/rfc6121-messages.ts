@@ -71,7 +71,9 @@ function onMessage(im: ImContext, chains: Map<string, Promise<void>>, ctx: Stanz
     return true;
   }
   if (ctx.session && (type === 'chat' || type === 'normal') && !to.bare().equals(ctx.from.bare())) {
-    chatStateToTyping(im, ctx.session, to, el); // XEP-0085 -> m.typing
+    const serverName = im.core.config.server_name;
+    const pending = chains.get(chainKey(`@${ctx.session.username}:${serverName}`, `@${to.local}:${serverName}`));
+    chatStateToTyping(im, ctx.session, to, el, pending); // XEP-0085 -> m.typing
     const badMarker = displayedToReceipt(im, ctx.session, to, el); // XEP-0333 -> m.read
     if (badMarker) {
       if (mayReplyWithError(el)) im.server.route(stanzaError(el, undefined, badMarker.condition, badMarker.text));
@@ -89,7 +91,6 @@ function onMessage(im: ImContext, chains: Map<string, Promise<void>>, ctx: Stanz
     }
     const content = messageToContent(el, { domain: im.server.domain, fromResource: ctx.session.resource, toResource: to.resource || undefined });
     if (content) {
-      const serverName = im.core.config.server_name;
       const related = withRelations(im, `@${ctx.session.username}:${serverName}`, `@${to.local}:${serverName}`, el, content);
       toEvent(im, chains, ctx.session, to, el, related);
       return true;
@@ -120,6 +121,11 @@ function routeDirect(im: ImContext, el: XmlElement, to: Jid, type: MessageType):
   return decision.resources;
 }
 
+/** The chain of one sender's messages to one recipient while their DM room is being made. */
+function chainKey(sender: string, recipient: string): string {
+  return `${sender}\u0000${recipient}`;
+}
+
 /**
  * Writes the message as an event in the pair's DM room. Messages from one sender to one
  * recipient are chained so that they enter the room in the order they were sent, even while the
@@ -130,7 +136,7 @@ function toEvent(im: ImContext, chains: Map<string, Promise<void>>, session: C2s
   const serverName = im.core.config.server_name;
   const sender = `@${session.username}:${serverName}`;
   const recipient = `@${to.local}:${serverName}`;
-  const key = `${sender}\u0000${recipient}`;
+  const key = chainKey(sender, recipient);
   const pending = chains.get(key);
   // Once the room exists and nothing is queued, send at once: the room service orders sends
   // synchronously, and waiting for the previous commit would allow one message per pair per

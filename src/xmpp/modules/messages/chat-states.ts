@@ -14,14 +14,19 @@ import { dmRecipient, jidOfMember } from './dm-events.js';
 const ORIGIN = 'xmpp';
 
 /** A message from a local session to a local account: its chat state (if any) becomes typing in their DM room. */
-export function chatStateToTyping(im: ImContext, session: C2sSession, to: Jid, el: XmlElement): void {
+export function chatStateToTyping(im: ImContext, session: C2sSession, to: Jid, el: XmlElement, pending?: Promise<void>): void {
   const state = readChatState(el);
   if (!state) return;
   const serverName = im.core.config.server_name;
   const sender = `@${session.username}:${serverName}`;
-  const roomId = im.core.directs.find(sender, `@${to.local}:${serverName}`);
-  if (!roomId) return; // no conversation yet: nothing for Matrix clients to show
-  im.core.typing.set(roomId, sender, isTyping(state), TYPING_TIMEOUT_MS, ORIGIN).catch((err: unknown) => {
+  const recipient = `@${to.local}:${serverName}`;
+  const apply = () => {
+    const roomId = im.core.directs.find(sender, recipient);
+    if (!roomId) return Promise.resolve(); // no conversation yet: nothing for Matrix clients to show
+    return im.core.typing.set(roomId, sender, isTyping(state), TYPING_TIMEOUT_MS, ORIGIN);
+  };
+  // While the pair's first message is still making the DM room, the state waits for it.
+  (pending ? pending.then(apply) : apply()).catch((err: unknown) => {
     im.server.logger.warn({ err, from: session.jid }, 'xmpp: chat state could not be set as typing');
   });
 }
