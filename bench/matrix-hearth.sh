@@ -24,7 +24,8 @@ YAML
 node "$ROOT/scripts/ensure-built.mjs"
 [ -d "$SHARED/node_modules" ] || (cd "$SHARED" && npm install --no-audit --no-fund >/dev/null)
 start() {
-  taskset -c 0 node "$ROOT/bin/hearth.mjs" start --config "$CFG" > "$DATA/server.log" 2>&1 &
+  # Same V8 flag as the shebang of bin/hearth.mjs (see docs/performance.md, memory).
+  taskset -c 0 node --max-semi-space-size=4 "$ROOT/bin/hearth.mjs" start --config "$CFG" > "$DATA/server.log" 2>&1 &
   SPID=$!
   for i in $(seq 1 60); do curl -sf $URL/_matrix/client/versions >/dev/null && break; sleep 0.5; done
 }
