@@ -3,13 +3,15 @@
 // A 'chat' or 'normal' message with a <body/> that a client sends to another local account
 // becomes one m.room.message event in the pair's direct-message room (DESIGN §1), and reaches
 // the recipient's XMPP sessions from the room bus, exactly like a message a Matrix client sent
-// in that room. So history, offline delivery and (later) MAM and carbons are views of events.
-// XEP-0444 reactions, XEP-0308 corrections and XEP-0461 replies become the matching Matrix
-// relations in that room and come back from them (messages/rich-events.ts).
+// in that room. So history, offline delivery, MAM and carbons are views of events, rendered by
+// one function (messages/dm-stanza.ts).
+// XEP-0444 reactions, XEP-0308 corrections, XEP-0461 replies and XEP-0424 retractions become the
+// matching Matrix relations and redactions in that room and come back from them
+// (messages/rich-events.ts).
 // Messages without a body (chat states, receipts, markers) and other types are routed directly
-// to the recipient's sessions, without history; a chat state also sets typing in the DM room
-// (messages/chat-states.ts). The sender's other resources get no copy yet
-// (carbons, XEP-0280, come later).
+// to the recipient's sessions, without history, and copied to both accounts' other resources
+// (XEP-0280); a chat state also sets typing in the DM room (messages/chat-states.ts), and a
+// <displayed/> marker the sender's read receipt (messages/markers.ts).
 //
 // Errors: a message for an account that does not exist is answered with
 // <service-unavailable/> (§8.5.1 allows silence too; an answer tells the sender it went
