@@ -36,6 +36,8 @@ export const ErrCode = {
   BAD_STATE: 'M_BAD_STATE',
   RESOURCE_LIMIT_EXCEEDED: 'M_RESOURCE_LIMIT_EXCEEDED',
   WRONG_ROOM_KEYS_VERSION: 'M_WRONG_ROOM_KEYS_VERSION',
+  /** MSC4186: a sliding sync `pos` the server does not hold (expired, or from before a restart). */
+  UNKNOWN_POS: 'M_UNKNOWN_POS',
 } as const;
 
 export type ErrCodeValue = (typeof ErrCode)[keyof typeof ErrCode];

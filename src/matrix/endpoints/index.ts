@@ -25,6 +25,7 @@ import { profileRoutes } from './profile.js';
 import { roomStateRoutes } from './room-state.js';
 import { roomRoutes } from './rooms.js';
 import { syncRoutes } from './sync.js';
+import { slidingSyncRoutes } from './sliding-sync.js';
 import { versionRoutes } from './versions.js';
 import { typingRoutes } from './typing.js';
 import { receiptRoutes } from './receipts.js';
@@ -58,6 +59,7 @@ export function allRoutes(m: MatrixContext): Route[] {
     ...forgetRoutes(m),
     ...upgradeRoutes(m),
     ...syncRoutes(m),
+    ...slidingSyncRoutes(m),
     ...roomRoutes(m),
     ...membershipRoutes(m),
     ...messageRoutes(m),

@@ -42,7 +42,7 @@ type EventBatch = { events: { type: string; content: JsonObject }[] };
 type LeftRoom = TimelineAndState & { account_data: EventBatch };
 type JoinedRoom = LeftRoom & { ephemeral: EventBatch; summary: JsonObject; unread_notifications: JsonObject; unread_thread_notifications?: JsonObject };
 
-interface Membership { roomId: string; membership: string; stream: number; eventId: string }
+export interface Membership { roomId: string; membership: string; stream: number; eventId: string }
 type AccountDataEntry = { roomId: string; type: string; content: JsonObject; stream: number };
 
 /**
@@ -50,8 +50,8 @@ type AccountDataEntry = { roomId: string; type: string; content: JsonObject; str
  * commit is on disk but the counter has not moved yet); such a room is read from its state at
  * `upto` instead, so the events before the change are not skipped.
  */
-function membershipsAt(d: SyncDeps, userId: string, upto: number): Membership[] {
-  const rows = d.core.storage.rooms.roomsForUser(userId, ['join', 'invite', 'leave', 'ban']);
+export function membershipsAt(d: Pick<SyncDeps, 'core'>, userId: string, upto: number, kinds = ['join', 'invite', 'leave', 'ban']): Membership[] {
+  const rows = d.core.storage.rooms.roomsForUser(userId, kinds);
   const out: Membership[] = [];
   for (const r of rows) {
     if (r.stream <= upto) { out.push(r); continue; }
