@@ -51,8 +51,11 @@ function toDevice(d: ExtensionDeps, viewer: Requester, limit: number, sinceRaw: 
   // Messages up to `since` were delivered by an earlier response: the client acknowledges them by sending it.
   if (since > 0) void d.core.storage.writes.enqueue(() => e2ee.deleteToDeviceUpTo(viewer.userId, viewer.deviceId, since)).catch(() => {});
   const rows = e2ee.toDeviceBetween(viewer.userId, viewer.deviceId, since, upto);
-  const page = rows.slice(0, limit);
-  const next = rows.length > limit ? page[page.length - 1].stream : Math.max(since, upto);
+  let cut = Math.min(limit, rows.length);
+  // `next_batch` is a stream position: messages sharing the last one all go, or a later `since` would skip some.
+  while (cut > 0 && cut < rows.length && rows[cut].stream === rows[cut - 1].stream) cut++;
+  const page = rows.slice(0, cut);
+  const next = cut < rows.length ? page[page.length - 1].stream : Math.max(since, upto);
   return { next_batch: String(next), events: page.map((r) => r.message) };
 }
 
