@@ -1,7 +1,7 @@
 // An @xmpp/client connection for the MUC tests that keeps every stanza it receives, so a test can
 // wait for what it expects in the order the protocol gives.
 import { client, xml, type Client, type XmlNode } from '@xmpp/client';
-import { classicAuthOnly } from './xmpp-im-support/im-client.js';
+import { classicAuthOnly, startOrStop } from './xmpp-im-support/im-client.js';
 
 export const NS_MUC = 'http://jabber.org/protocol/muc';
 export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
@@ -16,7 +16,7 @@ export class MucClient {
     c.on('error', () => undefined);
     const got: XmlNode[] = [];
     c.on('stanza', (s) => { got.push(s as XmlNode); });
-    const jid = await c.start();
+    const jid = await startOrStop(c);
     const mc = new MucClient(c, jid.toString());
     (mc as { got: XmlNode[] }).got = got;
     return mc;

@@ -47,7 +47,7 @@ export class ImClient {
       });
     }
     const c = new ImClient(xmpp);
-    c.jid = (await xmpp.start()).toString();
+    c.jid = (await startOrStop(xmpp)).toString();
     // Tests stop and kill connections on purpose: no automatic reconnection.
     (xmpp as unknown as { reconnect: { stop(): void } }).reconnect.stop();
     return c;
@@ -134,4 +134,17 @@ export function classicAuthOnly(xmpp: Client): void {
       el.children = el.children.filter((ch) => typeof ch === 'string' || ch.name !== 'authentication');
     }
   });
+}
+
+/**
+ * Starts the client; if that fails (e.g. a connect timeout on a loaded machine), stops it so its
+ * reconnect timer does not keep the test process alive, then rethrows.
+ */
+export async function startOrStop(xmpp: Client): Promise<Awaited<ReturnType<Client['start']>>> {
+  try {
+    return await xmpp.start();
+  } catch (err) {
+    await xmpp.stop().catch(() => undefined);
+    throw err;
+  }
 }
