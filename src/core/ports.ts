@@ -346,6 +346,13 @@ export interface AdminStore {
 /** Runs writes for one event-loop turn in one transaction; resolves after the commit. */
 export interface WriteQueue {
   enqueue(write: () => void): Promise<void>;
+  /**
+   * For writes whose loss in a crash is harmless (a position that, when stale, makes the server
+   * repeat rather than skip): they join the next group commit instead of paying for a disk sync
+   * of their own, and are committed at the latest after `DEFERRED_WRITE_MS`. In queue order with
+   * enqueue(): anything enqueued after them is committed with or after them.
+   */
+  enqueueDeferred(write: () => void): Promise<void>;
   /** Commits what is queued now (used at shutdown and by tests). */
   flush(): Promise<void>;
 }

@@ -141,6 +141,27 @@ export function runStorageContract(name: string, open: () => Storage): void {
     s.close();
   });
 
+  test(`${name}: a deferred write joins the next group commit, in queue order, or commits on its own`, async () => {
+    const s = open();
+    const order: string[] = [];
+    const deferred = s.writes.enqueueDeferred(() => { s.kv.put('n', 'k', 'deferred'); order.push('deferred'); });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(order.length, 0, 'a deferred write alone waits');
+    const next = s.writes.enqueue(() => { s.kv.put('n', 'k2', 'v'); order.push('next'); });
+    await Promise.all([deferred, next]);
+    assert.deepEqual(order, ['deferred', 'next']);
+    assert.equal(s.kv.get('n', 'k'), 'deferred');
+    const t0 = Date.now();
+    await s.writes.enqueueDeferred(() => s.kv.put('n', 'k', 'alone'));
+    assert.ok(Date.now() - t0 >= 500, 'committed by its timer');
+    assert.equal(s.kv.get('n', 'k'), 'alone');
+    const third = s.writes.enqueueDeferred(() => s.kv.put('n', 'k', 'flushed'));
+    await s.writes.flush();
+    await third;
+    assert.equal(s.kv.get('n', 'k'), 'flushed');
+    s.close();
+  });
+
   test(`${name}: a failed write rejects its batch and reports it, earlier commits stay`, async () => {
     const s = open();
     await s.writes.enqueue(() => s.kv.put('n', 'k', 'v'));

@@ -15,10 +15,14 @@ import type { WriteQueue } from '../../core/ports.js';
 
 interface Pending { write: () => void; resolve: () => void; reject: (e: unknown) => void }
 
+/** Longest a deferred write waits for a group commit to join. */
+export const DEFERRED_WRITE_MS = 1000;
+
 /** The WAL file to sync after each batch; null when the database has none (':memory:'). */
 export function sqliteWriteQueue(db: Database.Database, onFatal: (err: unknown) => void, walPath: string | null): WriteQueue & { close(): void } {
   let queue: Pending[] = [];
   let scheduled = false;
+  let timer: NodeJS.Timeout | null = null;
   /** Committed to the WAL, waiting for a sync that starts after their commit. */
   let unsynced: Pending[] = [];
   let syncing: Promise<void> | null = null;
@@ -72,9 +76,15 @@ export function sqliteWriteQueue(db: Database.Database, onFatal: (err: unknown) 
 
   function commit(): void {
     scheduled = false;
+    if (timer) { clearTimeout(timer); timer = null; }
     const batch = queue;
     queue = [];
     if (batch.length === 0) return;
+    if (!db.open) {
+      // Shutting down: a session that ended after the last flush. Not a disk failure.
+      for (const p of batch) p.reject(new Error('storage is closed'));
+      return;
+    }
     const async = walPath !== null;
     try {
       if (async) noSync.run();
@@ -101,6 +111,12 @@ export function sqliteWriteQueue(db: Database.Database, onFatal: (err: unknown) 
           scheduled = true;
           setImmediate(commit);
         }
+      });
+    },
+    enqueueDeferred(write) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ write, resolve, reject });
+        if (!scheduled && !timer) timer = setTimeout(commit, DEFERRED_WRITE_MS);
       });
     },
     async flush() {

@@ -28,6 +28,8 @@ export class OfflineQueue {
   private readonly bootStream: number;
   /** Events handed to a connected but not-online session while offline: not to repeat. */
   private readonly sentWhileOffline = new Map<string, Set<string>>();
+  /** Positions queued for the next group commit, read before the database (see setPosition). */
+  private readonly pending = new Map<string, { value: string }>();
 
   constructor(private readonly im: ImContext) {
     this.bootStream = im.core.storage.events.maxStream();
@@ -40,7 +42,7 @@ export class OfflineQueue {
   }
 
   wentOffline(bareJid: string): void {
-    this.im.core.storage.kv.put(NS, this.localpart(bareJid), String(this.im.core.stream.committed));
+    this.setPosition(this.localpart(bareJid), String(this.im.core.stream.committed));
   }
 
   /**
@@ -56,16 +58,16 @@ export class OfflineQueue {
       .filter((n): n is number => typeof n === 'number');
     if (streams.length === 0) return;
     const user = this.localpart(bareJid);
-    const stored = this.im.core.storage.kv.get(NS, user);
+    const stored = this.position(user);
     const before = Math.min(...streams) - 1;
-    if (stored !== ONLINE && before < (Number(stored ?? 0) || 0)) this.im.core.storage.kv.put(NS, user, String(before));
+    if (stored !== ONLINE && before < (Number(stored ?? 0) || 0)) this.setPosition(user, String(before));
   }
 
   cameOnline(session: C2sSession): void {
     const user = session.username;
-    const stored = this.im.core.storage.kv.get(NS, user);
+    const stored = this.position(user);
     const since = stored === ONLINE ? this.bootStream : Number(stored ?? 0) || 0;
-    this.im.core.storage.kv.put(NS, user, ONLINE);
+    this.setPosition(user, ONLINE);
     const skip = this.sentWhileOffline.get(session.bareJid) ?? new Set<string>();
     this.sentWhileOffline.delete(session.bareJid);
     for (const ev of this.missed(user, since)) {
@@ -103,6 +105,24 @@ export class OfflineQueue {
       hi = page[page.length - 1]!.stream - 1;
     }
     return out.slice(0, max);
+  }
+
+  private position(user: string): string | null {
+    return this.pending.get(user)?.value ?? this.im.core.storage.kv.get(NS, user);
+  }
+
+  /**
+   * A deferred write (it joins the next group commit): a disk sync of its own at every login and
+   * logout was most of the cost of a login. Losing it in a crash only repeats messages: the
+   * position on disk is then an older one, and a stale 'online' marker falls back to this
+   * process's start. The queue is FIFO, so a message committed after the change is never on disk
+   * without it.
+   */
+  private setPosition(user: string, value: string): void {
+    const entry = { value };
+    this.pending.set(user, entry);
+    void this.im.core.storage.writes.enqueueDeferred(() => this.im.core.storage.kv.put(NS, user, value))
+      .then(() => { if (this.pending.get(user) === entry) this.pending.delete(user); }, () => {});
   }
 
   private localpart(bareJid: string): string {
