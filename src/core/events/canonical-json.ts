@@ -25,7 +25,13 @@ export interface CanonicalJsonOptions {
 
 /** Encodes a JSON value canonically; throws CanonicalJsonError for anything not allowed. */
 export function canonicalJson(value: unknown, options: CanonicalJsonOptions = {}): string {
-  return encode(value, '', options.allowUnsafeNumbers === true);
+  const lenient = options.allowUnsafeNumbers === true;
+  try {
+    return fast(value, lenient);
+  } catch (e) {
+    if (e !== REFUSED) throw e;
+    return encode(value, '', lenient); // again, slowly, to name where the problem is
+  }
 }
 
 /** The UTF-8 bytes of the canonical encoding: what is hashed and signed. */
@@ -35,20 +41,75 @@ export function canonicalJsonBytes(value: unknown, options: CanonicalJsonOptions
 
 /** Throws CanonicalJsonError unless the value can be encoded (e.g. a client's event content). */
 export function assertCanonicalizable(value: unknown): void {
-  encode(value, '', false);
+  canonicalJson(value);
 }
 
 /** True when the value can be encoded strictly; a non-throwing form of assertCanonicalizable. */
 export function isCanonicalizable(value: unknown): boolean {
   try {
-    encode(value, '', false);
+    fast(value, false);
     return true;
   } catch (e) {
-    if (e instanceof CanonicalJsonError) return false;
+    if (e === REFUSED) return false;
     throw e;
   }
 }
 
+/**
+ * The encoder every event goes through several times (content hash, reference hash), so it is
+ * written for speed: one string built as it goes, no path bookkeeping, native string escaping.
+ * It only says no (REFUSED); encode() below then runs to name the offending path.
+ */
+const REFUSED = Symbol('not canonical JSON');
+// Any UTF-16 unit from D800 up: only then does code point order differ from code unit order.
+const ABOVE_BMP_ORDER = /[\uD800-\uFFFF]/;
+
+// String.prototype.isWellFormed (Node 20) is newer than the TypeScript lib this project targets.
+const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+function fast(value: unknown, lenient: boolean): string {
+  switch (typeof value) {
+    case 'string':
+      if (!wellFormed(value)) throw REFUSED;
+      return JSON.stringify(value);
+    case 'number':
+      if (Number.isInteger(value) && value >= MIN_SAFE_INT && value <= MAX_SAFE_INT) return String(value);
+      if (lenient && Number.isFinite(value)) return encodeNumber(value, '', true);
+      throw REFUSED;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value)) throw REFUSED;
+          if (i > 0) out += ',';
+          out += fast(value[i], lenient);
+        }
+        return out + ']';
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw REFUSED;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      for (const k of keys) if (ABOVE_BMP_ORDER.test(k)) { keys.sort(compareCodePoints); break; }
+      let out = '{';
+      for (const k of keys) {
+        const v = record[k];
+        if (v === undefined) continue;
+        if (!wellFormed(k)) throw REFUSED;
+        if (out.length > 1) out += ',';
+        out += JSON.stringify(k) + ':' + fast(v, lenient);
+      }
+      return out + '}';
+    }
+    default:
+      throw REFUSED;
+  }
+}
+
+/** The reference encoder: slower, but it names the path of what it refuses (see fast()). */
 function encode(value: unknown, path: string, lenient: boolean): string {
   if (value === null) return 'null';
   switch (typeof value) {

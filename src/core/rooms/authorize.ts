@@ -1,6 +1,6 @@
 // Pipeline step 2: the room version's authorization rules against the state the event names,
 // plus the size limit every event has.
-import { canonicalJson, type RoomVersionRules } from '../events/index.js';
+import type { RoomVersionRules } from '../events/index.js';
 import { authorizeEvent } from '../auth/index.js';
 import { stateTuple, type Pdu, type StateTuple } from '../events/types.js';
 import type { RoomHead } from './head.js';
@@ -9,7 +9,9 @@ import { RoomError } from './errors.js';
 export const MAX_EVENT_BYTES = 65536;
 
 export function checkSize(pdu: Pdu): void {
-  if (Buffer.byteLength(canonicalJson(pdu as never), 'utf8') > MAX_EVENT_BYTES) {
+  // The PDU was canonicalised while it was hashed, so its canonical form differs from
+  // JSON.stringify's only in key order: the same length, from the faster native encoder.
+  if (Buffer.byteLength(JSON.stringify(pdu), 'utf8') > MAX_EVENT_BYTES) {
     throw new RoomError('too_large', `event is larger than ${MAX_EVENT_BYTES} bytes`);
   }
 }
