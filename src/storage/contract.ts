@@ -162,6 +162,12 @@ export function runStorageContract(name: string, open: () => Storage): void {
     s.close();
   });
 
+  test(`${name}: a write after close is refused, and is not reported as a disk failure`, async () => {
+    const s = open();
+    s.close();
+    await assert.rejects(s.writes.enqueue(() => s.kv.put('n', 'k', 'v')), /storage is closed/);
+  });
+
   test(`${name}: a failed write rejects its batch and reports it, earlier commits stay`, async () => {
     const s = open();
     await s.writes.enqueue(() => s.kv.put('n', 'k', 'v'));

@@ -16,6 +16,10 @@ function pairKey(a: string, b: string): string {
 
 export class DirectRooms {
   private readonly creating = new Map<string, Promise<string>>();
+  // Read for every 1:1 message (routing, carbons, push); register() is the only writer of both
+  // indexes, so they are kept in memory as read, and updated when its write commits.
+  private readonly roomOfPair = new Map<string, string | null>();
+  private readonly pairOfRoom = new Map<string, [string, string] | null>();
 
   constructor(
     private readonly storage: Storage,
@@ -26,20 +30,30 @@ export class DirectRooms {
 
   /** The DM room of the pair, if one is known. */
   find(a: string, b: string): string | null {
-    return this.storage.kv.get(NS_PAIR, pairKey(a, b));
+    const key = pairKey(a, b);
+    let roomId = this.roomOfPair.get(key);
+    if (roomId === undefined) this.roomOfPair.set(key, (roomId = this.storage.kv.get(NS_PAIR, key)));
+    return roomId;
   }
 
   /** The two users of a DM room, or null when the room is not a DM. */
   pairOf(roomId: string): [string, string] | null {
-    const v = this.storage.kv.get(NS_ROOM, roomId);
-    return v ? (v.split('\u0000') as [string, string]) : null;
+    let pair = this.pairOfRoom.get(roomId);
+    if (pair === undefined) {
+      const v = this.storage.kv.get(NS_ROOM, roomId);
+      this.pairOfRoom.set(roomId, (pair = v ? (v.split('\u0000') as [string, string]) : null));
+    }
+    return pair;
   }
 
   /** Records a room as the DM of a pair (Matrix createRoom with is_direct, or our own creation). */
   async register(roomId: string, a: string, b: string): Promise<void> {
+    const key = pairKey(a, b);
     await this.storage.writes.enqueue(() => {
-      this.storage.kv.put(NS_PAIR, pairKey(a, b), roomId);
-      this.storage.kv.put(NS_ROOM, roomId, pairKey(a, b));
+      this.storage.kv.put(NS_PAIR, key, roomId);
+      this.storage.kv.put(NS_ROOM, roomId, key);
+      this.roomOfPair.set(key, roomId);
+      this.pairOfRoom.set(roomId, key.split('\u0000') as [string, string]);
     });
     const local = `:${this.rooms.serverName}`;
     if (a.endsWith(local)) await this.addToMDirect(a, b, roomId);

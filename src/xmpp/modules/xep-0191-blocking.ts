@@ -33,9 +33,21 @@ export function blockMatches(item: Jid, jid: Jid): boolean {
   return true;
 }
 
+/**
+ * The XMPP-only part of each account's list, as read, per server: it is read for every message
+ * routed, and change() is its only writer.
+ */
+const ownLists = new WeakMap<CoreServices, Map<string, string[]>>();
+
 /** The blocklists of the accounts, read from and written to both stores. */
 export class Blocklists {
-  constructor(private readonly core: CoreServices) {}
+  private readonly ownCache: Map<string, string[]>;
+
+  constructor(private readonly core: CoreServices) {
+    let cache = ownLists.get(core);
+    if (!cache) ownLists.set(core, (cache = new Map()));
+    this.ownCache = cache;
+  }
 
   private get serverName(): string { return this.core.config.server_name; }
 
@@ -61,6 +73,12 @@ export class Blocklists {
   }
 
   private own(username: string): string[] {
+    let list = this.ownCache.get(username);
+    if (list === undefined) this.ownCache.set(username, (list = this.ownStored(username)));
+    return list;
+  }
+
+  private ownStored(username: string): string[] {
     try {
       const v: unknown = JSON.parse(this.core.storage.kv.get(KV_NS, username) ?? '[]');
       return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
@@ -82,6 +100,7 @@ export class Blocklists {
   }
 
   isBlocked(username: string, jid: Jid): boolean {
+    if (this.own(username).length === 0 && Object.keys(this.ignored(username)).length === 0) return false;
     return this.list(username).some((s) => { const item = Jid.parse(s); return item !== null && blockMatches(item, jid); });
   }
 
@@ -89,7 +108,7 @@ export class Blocklists {
   async change(username: string, add: boolean, jids: Jid[] | 'all'): Promise<void> {
     const userId = this.core.accounts.userId(username);
     const users = { ...this.ignored(username) };
-    let own = this.own(username);
+    let own = [...this.own(username)]; // a copy: the cached list changes only when the write commits
     if (jids === 'all') {
       own = [];
       for (const k of Object.keys(users)) delete users[k];
@@ -107,7 +126,11 @@ export class Blocklists {
         }
       }
     }
-    await this.core.storage.writes.enqueue(() => this.core.storage.kv.put(KV_NS, username, JSON.stringify(own)));
+    const newOwn = own;
+    await this.core.storage.writes.enqueue(() => {
+      this.core.storage.kv.put(KV_NS, username, JSON.stringify(newOwn));
+      this.ownCache.set(username, newOwn);
+    });
     const before = this.core.accountData.get(userId, IGNORED);
     if (JSON.stringify(before?.ignored_users ?? {}) !== JSON.stringify(users)) {
       await this.core.accountData.put(userId, IGNORED, { ...(before ?? {}), ignored_users: users });
