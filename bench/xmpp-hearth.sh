@@ -3,13 +3,15 @@
 # servers/run-suite.sh runs it against Prosody and ejabberd: server pinned to CPU 0, harness to
 # CPU 1, a fresh server per repetition, same arguments.
 # usage: bench/xmpp-hearth.sh [reps] [extra harness args...]
-#   env: PHASES=msg,muc (default all), USERS=5000, DATA=dir, PORT_BASE=15000 (c2s on PORT_BASE+222)
+#   env: PHASES=msg,muc (default all), USERS=5000, DATA=dir, PORT_BASE=15000 (c2s on PORT_BASE+222),
+#        OUT=results dir, NAME=result file prefix (default hearth)
 set -euo pipefail
 REPS=${1:-1}; shift || true
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$HERE/..
 SHARED=${SHARED:-$ROOT/../shared/bench/xmpp}
 OUT=${OUT:-$HERE/results}; mkdir -p "$OUT"
 DATA=${DATA:-/tmp/hearth-bench-data}; CFG=$DATA/hearth.yaml; USERS=${USERS:-5000}; PHASES=${PHASES:-all}
+NAME=${NAME:-hearth}
 PB=${PORT_BASE:-15000}
 mkdir -p "$DATA"
 cat > "$CFG" <<YAML
@@ -31,10 +33,12 @@ for rep in $(seq 1 "$REPS"); do
   for i in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/$((PB + 222))) 2>/dev/null && break; sleep 0.5; done
   sleep 3
   SPID=$WRAP
-  echo "== hearth rep $rep pid $SPID idle RSS after start: $(awk '/VmRSS/{print $2}' /proc/$SPID/status) KiB"
+  RSS0=$(awk '/VmRSS/{print $2}' /proc/$SPID/status)
+  echo "== hearth rep $rep pid $SPID idle RSS after start: $RSS0 KiB"
+  echo "{\"server\":\"hearth\",\"rep\":$rep,\"pid\":$SPID,\"idle_rss_after_start_kib\":$RSS0}" > "$OUT/$NAME-rep$rep-start.json"
   if [ "$PHASES" = all ]; then PH=(all); else PH=(run --phases "$PHASES"); fi
-  taskset -c 1 node "$SHARED/bench.mjs" "${PH[@]}" --port $((PB + 222)) --server-pid "$SPID" --label "hearth#$rep" \
-    --out "$OUT/hearth-rep$rep.json" "${ARGS[@]}" > /dev/null
+  taskset -c 1 node "$SHARED/bench.mjs" "${PH[@]}" --port $((PB + 222)) --server-pid "$SPID" --label "$NAME#$rep" \
+    --out "$OUT/$NAME-rep$rep.json" "${ARGS[@]}" > /dev/null
   kill -TERM "$WRAP"; wait "$WRAP" 2>/dev/null || true
 done
-echo "results in $OUT; summarize with: node $SHARED/summarize.mjs $OUT hearth"
+echo "results in $OUT; summarize with: node $SHARED/summarize.mjs $OUT $NAME"

@@ -44,6 +44,10 @@ export function prepResource(s: string): string | null {
   return fits(p) && !CONTROL.test(p) ? p : null;
 }
 
+const parsed = new Map<string, Jid | null>();
+const PARSED_MAX_ENTRIES = 4096;
+const PARSED_MAX_LENGTH = 200;
+
 export class Jid {
   /** '' when the JID has no localpart (a server or service). */
   readonly local: string;
@@ -57,8 +61,23 @@ export class Jid {
     this.resource = resource;
   }
 
-  /** Parses and normalizes; null when any part is invalid. */
+  /**
+   * Parses and normalizes; null when any part is invalid. Every stanza's from and to go through
+   * here, mostly the same few JIDs, and preparing them (NFC, case mapping, checks) costs: the
+   * answers for short strings are remembered (a Jid never changes), up to a bound.
+   */
   static parse(s: string): Jid | null {
+    let jid = parsed.get(s);
+    if (jid !== undefined) return jid;
+    jid = Jid.parseUncached(s);
+    if (s.length <= PARSED_MAX_LENGTH) {
+      if (parsed.size >= PARSED_MAX_ENTRIES) parsed.clear();
+      parsed.set(s, jid);
+    }
+    return jid;
+  }
+
+  private static parseUncached(s: string): Jid | null {
     const slash = s.indexOf('/');
     const head = slash < 0 ? s : s.slice(0, slash);
     const at = head.lastIndexOf('@');

@@ -26,6 +26,14 @@ export class Transport {
   private readonly onError = (err: Error) => this.gone(`socket error: ${err.message}`);
   private readonly onClose = () => this.gone('socket closed');
   private readonly onEnd = () => this.gone('peer ended the connection');
+  /** What was written during this turn of the event loop: one socket write for all of it. */
+  private pending = '';
+  private readonly flush = () => {
+    if (this.pending === '') return;
+    const data = this.pending;
+    this.pending = '';
+    if (!this.socket.destroyed) this.socket.write(data);
+  };
 
   constructor(socket: Duplex, isTls: boolean, private readonly handlers: TransportHandlers, private readonly maxWriteBuffer: number) {
     this.socket = socket;
@@ -48,8 +56,11 @@ export class Transport {
 
   write(data: string): boolean {
     if (this.ended || this.socket.destroyed) return false;
-    this.socket.write(data);
-    if (this.socket.writableLength > this.maxWriteBuffer) this.handlers.overflow();
+    // A message batch, a login's replies: many small writes in one turn. Each socket write is
+    // a system call and a write request; joined, they are one.
+    if (this.pending === '') process.nextTick(this.flush);
+    this.pending += data;
+    if (this.socket.writableLength + this.pending.length > this.maxWriteBuffer) this.handlers.overflow();
     return true;
   }
 
@@ -58,6 +69,7 @@ export class Transport {
    * `<proceed/>` already; nothing more is read from the plain socket.
    */
   startTls(secureContext: SecureContext): void {
+    this.flush(); // <proceed/> goes out on the plain socket
     const plain = this.socket;
     this.detach(plain);
     const secure = new TLSSocket(plain, { isServer: true, secureContext });
@@ -70,6 +82,7 @@ export class Transport {
   end(): void {
     if (this.ended) return;
     this.ended = true;
+    this.flush();
     this.socket.end();
     this.graceTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
     this.graceTimer.unref();
@@ -77,6 +90,7 @@ export class Transport {
 
   destroy(): void {
     this.ended = true;
+    this.flush(); // a last stream error goes out first, as an unbuffered write would have
     this.socket.destroy();
   }
 
