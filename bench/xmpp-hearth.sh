@@ -9,6 +9,8 @@ set -euo pipefail
 REPS=${1:-1}; shift || true
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$HERE/..
 SHARED=${SHARED:-$ROOT/../shared/bench/xmpp}
+# A worktree under /work/wt/NAME has the shared directory one level further up.
+[ -e "$SHARED/bench.mjs" ] || SHARED=$ROOT/../../shared/bench/xmpp
 OUT=${OUT:-$HERE/results}; mkdir -p "$OUT"
 DATA=${DATA:-/tmp/hearth-bench-data}; CFG=$DATA/hearth.yaml; USERS=${USERS:-5000}; PHASES=${PHASES:-all}
 NAME=${NAME:-hearth}
@@ -30,6 +32,7 @@ ARGS=(--users "$USERS" --mem-counts 1000,5000 --logins 1000 --pairs 50 --message
 for rep in $(seq 1 "$REPS"); do
   taskset -c 0 node "$ROOT/bin/hearth.mjs" start --config "$CFG" > "$DATA/server.log" 2>&1 &
   WRAP=$!
+  trap 'kill -TERM "$WRAP" 2>/dev/null || true' EXIT   # never leave the server running if the harness fails
   for i in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/$((PB + 222))) 2>/dev/null && break; sleep 0.5; done
   sleep 3
   SPID=$WRAP
