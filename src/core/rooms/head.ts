@@ -41,12 +41,30 @@ export function membershipOf(head: RoomHead, userId: string): string {
   return (ev?.content.membership as string | undefined) ?? 'leave';
 }
 
-export function joinedMembers(head: RoomHead): string[] {
-  const out: string[] = [];
+/** The room's members by current membership, in state order. */
+export interface MemberLists { joined: string[]; invited: string[]; former: string[] }
+
+// Per head, for the state group it was computed at: every send (its recipients), every /sync
+// (summary, push context) and every wake asked for the members, each scanning the whole state.
+// A state change always moves head.stateGroup, so a stale entry is never used.
+const memberListCache = new WeakMap<RoomHead, { stateGroup: number; lists: MemberLists }>();
+
+/** The members of the room at its head. Shared: callers must not change the arrays. */
+export function memberLists(head: RoomHead): Readonly<MemberLists> {
+  const known = memberListCache.get(head);
+  if (known && known.stateGroup === head.stateGroup) return known.lists;
+  const lists: MemberLists = { joined: [], invited: [], former: [] };
   for (const [tuple, ev] of head.state) {
-    if (ev.type === 'm.room.member' && ev.content.membership === 'join' && tuple.startsWith('m.room.member\u0000')) {
-      out.push(ev.state_key!);
-    }
+    if (ev.type !== 'm.room.member' || ev.state_key === undefined || !tuple.startsWith('m.room.member\u0000')) continue;
+    const m = ev.content.membership;
+    if (m === 'join') lists.joined.push(ev.state_key);
+    else if (m === 'invite') lists.invited.push(ev.state_key);
+    else lists.former.push(ev.state_key);
   }
-  return out;
+  memberListCache.set(head, { stateGroup: head.stateGroup, lists });
+  return lists;
+}
+
+export function joinedMembers(head: RoomHead): string[] {
+  return [...memberLists(head).joined];
 }

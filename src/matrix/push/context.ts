@@ -2,7 +2,7 @@
 // (an approximation of "state at the event" that is exact for new events). Read once per room
 // and user, then specialised per sender, so counting many events does not rescan the state.
 import type { RoomHead } from '../../core/rooms/head.js';
-import { stateEvent } from '../../core/rooms/head.js';
+import { memberLists, stateEvent } from '../../core/rooms/head.js';
 import type { JsonObject, Pdu } from '../../core/events/types.js';
 import type { PushContext, PushEvent } from './evaluate.js';
 
@@ -19,8 +19,7 @@ function objectAt(obj: JsonObject | undefined, key: string): JsonObject {
 export function roomPushContext(head: RoomHead, userId: string): (sender: string) => PushContext {
   const pl = stateEvent(head, 'm.room.power_levels')?.content;
   const member = stateEvent(head, 'm.room.member', userId)?.content;
-  let memberCount = 0;
-  for (const ev of head.state.values()) if (ev.type === 'm.room.member' && ev.content.membership === 'join') memberCount++;
+  const memberCount = memberLists(head).joined.length;
   const creator = stateEvent(head, 'm.room.create')?.sender;
   const users = objectAt(pl, 'users');
   const notifications = objectAt(pl, 'notifications');

@@ -1,7 +1,7 @@
 // One room's part of a /sync response (spec sync.yaml: Joined Room, Invited Room, Left Room).
 import type { CoreServices } from '../../core/services.js';
 import { stateTuple, type JsonObject, type StateTuple } from '../../core/events/types.js';
-import type { RoomHead } from '../../core/rooms/head.js';
+import { memberLists, type RoomHead } from '../../core/rooms/head.js';
 import type { Requester } from '../http/types.js';
 import type { Formatter } from '../events/formatter.js';
 import { toStrippedState, type ClientEvent, type StrippedStateEvent } from '../events/format.js';
@@ -62,16 +62,7 @@ export function timelineAndState(d: RoomSyncDeps, span: TimelineSpan, filter: Sy
 
 /** Spec RoomSummary: heroes (up to 5 other joined or invited members, else former ones) and counts. */
 export function summaryOf(head: RoomHead, userId: string): JsonObject {
-  const joined: string[] = [];
-  const invited: string[] = [];
-  const former: string[] = [];
-  for (const ev of head.state.values()) {
-    if (ev.type !== 'm.room.member' || ev.state_key === undefined) continue;
-    const m = ev.content.membership;
-    if (m === 'join') joined.push(ev.state_key);
-    else if (m === 'invite') invited.push(ev.state_key);
-    else former.push(ev.state_key);
-  }
+  const { joined, invited, former } = memberLists(head);
   const others = [...joined, ...invited].filter((u) => u !== userId);
   const heroes = (others.length > 0 ? others : former.filter((u) => u !== userId)).slice(0, 5);
   return { 'm.heroes': heroes, 'm.joined_member_count': joined.length, 'm.invited_member_count': invited.length };
