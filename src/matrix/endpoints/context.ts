@@ -5,7 +5,7 @@ import { requireReadable, type MatrixContext } from '../context.js';
 import { notFound } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { intQuery, roomIdParam } from '../http/validate.js';
-import { stateIdsAt } from '../events/history.js';
+import { loadEvents, senderMembersAt, stateIdsAt } from '../events/history.js';
 import { formatToken } from '../tokens.js';
 import { eventMatches, parseRoomEventFilter } from '../sync/filter.js';
 import { badJson } from '../errors.js';
@@ -32,13 +32,16 @@ function context(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   const after = nAfter ? events.roomEventsAfter(roomId, ev.stream, nAfter).filter((e) => e.stream <= upTo) : [];
   const keep = <T extends { pdu: typeof ev.pdu }>(list: T[]) => (filter ? list.filter((e) => eventMatches(filter, e.pdu)) : list);
   const lastStream = after.length ? after[after.length - 1].stream : ev.stream;
-  const stateEvents = [...stateIdsAt(events, roomId, lastStream).values()]
-    .map((id) => events.getEvent(id)).filter((e) => e !== null);
+  const shownBefore = keep(before);
+  const shownAfter = keep(after);
+  const stateEvents = filter?.lazyLoadMembers
+    ? senderMembersAt(events, roomId, lastStream, [ev, ...shownBefore, ...shownAfter])
+    : loadEvents(events, stateIdsAt(events, roomId, lastStream).values());
   const f = m.formatter;
   return {
     event: f.formatTimeline([ev], ctx.requester, true)[0] as unknown as JsonObject,
-    events_before: f.formatTimeline(keep(before), ctx.requester, true) as unknown as JsonObject[],
-    events_after: f.formatTimeline(keep(after), ctx.requester, true) as unknown as JsonObject[],
+    events_before: f.formatTimeline(shownBefore, ctx.requester, true) as unknown as JsonObject[],
+    events_after: f.formatTimeline(shownAfter, ctx.requester, true) as unknown as JsonObject[],
     start: formatToken((before.length ? before[before.length - 1].stream : ev.stream) - 1),
     end: formatToken(lastStream),
     state: f.formatAll(stateEvents, ctx.requester, true) as unknown as JsonObject[],

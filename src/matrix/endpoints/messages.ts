@@ -6,6 +6,7 @@ import { ErrCode, MatrixError, forbidden, invalidParam, missingParam, notFound }
 import type { AuthedCtx, Requester, Route } from '../http/types.js';
 import { bodyObject, contentBody, intQuery, optionalString, roomIdParam } from '../http/validate.js';
 import { formatToken, tokenParam } from '../tokens.js';
+import { senderMembersAt } from '../events/history.js';
 import { eventMatches, parseRoomEventFilter, type RoomEventFilter } from '../sync/filter.js';
 
 /** A client transaction (spec "Transaction identifiers"): one event per (device, txn id), however often retried. */
@@ -105,7 +106,13 @@ function messages(m: MatrixContext, ctx: AuthedCtx): unknown {
   }
   const shown = m.formatter.withoutIgnored(filter ? chunk.filter((e) => eventMatches(filter, e.pdu)) : chunk, ctx.requester);
   const start = formatToken(from ?? (dir === 'b' ? upTo : 0));
-  return { start, ...(end !== undefined ? { end } : {}), chunk: m.formatter.formatTimeline(shown, ctx.requester, true) };
+  const out: JsonObject = { start, ...(end !== undefined ? { end } : {}), chunk: m.formatter.formatTimeline(shown, ctx.requester, true) as unknown as JsonObject[] };
+  if (filter?.lazyLoadMembers && shown.length > 0) {
+    // The members as of the newest event of the page, so every sender shown has joined by then.
+    const newest = Math.max(shown[0].stream, shown[shown.length - 1].stream);
+    out.state = m.formatter.formatAll(senderMembersAt(events, roomId, newest, shown), ctx.requester, true) as unknown as JsonObject[];
+  }
+  return out;
 }
 
 function getEvent(m: MatrixContext, ctx: AuthedCtx): unknown {

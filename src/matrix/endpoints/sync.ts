@@ -7,6 +7,7 @@ import { intQuery } from '../http/validate.js';
 import { tokenParam } from '../tokens.js';
 import { computeSync, isEmptySync, type SyncDeps } from '../sync/compute.js';
 import { EMPTY_SYNC_FILTER, parseSyncFilter, type SyncFilter } from '../sync/filter.js';
+import { LazyMemberCache } from '../sync/lazy-members.js';
 import { storedFilter } from './account-data.js';
 import { presenceFromSync } from './presence.js';
 
@@ -62,6 +63,6 @@ async function sync(m: MatrixContext, deps: SyncDeps, ctx: AuthedCtx): Promise<u
 }
 
 export function syncRoutes(m: MatrixContext): Route[] {
-  const deps: SyncDeps = { core: m.core, formatter: m.formatter, notifier: m.notifier, history: m.history, ephemeral: m.ephemeral };
+  const deps: SyncDeps = { core: m.core, formatter: m.formatter, notifier: m.notifier, history: m.history, ephemeral: m.ephemeral, lazyMembers: new LazyMemberCache() };
   return [{ method: 'GET', path: '/_matrix/client/v3/sync', auth: 'required', handler: (ctx) => sync(m, deps, ctx) }];
 }

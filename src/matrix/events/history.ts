@@ -18,6 +18,17 @@ export function loadEvents(events: EventStore, ids: Iterable<string>): StoredEve
   return out;
 }
 
+/**
+ * The member events, in the state just after `pos`, of the senders of `shown` (spec
+ * "Lazy-loading room members" for /messages and /context; redundant ones are not left out).
+ */
+export function senderMembersAt(events: EventStore, roomId: string, pos: number, shown: { pdu: { sender: string } }[]): StoredEvent[] {
+  if (shown.length === 0) return [];
+  const ids = stateIdsAt(events, roomId, pos);
+  const senders = new Set(shown.map((e) => e.pdu.sender));
+  return loadEvents(events, [...senders].map((u) => ids.get(stateTuple('m.room.member', u))).filter((id) => id !== undefined));
+}
+
 /** Longest chain of past memberships walked to find a user's last join (join/leave/ban loops are short). */
 const MAX_MEMBERSHIP_WALK = 20;
 

@@ -74,21 +74,23 @@ function joinedRoom(d: SyncDeps, req: SyncRequest, m: Membership, upto: number, 
   const fresh = since === null || (m.stream > since && !joinedAt(d, m.roomId, userId, since));
   const ephemeral = d.ephemeral.roomEvents(m.roomId, userId, fresh ? null : since, upto).filter((e) => eventMatches(req.filter.room.ephemeral, e));
   if (!fresh && !req.fullState && d.notifier.latestIn(m.roomId) <= since! && !roomData && ephemeral.length === 0) return null;
+  const head = d.core.rooms.head(m.roomId);
+  const summary = head ? summaryOf(head, userId) : {};
   const ts = timelineAndState(d, {
     roomId: m.roomId, from: fresh ? 0 : since!, to: upto, since: fresh ? null : since, fullState: fresh || req.fullState,
+    nextBatch: upto, heroes: summary['m.heroes'] as string[] | undefined,
   }, req.filter, req.viewer);
   if (!fresh && !req.fullState && ts.timeline.events.length === 0 && ts.state.events.length === 0 && !roomData && ephemeral.length === 0) return null;
-  const head = d.core.rooms.head(m.roomId);
   return {
     ...ts,
     account_data: accountDataEvents(roomData?.filter((e) => eventMatches(req.filter.room.accountData, e))),
     ephemeral: { events: ephemeral },
-    summary: head ? summaryOf(head, userId) : {},
+    summary,
     ...d.ephemeral.counts.roomCounts(m.roomId, userId, m.stream, upto, req.filter.room.timeline.unreadThreadNotifications),
   };
 }
 
-function leftRoom(d: SyncDeps, req: SyncRequest, m: Membership, roomData: AccountDataEntry[] | undefined): LeftRoom {
+function leftRoom(d: SyncDeps, req: SyncRequest, m: Membership, upto: number, roomData: AccountDataEntry[] | undefined): LeftRoom {
   const userId = req.viewer.userId;
   const sawRoom = d.history.visibleUpTo(m.roomId, userId, m.stream) !== null;
   const account_data = accountDataEvents(roomData?.filter((e) => eventMatches(req.filter.room.accountData, e)));
@@ -99,7 +101,7 @@ function leftRoom(d: SyncDeps, req: SyncRequest, m: Membership, roomData: Accoun
     return { timeline: { events, limited: false, prev_batch: formatToken(m.stream) }, state: { events: [] }, account_data };
   }
   const ts = timelineAndState(d, {
-    roomId: m.roomId, from: req.since ?? 0, to: m.stream, since: req.since, fullState: req.since === null || req.fullState,
+    roomId: m.roomId, from: req.since ?? 0, to: m.stream, since: req.since, fullState: req.since === null || req.fullState, nextBatch: upto,
   }, req.filter, req.viewer);
   return { ...ts, account_data };
 }
@@ -132,7 +134,7 @@ export function computeSync(d: SyncDeps, req: SyncRequest): SyncResponse {
     } else if (((since !== null && changed) || (since === null && req.filter.room.includeLeave))
       // A room the user forgot (POST /forget) stays out until their membership changes again.
       && !d.core.storage.forgottenRooms.isForgotten(userId, m.roomId, m.eventId)) {
-      rooms.leave[m.roomId] = leftRoom(d, r, m, perRoom.get(m.roomId));
+      rooms.leave[m.roomId] = leftRoom(d, r, m, upto, perRoom.get(m.roomId));
     }
   }
   const global = d.ephemeral.withPushRules(data.filter((e) => e.roomId === ''), userId, since).filter((e) => eventMatches(req.filter.accountData, e));

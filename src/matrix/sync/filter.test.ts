@@ -42,6 +42,14 @@ describe('filters', () => {
     assert.ok(!eventMatches(f, { type: 'm.room.message', sender: '@spam:x' }));
   });
 
+  it('reads the lazy-loading flags', () => {
+    const f = parseSyncFilter({ room: { state: { lazy_load_members: true, include_redundant_members: true } } });
+    assert.equal(f.room.state.lazyLoadMembers, true);
+    assert.equal(f.room.state.includeRedundantMembers, true);
+    assert.equal(f.room.timeline.lazyLoadMembers, false);
+    assert.throws(() => parseRoomEventFilter({ lazy_load_members: 'yes' }), isBadJson);
+  });
+
   it('filters rooms', () => {
     const f = parseSyncFilter({ room: { rooms: ['!a:x', '!b:x'], not_rooms: ['!b:x'], include_leave: true } });
     assert.ok(roomMatches(f.room, '!a:x'));

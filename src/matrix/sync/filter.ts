@@ -1,8 +1,8 @@
 // Filters (spec "Filtering", definitions/sync_filter.yaml, event_filter.yaml,
 // room_event_filter.yaml), parsed once into a normalized form. Unknown keys are ignored, as the
 // spec's extensible objects ask; wrong types are M_BAD_JSON. Honoured here: limits, types and
-// senders (with `*` wildcards), rooms, include_leave. lazy_load_members is accepted and not
-// applied (full member state is always sent, which the spec allows).
+// senders (with `*` wildcards), rooms, include_leave, lazy_load_members and
+// include_redundant_members (applied by sync/lazy-members.ts).
 import { badJson } from '../errors.js';
 import { isObject } from '../http/validate.js';
 import type { JsonObject } from '../../core/events/types.js';
@@ -20,6 +20,10 @@ export interface RoomEventFilter extends EventFilter {
   notRooms: string[];
   /** Spec: count threaded events per thread (`unread_thread_notifications`) rather than in the room's counts. */
   unreadThreadNotifications: boolean;
+  /** Spec "Lazy-loading room members": only the member events of the senders shown. */
+  lazyLoadMembers: boolean;
+  /** With lazy loading: send member events even when the client already has them. */
+  includeRedundantMembers: boolean;
 }
 
 export interface SyncFilter {
@@ -73,12 +77,23 @@ export function parseEventFilter(raw: unknown): EventFilter {
   };
 }
 
+function flag(obj: JsonObject, key: string): boolean {
+  const v = obj[key];
+  if (v !== undefined && v !== null && typeof v !== 'boolean') throw badJson(`filter '${key}' must be a boolean`);
+  return v === true;
+}
+
 export function parseRoomEventFilter(raw: unknown): RoomEventFilter {
   const base = parseEventFilter(raw);
   const obj = (raw ?? {}) as JsonObject;
-  const threads = obj.unread_thread_notifications;
-  if (threads !== undefined && typeof threads !== 'boolean') throw badJson("filter 'unread_thread_notifications' must be a boolean");
-  return { ...base, rooms: stringList(obj, 'rooms'), notRooms: stringList(obj, 'not_rooms') ?? [], unreadThreadNotifications: threads === true };
+  return {
+    ...base,
+    rooms: stringList(obj, 'rooms'),
+    notRooms: stringList(obj, 'not_rooms') ?? [],
+    unreadThreadNotifications: flag(obj, 'unread_thread_notifications'),
+    lazyLoadMembers: flag(obj, 'lazy_load_members'),
+    includeRedundantMembers: flag(obj, 'include_redundant_members'),
+  };
 }
 
 export function parseSyncFilter(raw: unknown): SyncFilter {

@@ -1,17 +1,20 @@
 // One room's part of a /sync response (spec sync.yaml: Joined Room, Invited Room, Left Room).
 import type { CoreServices } from '../../core/services.js';
-import { stateTuple, type JsonObject, type StateTuple } from '../../core/events/types.js';
+import { splitStateTuple, stateTuple, type JsonObject, type StateTuple } from '../../core/events/types.js';
 import { memberLists, type RoomHead } from '../../core/rooms/head.js';
 import type { Requester } from '../http/types.js';
 import type { Formatter } from '../events/formatter.js';
 import { toStrippedState, type ClientEvent, type StrippedStateEvent } from '../events/format.js';
 import { loadEvents, stateIdsAt } from '../events/history.js';
+import type { StoredEvent } from '../../core/ports.js';
 import { formatToken } from '../tokens.js';
 import { DEFAULT_TIMELINE_LIMIT, eventMatches, type SyncFilter } from './filter.js';
+import { isMemberTuple, lazyMemberState, type LazyMemberCache } from './lazy-members.js';
 
 export interface RoomSyncDeps {
   core: CoreServices;
   formatter: Formatter;
+  lazyMembers: LazyMemberCache;
 }
 
 export interface TimelineSpan {
@@ -24,6 +27,10 @@ export interface TimelineSpan {
   since: number | null;
   /** Send the whole state at the start of the timeline, not only what changed since `since`. */
   fullState: boolean;
+  /** The response's next_batch position (lazy loading remembers what each response carried). */
+  nextBatch: number;
+  /** The summary's heroes, whose member events lazy loading must send. */
+  heroes?: string[];
 }
 
 export interface TimelineAndState {
@@ -53,11 +60,36 @@ export function timelineAndState(d: RoomSyncDeps, span: TimelineSpan, filter: Sy
   else stateIds = new Map();
   // Filters apply after the page is read, so a filtered timeline may hold fewer than `limit`.
   const shown = d.formatter.withoutIgnored(page.filter((e) => eventMatches(filter.room.timeline, e.pdu)), viewer);
+  if (filter.room.state.lazyLoadMembers) stateIds = lazyState(d, span, viewer, filter, { stateIds, start, limited, shown });
   const state = loadEvents(events, stateIds.values()).filter((e) => eventMatches(filter.room.state, e.pdu));
   return {
     timeline: { events: d.formatter.formatTimeline(shown, viewer, false), limited, prev_batch: formatToken(start) },
     state: { events: d.formatter.formatAll(state, viewer, false) },
   };
+}
+
+/** Narrows the state to the members lazy loading asks for, and remembers what the device got. */
+function lazyState(d: RoomSyncDeps, span: TimelineSpan, viewer: Requester, filter: SyncFilter,
+  r: { stateIds: Map<StateTuple, string>; start: number; limited: boolean; shown: StoredEvent[] }): Map<StateTuple, string> {
+  const cache = d.lazyMembers;
+  const fresh = span.fullState || span.since === null;
+  if (fresh) cache.reset(viewer, span.roomId);
+  const wanted = new Set(r.shown.map((e) => e.pdu.sender));
+  if (fresh) wanted.add(viewer.userId);
+  for (const h of span.heroes ?? []) wanted.add(h);
+  let atStart: Map<StateTuple, string> | null = fresh ? r.stateIds : null;
+  const out = lazyMemberState({
+    stateIds: r.stateIds,
+    gap: !fresh && r.limited,
+    wanted,
+    memberAt: (u) => (atStart ??= stateIdsAt(d.core.storage.events, span.roomId, r.start)).get(stateTuple('m.room.member', u)),
+    redundant: (u, id) => !filter.room.state.includeRedundantMembers && cache.has(viewer, span.roomId, u, id, span.since),
+  });
+  const sent: [string, string][] = [];
+  for (const [t, id] of out) if (isMemberTuple(t)) sent.push([splitStateTuple(t)[1], id]);
+  for (const e of r.shown) if (e.pdu.type === 'm.room.member' && e.pdu.state_key !== undefined) sent.push([e.pdu.state_key, e.eventId]);
+  cache.record(viewer, span.roomId, sent, span.nextBatch);
+  return out;
 }
 
 /** Spec RoomSummary: heroes (up to 5 other joined or invited members, else former ones) and counts. */
