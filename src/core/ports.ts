@@ -137,6 +137,8 @@ export interface EventStore {
   roomEventsBefore(roomId: string, beforeExclusive: number, limit: number): StoredEvent[];
   /** Events of the room after a stream position (exclusive), oldest first. */
   roomEventsAfter(roomId: string, afterExclusive: number, limit: number): StoredEvent[];
+  /** Every event of the room with this type and state key, oldest first (the history of one piece of state). */
+  stateHistory(roomId: string, type: string, stateKey: string): StoredEvent[];
   /** State group full map: (type, state_key) -> event id. */
   stateGroup(id: number): Map<StateTuple, string>;
   maxStateGroup(): number;

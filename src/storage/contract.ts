@@ -101,6 +101,8 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.equal(s.rooms.latestMembershipStream('!other:h'), 0);
     assert.deepEqual(s.events.roomEventsBefore(r, 3, 10).map((e) => e.eventId), ['$m', '$c']);
     assert.deepEqual(s.events.roomEventsAfter(r, 1, 10).map((e) => e.eventId), ['$m', '$t']);
+    assert.deepEqual(s.events.stateHistory(r, 'm.room.member', '@a:h').map((e) => e.eventId), ['$m']);
+    assert.deepEqual(s.events.stateHistory(r, 'm.room.member', '@b:h'), []);
     assert.deepEqual(s.events.eventsSince([r, '!other:h'], 1, 10).map((e) => e.stream), [2, 3]);
     assert.equal(s.events.getEvent('$t')!.pdu.type, 'm.room.message');
     // Reads after a membership change see it (memberships are cached in memory).

@@ -1,6 +1,7 @@
 // Event context (spec event_context.yaml): the event, some events before and after it, and the
 // room state at the last event returned.
 import type { JsonObject } from '../../core/events/types.js';
+import type { StoredEvent } from '../../core/ports.js';
 import { requireReadable, type MatrixContext } from '../context.js';
 import { notFound } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
@@ -21,7 +22,8 @@ function context(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   const roomId = roomIdParam(ctx.params.roomId);
   const upTo = requireReadable(m, roomId, ctx.requester.userId);
   const ev = m.core.storage.events.getEvent(ctx.params.eventId);
-  if (!ev || ev.pdu.room_id !== roomId || ev.stream > upTo) throw notFound('Event not found');
+  const vis = m.history.visibility(roomId, ctx.requester.userId);
+  if (!ev || ev.pdu.room_id !== roomId || ev.stream > upTo || !vis.sees(ev)) throw notFound('Event not found');
   const limit = intQuery(ctx.query, 'limit', 10, 0, 100);
   const filter = filterOf(ctx.query.get('filter'));
   // Spec: the limit is shared out between before and after, before getting the odd one.
@@ -30,7 +32,7 @@ function context(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   const events = m.core.storage.events;
   const before = nBefore ? events.roomEventsBefore(roomId, ev.stream, nBefore) : [];
   const after = nAfter ? events.roomEventsAfter(roomId, ev.stream, nAfter).filter((e) => e.stream <= upTo) : [];
-  const keep = <T extends { pdu: typeof ev.pdu }>(list: T[]) => (filter ? list.filter((e) => eventMatches(filter, e.pdu)) : list);
+  const keep = (list: StoredEvent[]) => vis.filter(filter ? list.filter((e) => eventMatches(filter, e.pdu)) : list);
   const lastStream = after.length ? after[after.length - 1].stream : ev.stream;
   const shownBefore = keep(before);
   const shownAfter = keep(after);

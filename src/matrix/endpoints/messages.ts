@@ -104,7 +104,8 @@ function messages(m: MatrixContext, ctx: AuthedCtx): unknown {
     chunk = lo < hi ? events.roomEventsBetween(roomId, lo, hi, limit, false) : [];
     if (chunk.length === limit) end = formatToken(chunk[chunk.length - 1].stream);
   }
-  const shown = m.formatter.withoutIgnored(filter ? chunk.filter((e) => eventMatches(filter, e.pdu)) : chunk, ctx.requester);
+  const visible = m.history.visibility(roomId, ctx.requester.userId).filter(chunk);
+  const shown = m.formatter.withoutIgnored(filter ? visible.filter((e) => eventMatches(filter, e.pdu)) : visible, ctx.requester);
   const start = formatToken(from ?? (dir === 'b' ? upTo : 0));
   const out: JsonObject = { start, ...(end !== undefined ? { end } : {}), chunk: m.formatter.formatTimeline(shown, ctx.requester, true) as unknown as JsonObject[] };
   if (filter?.lazyLoadMembers && shown.length > 0) {
@@ -119,7 +120,7 @@ function getEvent(m: MatrixContext, ctx: AuthedCtx): unknown {
   const roomId = roomIdParam(ctx.params.roomId);
   const upTo = requireReadable(m, roomId, ctx.requester.userId);
   const ev = m.core.storage.events.getEvent(ctx.params.eventId);
-  if (!ev || ev.pdu.room_id !== roomId || ev.stream > upTo) throw notFound('Event not found');
+  if (!ev || ev.pdu.room_id !== roomId || ev.stream > upTo || !m.history.visibility(roomId, ctx.requester.userId).sees(ev)) throw notFound('Event not found');
   return m.formatter.formatTimeline([ev], ctx.requester, true)[0];
 }
 

@@ -82,7 +82,8 @@ function relations(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   const roomId = roomIdParam(ctx.params.roomId);
   const upTo = requireReadable(m, roomId, ctx.requester.userId);
   const parent = m.core.storage.events.getEvent(ctx.params.eventId);
-  if (!parent || parent.pdu.room_id !== roomId || parent.stream > upTo) throw notFound('Event not found');
+  const vis = m.history.visibility(roomId, ctx.requester.userId);
+  if (!parent || parent.pdu.room_id !== roomId || parent.stream > upTo || !vis.sees(parent)) throw notFound('Event not found');
   const dir = ctx.query.get('dir') ?? 'b';
   if (dir !== 'b' && dir !== 'f') throw invalidParam("'dir' must be b or f");
   const limit = intQuery(ctx.query, 'limit', 50, 1, 1000);
@@ -104,7 +105,7 @@ function relations(m: MatrixContext, ctx: AuthedCtx): JsonObject {
     if ((relType === null || r.relType === relType) && (eventType === null || r.type === eventType)) picked.push(r);
     if (picked.length === limit) break;
   }
-  const events = picked.map((r) => m.core.storage.events.getEvent(r.eventId)).filter((e) => e !== null);
+  const events = vis.filter(picked.map((r) => m.core.storage.events.getEvent(r.eventId)).filter((e) => e !== null));
   const more = last !== undefined && (picked.length === limit || rows.length === limit * 4 + 10);
   const next = more ? formatToken(newestFirst ? last!.stream - 1 : last!.stream) : undefined;
   const out: JsonObject = { chunk: m.formatter.formatTimeline(events, ctx.requester, true) as unknown as JsonObject[] };

@@ -3,6 +3,7 @@
 import type { JsonObject } from '../../core/events/types.js';
 import type { StoredEvent } from '../../core/ports.js';
 import type { MatrixContext } from '../context.js';
+import type { RoomVisibility } from '../events/history.js';
 import { formatToken } from '../tokens.js';
 import { badJson, invalidParam } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
@@ -32,10 +33,10 @@ function contextOptions(raw: JsonObject | undefined): ContextOptions | null {
 }
 
 /** The spec's EventContext of a result: neighbours the searcher may read, and senders' profiles. */
-function eventContext(m: MatrixContext, ctx: AuthedCtx, ev: StoredEvent, o: ContextOptions, upTo: number): JsonObject {
+function eventContext(m: MatrixContext, ctx: AuthedCtx, ev: StoredEvent, o: ContextOptions, upTo: number, sees: (ev: StoredEvent) => boolean): JsonObject {
   const events = m.core.storage.events;
-  const before = o.before ? events.roomEventsBefore(ev.pdu.room_id, ev.stream, o.before) : [];
-  const after = o.after ? events.roomEventsAfter(ev.pdu.room_id, ev.stream, o.after).filter((e) => e.stream <= upTo) : [];
+  const before = (o.before ? events.roomEventsBefore(ev.pdu.room_id, ev.stream, o.before) : []).filter(sees);
+  const after = o.after ? events.roomEventsAfter(ev.pdu.room_id, ev.stream, o.after).filter((e) => e.stream <= upTo && sees(e)) : [];
   const out: JsonObject = {
     events_before: m.formatter.formatTimeline(before, ctx.requester, true) as unknown as JsonObject[],
     events_after: m.formatter.formatTimeline(after, ctx.requester, true) as unknown as JsonObject[],
@@ -79,10 +80,18 @@ function search(m: MatrixContext, ctx: AuthedCtx): JsonObject {
     if (!readable.has(roomId)) readable.set(roomId, m.core.rooms.head(roomId) ? m.history.visibleUpTo(roomId, me, now) : null);
     return readable.get(roomId)!;
   };
+  const visibility = new Map<string, RoomVisibility>();
+  const sees = (ev: StoredEvent) => {
+    let v = visibility.get(ev.pdu.room_id);
+    if (!v) visibility.set(ev.pdu.room_id, (v = m.history.visibility(ev.pdu.room_id, me)));
+    return v.sees(ev);
+  };
   const hits = m.core.storage.search.search(term, MAX_HITS).filter((h) => {
     if (onlyRooms && !onlyRooms.has(h.roomId)) return false;
     const limitPos = upTo(h.roomId);
-    return limitPos !== null && h.stream <= limitPos;
+    if (limitPos === null || h.stream > limitPos) return false;
+    const ev = m.core.storage.events.getEvent(h.eventId);
+    return ev !== null && sees(ev);
   });
   if (orderBy === 'recent') hits.sort((a, b) => b.stream - a.stream);
   const page = hits.slice(offset, offset + limit);
@@ -90,7 +99,7 @@ function search(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   const results = page.map((h) => {
     const ev = m.core.storage.events.getEvent(h.eventId)!;
     const r: JsonObject = { rank: -h.rank, result: m.formatter.formatTimeline([ev], ctx.requester, true)[0] as unknown as JsonObject };
-    if (around) r.context = eventContext(m, ctx, ev, around, upTo(h.roomId)!);
+    if (around) r.context = eventContext(m, ctx, ev, around, upTo(h.roomId)!, sees);
     return r;
   });
   const out: JsonObject = {

@@ -21,9 +21,10 @@ function threads(m: MatrixContext, ctx: AuthedCtx): JsonObject {
   const limit = intQuery(ctx.query, 'limit', 20, 1, 100);
   const offset = offsetParam(ctx.query.get('from'));
   const me = ctx.requester.userId;
+  const vis = m.history.visibility(roomId, me);
   const roots = m.core.storage.relations.threadRoots(roomId, upTo)
     .map((t) => m.core.storage.events.getEvent(t.rootId))
-    .filter((e) => e !== null && e.pdu.room_id === roomId && e.stream <= upTo)
+    .filter((e) => e !== null && e.pdu.room_id === roomId && e.stream <= upTo && vis.sees(e))
     .filter((e) => include === 'all' || e!.pdu.sender === me
       || m.core.storage.relations.children(e!.eventId, 0, upTo, 500, true).some((r) => r.relType === 'm.thread' && r.sender === me));
   const page = roots.slice(offset, offset + limit);

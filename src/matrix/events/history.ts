@@ -2,6 +2,13 @@
 import type { EventStore, Storage, StoredEvent } from '../../core/ports.js';
 import type { RoomService } from '../../core/rooms/service.js';
 import { stateTuple, type StateTuple } from '../../core/events/types.js';
+import { maySee, type Change, type VisibilityHistory } from './visibility.js';
+
+/** Which events of one room one user may see (built per request, reads storage only when needed). */
+export interface RoomVisibility {
+  sees(ev: StoredEvent): boolean;
+  filter<T extends StoredEvent>(evs: T[]): T[];
+}
 
 /** State of the room just after stream position `pos`: the state group of its last event at or before it. */
 export function stateIdsAt(events: EventStore, roomId: string, pos: number): Map<StateTuple, string> {
@@ -55,6 +62,28 @@ export class History {
     if (!current) return null;
     const end = this.endOfLastJoin(roomId, userId, current);
     return end === null ? null : Math.min(end, upto);
+  }
+
+  /**
+   * Per-event visibility (spec "Room History Visibility", events/visibility.ts). Events at or
+   * after the user's current join are visible without reading anything: their membership there
+   * is `join`. Others are checked against the room's history_visibility changes and the user's
+   * membership changes, read once (an indexed lookup each).
+   */
+  visibility(roomId: string, userId: string): RoomVisibility {
+    const head = this.rooms.head(roomId);
+    const ownId = head?.stateIds.get(stateTuple('m.room.member', userId));
+    const own = ownId ? this.storage.events.getEvent(ownId) : null;
+    const joinedFrom = own?.pdu.content.membership === 'join' ? own.stream : Number.POSITIVE_INFINITY;
+    let hist: VisibilityHistory | null = null;
+    const changes = (type: string, stateKey: string, key: string): Change[] =>
+      this.storage.events.stateHistory(roomId, type, stateKey).map((e) => ({ stream: e.stream, value: String(e.pdu.content[key]) }));
+    const sees = (ev: StoredEvent): boolean => {
+      if (ev.stream >= joinedFrom) return true;
+      hist ??= { visibility: changes('m.room.history_visibility', '', 'history_visibility'), membership: changes('m.room.member', userId, 'membership') };
+      return maySee(hist, { stream: ev.stream, type: ev.pdu.type, stateKey: ev.pdu.state_key }, userId);
+    };
+    return { sees, filter: (evs) => evs.filter(sees) };
   }
 
   /** Walks back through the user's membership events to the one that ended their last join. */

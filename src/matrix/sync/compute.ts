@@ -78,7 +78,7 @@ function joinedRoom(d: SyncDeps, req: SyncRequest, m: Membership, upto: number, 
   const summary = head ? summaryOf(head, userId) : {};
   const ts = timelineAndState(d, {
     roomId: m.roomId, from: fresh ? 0 : since!, to: upto, since: fresh ? null : since, fullState: fresh || req.fullState,
-    nextBatch: upto, heroes: summary['m.heroes'] as string[] | undefined,
+    nextBatch: upto, visibleFrom: m.stream, heroes: summary['m.heroes'] as string[] | undefined,
   }, req.filter, req.viewer);
   if (!fresh && !req.fullState && ts.timeline.events.length === 0 && ts.state.events.length === 0 && !roomData && ephemeral.length === 0) return null;
   return {

@@ -5,7 +5,7 @@ import { memberLists, type RoomHead } from '../../core/rooms/head.js';
 import type { Requester } from '../http/types.js';
 import type { Formatter } from '../events/formatter.js';
 import { toStrippedState, type ClientEvent, type StrippedStateEvent } from '../events/format.js';
-import { loadEvents, stateIdsAt } from '../events/history.js';
+import { loadEvents, stateIdsAt, type History } from '../events/history.js';
 import type { StoredEvent } from '../../core/ports.js';
 import { formatToken } from '../tokens.js';
 import { DEFAULT_TIMELINE_LIMIT, eventMatches, type SyncFilter } from './filter.js';
@@ -14,6 +14,7 @@ import { isMemberTuple, lazyMemberState, type LazyMemberCache } from './lazy-mem
 export interface RoomSyncDeps {
   core: CoreServices;
   formatter: Formatter;
+  history: History;
   lazyMembers: LazyMemberCache;
 }
 
@@ -29,6 +30,8 @@ export interface TimelineSpan {
   fullState: boolean;
   /** The response's next_batch position (lazy loading remembers what each response carried). */
   nextBatch: number;
+  /** Events from here on are visible without a check (the user's current join). */
+  visibleFrom?: number;
   /** The summary's heroes, whose member events lazy loading must send. */
   heroes?: string[];
 }
@@ -59,7 +62,10 @@ export function timelineAndState(d: RoomSyncDeps, span: TimelineSpan, filter: Sy
   else if (limited) stateIds = stateDiff(stateIdsAt(events, span.roomId, start), stateIdsAt(events, span.roomId, span.since));
   else stateIds = new Map();
   // Filters apply after the page is read, so a filtered timeline may hold fewer than `limit`.
-  const shown = d.formatter.withoutIgnored(page.filter((e) => eventMatches(filter.room.timeline, e.pdu)), viewer);
+  const matching = page.filter((e) => eventMatches(filter.room.timeline, e.pdu));
+  const checked = matching.length > 0 && matching[0].stream < (span.visibleFrom ?? Infinity)
+    ? d.history.visibility(span.roomId, viewer.userId).filter(matching) : matching;
+  const shown = d.formatter.withoutIgnored(checked, viewer);
   if (filter.room.state.lazyLoadMembers) stateIds = lazyState(d, span, viewer, filter, { stateIds, start, limited, shown });
   const state = loadEvents(events, stateIds.values()).filter((e) => eventMatches(filter.room.state, e.pdu));
   return {

@@ -26,6 +26,8 @@ export function sqliteEventStore(db: Database.Database, recent: RecentEvents, me
     'SELECT stream, event_id, state_group, json FROM events WHERE room_id = ? AND stream < ? ORDER BY stream DESC LIMIT ?');
   const after = db.prepare<[string, number, number], EventRow>(
     'SELECT stream, event_id, state_group, json FROM events WHERE room_id = ? AND stream > ? ORDER BY stream ASC LIMIT ?');
+  const history = db.prepare<[string, string, string], EventRow>(
+    'SELECT stream, event_id, state_group, json FROM events WHERE room_id = ? AND type = ? AND state_key = ? ORDER BY stream ASC');
   const group = db.prepare<[number], { prev_id: number | null; full: number; delta: string }>(
     'SELECT prev_id, full, delta FROM state_groups WHERE id = ?');
   const maxGroup = db.prepare<[], { m: number | null }>('SELECT MAX(id) AS m FROM state_groups');
@@ -89,6 +91,7 @@ export function sqliteEventStore(db: Database.Database, recent: RecentEvents, me
       recent.before(roomId, beforeExclusive, limit) ?? before.all(roomId, beforeExclusive, limit).map(toStored),
     roomEventsAfter: (roomId, afterExclusive, limit) =>
       recent.after(roomId, afterExclusive, limit) ?? after.all(roomId, afterExclusive, limit).map(toStored),
+    stateHistory: (roomId, type, stateKey) => history.all(roomId, type, stateKey).map(toStored),
     stateGroup: loadGroup,
     maxStateGroup: () => maxGroup.get()?.m ?? 0,
     redactedBy: (eventId) => redactedBy.get(eventId)?.redaction_id ?? null,

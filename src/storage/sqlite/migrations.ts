@@ -295,6 +295,10 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE roster ADD COLUMN approved INTEGER NOT NULL DEFAULT 0;
   `,
+  // The history of one piece of state (a user's memberships, history_visibility) for per-event visibility
+  `
+  CREATE INDEX events_room_state ON events(room_id, type, state_key, stream);
+  `,
 ];
 
 export function migrate(db: Database.Database): number {
