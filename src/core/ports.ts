@@ -446,8 +446,8 @@ export interface E2eeStore {
   /** Users whose keys changed in (from, to]. */
   changedBetween(fromExclusive: number, toInclusive: number): string[];
   addToDevice(userId: string, deviceId: string, stream: number, message: JsonObject): void;
-  /** Pending to-device messages with stream in (from, to], oldest first. */
-  toDeviceBetween(userId: string, deviceId: string, fromExclusive: number, toInclusive: number): { stream: number; message: JsonObject }[];
+  /** Pending to-device messages with stream in (from, to], oldest first, at most `limit` of them. */
+  toDeviceBetween(userId: string, deviceId: string, fromExclusive: number, toInclusive: number, limit?: number): { stream: number; message: JsonObject }[];
   /** True when the device has a message with stream up to and including the position (one to acknowledge). */
   hasToDeviceUpTo(userId: string, deviceId: string, toInclusive: number): boolean;
   /** Drops messages the device acknowledged (stream up to and including the position). */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatToken, parseToken, tokenParam } from './tokens.js';
+import { formatSyncToken, formatToken, parseToken, syncSinceParam, tokenParam } from './tokens.js';
 import { MatrixError } from './errors.js';
 
 describe('stream tokens', () => {
@@ -18,5 +18,15 @@ describe('stream tokens', () => {
     assert.equal(tokenParam('', 'from'), null);
     assert.equal(tokenParam('s7', 'from'), 7);
     assert.throws(() => tokenParam('nope', 'from'), (e: MatrixError) => e.status === 400 && e.errcode === 'M_INVALID_PARAM');
+  });
+
+  it('carries where held-back to-device messages resume in a sync token', () => {
+    assert.equal(formatSyncToken(9, null), 's9');
+    assert.equal(formatSyncToken(9, 4), 's9_d4');
+    assert.deepEqual(syncSinceParam('s9_d4'), { pos: 9, toDevice: 4 });
+    assert.deepEqual(syncSinceParam('s9'), { pos: 9, toDevice: 9 });
+    assert.equal(syncSinceParam(null), null);
+    assert.equal(parseToken('s9_d4'), 9, 'a position elsewhere (/members at=)');
+    for (const t of ['s9_d10', 's9_d', 's9_x4', 's9_d4_d3']) assert.throws(() => syncSinceParam(t), (e: MatrixError) => e.errcode === 'M_INVALID_PARAM', t);
   });
 });

@@ -369,6 +369,7 @@ export function runStorageContract(name: string, open: () => Storage): void {
     s.e2ee.addToDevice('@a:h', 'E', 5, { type: 't', n: 3 });
     assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 0, 4).map((m) => m.message.n), [1]);
     assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 0, 9).map((m) => m.stream), [3, 5]);
+    assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 0, 9, 1).map((m) => m.stream), [3]);
     assert.equal(s.e2ee.maxStream(), 5);
     assert.equal(s.e2ee.hasToDeviceUpTo('@a:h', 'D', 2), false);
     assert.equal(s.e2ee.hasToDeviceUpTo('@a:h', 'D', 3), true);

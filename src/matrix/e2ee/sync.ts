@@ -57,21 +57,40 @@ export function deviceLists(d: E2eeSyncDeps, viewer: string, since: number, upto
   return { changed: [...changed].sort(), left: [...left].sort() };
 }
 
+/** Spec: "the server SHOULD limit the number of to-device messages in one response" (Synapse: 100). */
+export const MAX_TO_DEVICE_PER_SYNC = 100;
+
 /**
- * The sections for one response. Messages up to `since` were delivered by the response that
- * handed out `since`, so the client has them: they are dropped now (the spec's acknowledgement).
+ * Pending to-device messages after `from`, at most MAX_TO_DEVICE_PER_SYNC, never splitting the
+ * messages of one stream position; `heldBackAfter` is the last position sent when some wait.
  */
-export function e2eeSync(d: E2eeSyncDeps, viewer: Requester, since: number | null, upto: number): E2eeSyncSections {
+export function toDeviceBatch(e2ee: CoreServices['storage']['e2ee'], userId: string, deviceId: string, from: number, upto: number): { events: JsonObject[]; heldBackAfter: number | null } {
+  const rows = e2ee.toDeviceBetween(userId, deviceId, from, upto, MAX_TO_DEVICE_PER_SYNC + 1);
+  if (rows.length <= MAX_TO_DEVICE_PER_SYNC) return { events: rows.map((r) => r.message), heldBackAfter: null };
+  let cut = MAX_TO_DEVICE_PER_SYNC;
+  while (cut > 0 && rows[cut - 1].stream === rows[cut].stream) cut--;
+  // More than a whole batch at one position (cannot come from one request): send that position whole.
+  const sent = cut > 0 ? rows.slice(0, cut) : e2ee.toDeviceBetween(userId, deviceId, from, rows[0].stream);
+  return { events: sent.map((r) => r.message), heldBackAfter: sent[sent.length - 1].stream };
+}
+
+/**
+ * The sections for one response. Messages up to `toDeviceSince` (the `since` position, or where
+ * the previous response held back) were delivered by the response that handed out `since`, so
+ * the client has them: they are dropped now (the spec's acknowledgement).
+ */
+export function e2eeSync(d: E2eeSyncDeps, viewer: Requester, since: number | null, upto: number, toDeviceSince: number | null = since): E2eeSyncSections & { toDeviceHeldBackAfter: number | null } {
   const core = d.core;
   const { userId, deviceId } = viewer;
   const e2ee = core.storage.e2ee;
   // Acknowledging costs a write (and a disk sync): only when there is something to drop.
-  if (since !== null && e2ee.hasToDeviceUpTo(userId, deviceId, since)) {
-    void core.storage.writes.enqueue(() => e2ee.deleteToDeviceUpTo(userId, deviceId, since)).catch(() => {});
+  if (toDeviceSince !== null && e2ee.hasToDeviceUpTo(userId, deviceId, toDeviceSince)) {
+    void core.storage.writes.enqueue(() => e2ee.deleteToDeviceUpTo(userId, deviceId, toDeviceSince)).catch(() => {});
   }
-  const events = e2ee.toDeviceBetween(userId, deviceId, since ?? 0, upto).map((x) => x.message);
+  const batch = toDeviceBatch(e2ee, userId, deviceId, toDeviceSince ?? 0, upto);
   return {
-    to_device: { events },
+    toDeviceHeldBackAfter: batch.heldBackAfter,
+    to_device: { events: batch.events },
     device_lists: since === null ? { changed: [], left: [] } : deviceLists(d, userId, since, upto),
     device_one_time_keys_count: keyCounts(core, userId, deviceId),
     device_unused_fallback_key_types: e2ee.unusedFallbackAlgorithms(userId, deviceId),

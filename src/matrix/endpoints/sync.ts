@@ -4,7 +4,7 @@ import type { MatrixContext } from '../context.js';
 import { ErrCode, MatrixError, invalidParam } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { intQuery } from '../http/validate.js';
-import { tokenParam } from '../tokens.js';
+import { syncSinceParam } from '../tokens.js';
 import { computeSync, isEmptySync, type SyncDeps } from '../sync/compute.js';
 import { EMPTY_SYNC_FILTER, parseSyncFilter, type SyncFilter } from '../sync/filter.js';
 import { LazyMemberCache } from '../sync/lazy-members.js';
@@ -40,10 +40,11 @@ function resolveFilter(m: MatrixContext, userId: string, raw: string | null): Sy
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function sync(m: MatrixContext, deps: SyncDeps, ctx: AuthedCtx): Promise<unknown> {
-  const since = tokenParam(ctx.query.get('since'), 'since');
+  const sinceToken = syncSinceParam(ctx.query.get('since'));
+  const since = sinceToken?.pos ?? null;
   const fullState = ctx.query.get('full_state') === 'true';
   const timeout = intQuery(ctx.query, 'timeout', 0, 0, m.core.config.matrix.max_sync_timeout_ms);
-  const req = { viewer: ctx.requester, since, fullState, filter: resolveFilter(m, ctx.requester.userId, ctx.query.get('filter')) };
+  const req = { viewer: ctx.requester, since, toDeviceSince: sinceToken?.toDevice, fullState, filter: resolveFilter(m, ctx.requester.userId, ctx.query.get('filter')) };
   await presenceFromSync(m, ctx.requester.userId, ctx.query.get('set_presence'));
   const deadline = Date.now() + timeout;
   let res = computeSync(deps, req);

@@ -4,7 +4,7 @@ import { stateTuple, type JsonObject } from '../../core/events/types.js';
 import type { Requester } from '../http/types.js';
 import type { History } from '../events/history.js';
 import { stateIdsAt } from '../events/history.js';
-import { formatToken } from '../tokens.js';
+import { formatSyncToken, formatToken } from '../tokens.js';
 import { eventMatches, roomMatches, type SyncFilter } from './filter.js';
 import type { SyncNotifier } from './notifier.js';
 import { accountDataEvents, inviteState, summaryOf, timelineAndState, type RoomSyncDeps, type TimelineAndState } from './rooms.js';
@@ -24,6 +24,8 @@ export interface SyncRequest {
   since: number | null;
   fullState: boolean;
   filter: SyncFilter;
+  /** Where to-device delivery resumes when the previous response held some back (else `since`). */
+  toDeviceSince?: number;
 }
 
 export interface SyncResponse extends E2eeSyncSections {
@@ -138,7 +140,9 @@ export function computeSync(d: SyncDeps, req: SyncRequest): SyncResponse {
     }
   }
   const global = d.ephemeral.withPushRules(data.filter((e) => e.roomId === ''), userId, since).filter((e) => eventMatches(req.filter.accountData, e));
-  return { next_batch: formatToken(upto), account_data: accountDataEvents(global), presence: { events: d.ephemeral.presence.eventsFor(userId, since, upto).filter((e) => eventMatches(req.filter.presence, e)) }, rooms, ...e2eeSync(d, req.viewer, since, upto) };
+  const toDeviceSince = since === null ? null : Math.min(req.toDeviceSince ?? since, since);
+  const { toDeviceHeldBackAfter, ...e2ee } = e2eeSync(d, req.viewer, since, upto, toDeviceSince);
+  return { next_batch: formatSyncToken(upto, toDeviceHeldBackAfter), account_data: accountDataEvents(global), presence: { events: d.ephemeral.presence.eventsFor(userId, since, upto).filter((e) => eventMatches(req.filter.presence, e)) }, rooms, ...e2ee };
 }
 
 /** True when there is nothing to tell the client: a long-poll keeps waiting. */

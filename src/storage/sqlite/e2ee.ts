@@ -43,9 +43,9 @@ export function sqliteE2eeStore(db: Database.Database): E2eeStore {
     changed: db.prepare<[number, number], { user_id: string }>(
       'SELECT user_id FROM e2ee_key_changes WHERE stream > ? AND stream <= ? ORDER BY user_id'),
     addToDevice: db.prepare('INSERT INTO e2ee_to_device (user_id, device_id, stream, message_json) VALUES (?, ?, ?, ?)'),
-    toDevice: db.prepare<[string, string, number, number], { stream: number; message_json: string }>(
+    toDevice: db.prepare<[string, string, number, number, number], { stream: number; message_json: string }>(
       `SELECT stream, message_json FROM e2ee_to_device WHERE user_id = ? AND device_id = ? AND stream > ? AND stream <= ?
-       ORDER BY stream, id`),
+       ORDER BY stream, id LIMIT ?`),
     anyToDevice: db.prepare<[string, string, number], { one: number }>(
       'SELECT 1 AS one FROM e2ee_to_device WHERE user_id = ? AND device_id = ? AND stream <= ? LIMIT 1'),
     ackToDevice: db.prepare('DELETE FROM e2ee_to_device WHERE user_id = ? AND device_id = ? AND stream <= ?'),
@@ -80,8 +80,8 @@ export function sqliteE2eeStore(db: Database.Database): E2eeStore {
     markChanged(userId, stream) { q.markChanged.run(userId, stream); },
     changedBetween: (from, to) => q.changed.all(from, to).map((r) => r.user_id),
     addToDevice(userId, deviceId, stream, message) { q.addToDevice.run(userId, deviceId, stream, JSON.stringify(message)); },
-    toDeviceBetween: (userId, deviceId, from, to) =>
-      q.toDevice.all(userId, deviceId, from, to).map((r) => ({ stream: r.stream, message: JSON.parse(r.message_json) })),
+    toDeviceBetween: (userId, deviceId, from, to, limit = -1) =>
+      q.toDevice.all(userId, deviceId, from, to, limit).map((r) => ({ stream: r.stream, message: JSON.parse(r.message_json) })),
     hasToDeviceUpTo: (userId, deviceId, to) => q.anyToDevice.get(userId, deviceId, to) !== undefined,
     deleteToDeviceUpTo(userId, deviceId, to) { q.ackToDevice.run(userId, deviceId, to); },
   };
