@@ -404,10 +404,13 @@ export interface ReceiptStore {
   ofUser(roomId: string, userId: string): StoredReceipt[];
 }
 
-/** Push gateways of users (spec pusher.yaml), as the pusher JSON the client set. */
+/**
+ * Push gateways of users (spec pusher.yaml), as the pusher JSON the client set. A pusher belongs
+ * to the device that set it: deleting the device (logout, device deletion, DeviceStore) deletes it.
+ */
 export interface PusherStore {
   forUser(userId: string): JsonObject[];
-  put(userId: string, appId: string, pushkey: string, pusher: JsonObject): void;
+  put(userId: string, appId: string, pushkey: string, pusher: JsonObject, deviceId: string | null): void;
   remove(userId: string, appId: string, pushkey: string): void;
   /** Removes the app_id/pushkey pair from every other user (spec: unless `append`). */
   removeOthers(appId: string, pushkey: string, keepUserId: string): void;

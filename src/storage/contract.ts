@@ -256,13 +256,20 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.deepEqual(s.receipts.between('!other:h', 0, 100), []);
     assert.equal(s.receipts.latestIn('!r:h'), 9);
     assert.equal(s.receipts.latestIn('!other:h'), 0);
-    s.pushers.put('@a:h', 'app', 'k1', { pushkey: 'k1' });
-    s.pushers.put('@a:h', 'app', 'k1', { pushkey: 'k1', lang: 'en' });
-    s.pushers.put('@b:h', 'app', 'k1', { pushkey: 'k1' });
+    s.pushers.put('@a:h', 'app', 'k1', { pushkey: 'k1' }, 'D0');
+    s.pushers.put('@a:h', 'app', 'k1', { pushkey: 'k1', lang: 'en' }, 'D1');
+    s.pushers.put('@b:h', 'app', 'k1', { pushkey: 'k1' }, 'D1');
     assert.deepEqual(s.pushers.forUser('@a:h'), [{ pushkey: 'k1', lang: 'en' }]);
     s.pushers.removeOthers('app', 'k1', '@a:h');
     assert.deepEqual(s.pushers.forUser('@b:h'), []);
     s.pushers.remove('@a:h', 'app', 'k1');
+    assert.deepEqual(s.pushers.forUser('@a:h'), []);
+    // A pusher goes with the device that set it (the last set wins), and with all devices.
+    s.pushers.put('@a:h', 'app', 'k2', { pushkey: 'k2' }, 'D1');
+    s.pushers.put('@a:h', 'app', 'k3', { pushkey: 'k3' }, 'D2');
+    s.devices.deleteDevice('@a:h', 'D1');
+    assert.deepEqual(s.pushers.forUser('@a:h'), [{ pushkey: 'k3' }]);
+    s.devices.deleteAllDevices('@a:h');
     assert.deepEqual(s.pushers.forUser('@a:h'), []);
     s.close();
   });

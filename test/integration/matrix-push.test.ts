@@ -219,6 +219,35 @@ describe('Matrix push', () => {
     }
   });
 
+  it('a pusher goes with the session that set it: logout and device deletion remove it', async () => {
+    const gw = await gateway(0);
+    try {
+      const phone = (await login('bob')).json;
+      const tablet = (await login('bob')).json;
+      const pusher = (pushkey: string) => ({ kind: 'http', app_id: 'org.hearth.test', pushkey, app_display_name: 'T', device_display_name: pushkey, lang: 'en', data: { url: gw.url } });
+      await ok('POST', `${v3}/pushers/set`, { token: phone.access_token, body: pusher('phone-key') });
+      await ok('POST', `${v3}/pushers/set`, { token: tablet.access_token, body: pusher('tablet-key') });
+      const keys = async () => (await ok('GET', `${v3}/pushers`, { token: bob })).pushers.map((p: { pushkey: string }) => p.pushkey).sort();
+      assert.deepEqual(await keys(), ['phone-key', 'tablet-key'], 'pushers are the account\'s, listed to every session');
+
+      await ok('POST', `${v3}/logout`, { token: phone.access_token, body: {} });
+      assert.deepEqual(await keys(), ['tablet-key']);
+      const eventId = await send('only the tablet rings');
+      await until('the tablet is notified', () => gw.bodies.some((b) => b.body.notification.event_id === eventId), 15000);
+      const pushed = gw.bodies.filter((b) => b.body.notification.event_id === eventId).flatMap((b) => b.body.notification.devices.map((d: { pushkey: string }) => d.pushkey));
+      assert.deepEqual(pushed, ['tablet-key']);
+
+      // Deleting the tablet's device from another session (behind the password) removes its pusher too.
+      const path = `${v3}/devices/${enc(tablet.device_id)}`;
+      const challenge = await call('DELETE', path, { token: bob, body: {} });
+      assert.equal(challenge.status, 401);
+      await ok('DELETE', path, { token: bob, body: { auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'bob' }, password: 'secret-pw', session: challenge.json.session } } });
+      assert.deepEqual(await keys(), []);
+    } finally {
+      gw.server.close();
+    }
+  });
+
   it('a gateway that rejects the pushkey makes the server drop the pusher', async () => {
     const gw = await gateway(0, ['stale-key']);
     try {

@@ -30,6 +30,7 @@ async function changePassword(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObj
       m.core.storage.devices.deleteDevice(userId, d.deviceId);
       m.core.storage.refreshTokens.forgetDevice(userId, d.deviceId);
     }
+    m.ephemeral.pusher.forget();
   }
   return {};
 }

@@ -37,6 +37,8 @@ async function deleteDevices(m: MatrixContext, ctx: AuthedCtx, ids: string[]): P
   const existing = new Set(m.core.storage.devices.listDevices(userId).map((d) => d.deviceId));
   const gone = ids.filter((id) => existing.has(id));
   await endDevices(m.core, userId, gone);
+  // Their pushers went with them (storage); the pusher's cache must not keep pushing to them.
+  m.ephemeral.pusher.forget();
   return {};
 }
 

@@ -71,12 +71,14 @@ async function getLoginToken(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObje
 async function logout(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
   const { userId, deviceId } = ctx.requester;
   await endDevices(m.core, userId, [deviceId]);
+  m.ephemeral.pusher.forget();
   return {};
 }
 
 async function logoutAll(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
   const userId = ctx.requester.userId;
   await endDevices(m.core, userId, m.core.storage.devices.listDevices(userId).map((d) => d.deviceId));
+  m.ephemeral.pusher.forget();
   return {};
 }
 

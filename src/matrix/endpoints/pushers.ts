@@ -53,7 +53,7 @@ export function pusherRoutes(m: MatrixContext): Route[] {
           const { pusher, append } = parsed;
           // Spec: without append, this app_id/pushkey pair leaves every other user.
           if (!append) store.removeOthers(String(pusher.app_id), String(pusher.pushkey), userId);
-          store.put(userId, String(pusher.app_id), String(pusher.pushkey), pusher);
+          store.put(userId, String(pusher.app_id), String(pusher.pushkey), pusher, ctx.requester.deviceId);
         });
         m.ephemeral.pusher.forget();
         return {};

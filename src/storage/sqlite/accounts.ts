@@ -30,6 +30,7 @@ export function sqliteAccountStore(db: Database.Database): AccountStore {
   const delTokens = db.prepare('DELETE FROM access_tokens WHERE user_id = ?');
   const delDevices = db.prepare('DELETE FROM devices WHERE user_id = ?');
   const delFastTokens = db.prepare('DELETE FROM fast_tokens WHERE localpart = ?');
+  const delPushers = db.prepare('DELETE FROM pushers WHERE user_id = ?');
   const setDisplayname = db.prepare('UPDATE accounts SET displayname = ? WHERE localpart = ?');
   const setAvatar = db.prepare('UPDATE accounts SET avatar_url = ? WHERE localpart = ?');
 
@@ -64,6 +65,7 @@ export function sqliteAccountStore(db: Database.Database): AccountStore {
       delFastTokens.run(localpart);
       delTokens.run(userId);
       delDevices.run(userId);
+      delPushers.run(userId);
     }),
     setProfile(localpart, field, value) {
       (field === 'displayname' ? setDisplayname : setAvatar).run(value, localpart);

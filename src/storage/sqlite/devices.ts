@@ -19,6 +19,9 @@ export function sqliteDeviceStore(db: Database.Database): DeviceStore {
   const delDevice = db.prepare('DELETE FROM devices WHERE user_id = ? AND device_id = ?');
   const delAllTokens = db.prepare('DELETE FROM access_tokens WHERE user_id = ?');
   const delAllDevices = db.prepare('DELETE FROM devices WHERE user_id = ?');
+  // Spec: pushers are tied to the session that made them; they go with their device.
+  const delDevicePushers = db.prepare('DELETE FROM pushers WHERE user_id = ? AND device_id = ?');
+  const delAllPushers = db.prepare('DELETE FROM pushers WHERE user_id = ?');
   const rename = db.prepare('UPDATE devices SET display_name = ? WHERE user_id = ? AND device_id = ?');
   const list = db.prepare<[string], { user_id: string; device_id: string; display_name: string | null; last_seen_ts: number | null }>(
     'SELECT * FROM devices WHERE user_id = ? ORDER BY device_id');
@@ -38,10 +41,12 @@ export function sqliteDeviceStore(db: Database.Database): DeviceStore {
     deleteDevice: db.transaction((userId: string, deviceId: string) => {
       delDeviceTokens.run(userId, deviceId);
       delDevice.run(userId, deviceId);
+      delDevicePushers.run(userId, deviceId);
     }),
     deleteAllDevices: db.transaction((userId: string) => {
       delAllTokens.run(userId);
       delAllDevices.run(userId);
+      delAllPushers.run(userId);
     }),
     setDeviceDisplayName: (userId, deviceId, name) => rename.run(name, userId, deviceId).changes > 0,
     listDevices: (userId): DeviceRecord[] => list.all(userId).map((r) => ({

@@ -299,6 +299,10 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX events_room_state ON events(room_id, type, state_key, stream);
   `,
+  // Pushers remember the device that set them, and go when it is deleted
+  `
+  ALTER TABLE pushers ADD COLUMN device_id TEXT;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

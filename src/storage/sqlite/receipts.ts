@@ -32,13 +32,13 @@ export function sqliteReceiptStore(db: Database.Database): ReceiptStore {
 export function sqlitePusherStore(db: Database.Database): PusherStore {
   const forUser = db.prepare<[string], { pusher_json: string }>('SELECT pusher_json FROM pushers WHERE user_id = ? ORDER BY app_id, pushkey');
   const put = db.prepare(
-    `INSERT INTO pushers (user_id, app_id, pushkey, pusher_json) VALUES (?, ?, ?, ?)
-     ON CONFLICT (user_id, app_id, pushkey) DO UPDATE SET pusher_json = excluded.pusher_json`);
+    `INSERT INTO pushers (user_id, app_id, pushkey, pusher_json, device_id) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (user_id, app_id, pushkey) DO UPDATE SET pusher_json = excluded.pusher_json, device_id = excluded.device_id`);
   const remove = db.prepare('DELETE FROM pushers WHERE user_id = ? AND app_id = ? AND pushkey = ?');
   const removeOthers = db.prepare('DELETE FROM pushers WHERE app_id = ? AND pushkey = ? AND user_id <> ?');
   return {
     forUser: (userId) => forUser.all(userId).map((r) => JSON.parse(r.pusher_json) as JsonObject),
-    put(userId, appId, pushkey, pusher) { put.run(userId, appId, pushkey, JSON.stringify(pusher)); },
+    put(userId, appId, pushkey, pusher, deviceId) { put.run(userId, appId, pushkey, JSON.stringify(pusher), deviceId); },
     remove(userId, appId, pushkey) { remove.run(userId, appId, pushkey); },
     removeOthers(appId, pushkey, keepUserId) { removeOthers.run(appId, pushkey, keepUserId); },
   };
