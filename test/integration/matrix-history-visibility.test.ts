@@ -23,8 +23,7 @@ describe('history visibility per event', () => {
   after(() => server.destroy());
 
   /** A room under `hv` where alice writes before bob's invite, after it, and after his join. */
-  async function scene(hv: string) {
-    const bob = `bob${hv}`;
+  async function scene(hv: string, bob = `bob${hv}`) {
     await server.addUser(bob);
     tokens[bob] = (await login(bob)).json.access_token;
     const room = (await ok('POST', `${v3}/createRoom`, { token: alice, body: {
@@ -82,7 +81,7 @@ describe('history visibility per event', () => {
   }
 
   test('matrix-js-sdk shows a joiner under `joined` only what came after the join', async () => {
-    const s = await scene('joined');
+    const s = await scene('joined', 'sdkjoiner');
     const client = sdk.createClient({ baseUrl: server.matrixUrl, accessToken: s.token, userId: `@${s.bob}:localhost`, logger: quiet });
     try {
       const prepared = new Promise<void>((resolve) => client.on(sdk.ClientEvent.Sync, (st) => { if (st === sdk.SyncState.Prepared) resolve(); }));
