@@ -27,6 +27,7 @@ describe('server-side search', () => {
     await server.addUser('bob');
     alice = (await login('alice')).json.access_token;
     bob = (await login('bob')).json.access_token;
+    await ok('PUT', `${v3}/profile/${enc('@alice:localhost')}/displayname`, { token: alice, body: { displayname: 'Alice Early' } });
     garden = (await ok('POST', `${v3}/createRoom`, { token: alice, body: { preset: 'public_chat', name: 'Tulip talk', topic: 'all about tulip bulbs' } })).room_id;
     fair = (await ok('POST', `${v3}/createRoom`, { token: alice, body: { preset: 'public_chat' } })).room_id;
     for (const r of [garden, fair]) await ok('POST', `${v3}/join/${enc(r)}`, { token: bob, body: {} });
@@ -61,7 +62,7 @@ describe('server-side search', () => {
   test('event_context with historic profiles, and include_state', async () => {
     const r = await search({ keys: ['content.body'], order_by: 'recent', include_state: true, event_context: { before_limit: 1, after_limit: 1, include_profile: true } });
     const [t4, t3] = r.results;
-    assert.equal(t3.context.profile_info['@alice:localhost'].displayname, 'alice', 'her name when she wrote t3');
+    assert.equal(t3.context.profile_info['@alice:localhost'].displayname, 'Alice Early', 'her name when she wrote t3');
     assert.equal(t4.context.profile_info['@alice:localhost'].displayname, 'Alice in Bloom');
     assert.equal(t3.context.events_after[0].type, 'm.room.member', 'the rename came after t3');
     assert.deepEqual(Object.keys(r.state).sort(), [garden, fair].sort());
