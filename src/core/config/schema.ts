@@ -2,6 +2,7 @@
 // are written from this file; keep them in step.
 import { z } from 'zod';
 import { isValidServerName } from '../ids.js';
+import { DEFAULT_DENIED_RANGES, isRange } from '../media/ip-policy.js';
 
 const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:8008')
   .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be 0-65535');
@@ -101,8 +102,20 @@ export const configSchema = z.strictObject({
     max_upload_bytes: z.number().int().min(1024).max(2 ** 40).default(52428800),
     /** Total bytes one user may have uploaded; null: no quota. */
     user_quota_bytes: z.number().int().min(0).max(2 ** 50).nullable().default(1073741824),
-    /** URL previews (/preview_url) fetch arbitrary URLs for clients; not available yet, so only false is accepted. */
-    url_previews: z.boolean().refine((v) => !v, 'URL previews are not available in this version of Hearth').default(false),
+    /** URL previews (/preview_url): the server fetches URLs clients ask about. Off by default. */
+    url_previews: z.boolean().default(false),
+    /** Addresses previews may not fetch from (IP addresses or CIDR ranges); default: all non-public ones. */
+    url_preview_deny_ips: z.array(z.string().refine(isRange, 'must be an IP address or CIDR range')).default([...DEFAULT_DENIED_RANGES]),
+    /** Exceptions to the deny list (e.g. 127.0.0.1 for tests, or an intranet's range). */
+    url_preview_allow_ips: z.array(z.string().refine(isRange, 'must be an IP address or CIDR range')).default([]),
+    /** Largest page or image a preview downloads, in bytes. */
+    url_preview_max_bytes: z.number().int().min(1024).max(2 ** 31).default(10485760),
+    /** Longest a preview's fetch (all redirects included) may take. */
+    url_preview_timeout_ms: z.number().int().min(100).max(120000).default(10000),
+    /** Redirects a preview follows before giving up. */
+    url_preview_max_redirects: z.number().int().min(0).max(20).default(5),
+    /** How long a preview is kept and given again for the same URL. */
+    url_preview_cache_ms: z.number().int().min(0).max(604800000).default(3600000),
   }).prefault({}),
   accounts: z.strictObject({
     /** PBKDF2 iterations of new SCRAM credentials (RFC 7677 asks for at least 4096). */

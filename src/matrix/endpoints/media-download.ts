@@ -5,6 +5,9 @@ import type { MatrixContext } from '../context.js';
 import type { MediaCtx, MediaRoute } from '../media/pipeline.js';
 import { fileName, invalid, localMediaId, timeoutMs } from '../media/params.js';
 import { HttpJsonError, sendFile } from '../media/reply.js';
+import type { JsonObject } from '../../core/events/types.js';
+import { PreviewError, UrlPreviews } from '../preview/service.js';
+import type { PreviewFailure } from '../preview/fetch.js';
 import { parseDimension, type ThumbnailMethod } from '../../core/media/thumbnail-size.js';
 
 async function download(m: MatrixContext, ctx: MediaCtx): Promise<undefined> {
@@ -39,19 +42,43 @@ function config(m: MatrixContext) {
   return { 'm.upload.size': m.core.config.media.max_upload_bytes };
 }
 
-/** URL previews are off (media.url_previews): the endpoint is there but refuses, as Synapse does. */
-function previewUrl(ctx: MediaCtx): never {
-  if (!ctx.query.get('url')) throw new HttpJsonError(400, 'M_MISSING_PARAM', 'url is required');
-  throw new HttpJsonError(403, 'M_FORBIDDEN', 'URL previews are disabled on this server');
+const PREVIEW_ERRORS: Record<PreviewFailure, [number, string]> = {
+  bad_url: [400, 'M_INVALID_PARAM'], forbidden: [403, 'M_FORBIDDEN'], too_large: [502, 'M_TOO_LARGE'], failed: [502, 'M_UNKNOWN'],
+};
+
+/** GET preview_url: off unless media.url_previews (then 403, as Synapse does). `ts` is accepted; the newest preview is given. */
+async function previewUrl(previews: UrlPreviews | null, ctx: MediaCtx): Promise<JsonObject> {
+  const url = ctx.query.get('url');
+  if (!url) throw new HttpJsonError(400, 'M_MISSING_PARAM', 'url is required');
+  const ts = ctx.query.get('ts');
+  if (ts !== null && !/^\d{1,16}$/.test(ts)) throw invalid('ts must be a timestamp in milliseconds');
+  if (!previews) throw new HttpJsonError(403, 'M_FORBIDDEN', 'URL previews are disabled on this server');
+  try {
+    return await previews.preview(url);
+  } catch (e) {
+    if (!(e instanceof PreviewError)) throw e;
+    const [status, code] = PREVIEW_ERRORS[e.kind];
+    throw new HttpJsonError(status, code, e.message);
+  }
+}
+
+function previewsOf(m: MatrixContext): UrlPreviews | null {
+  const c = m.core.config.media;
+  if (!c.url_previews) return null;
+  return new UrlPreviews(m.core.media, {
+    denyIps: c.url_preview_deny_ips, allowIps: c.url_preview_allow_ips, maxBytes: c.url_preview_max_bytes,
+    timeoutMs: c.url_preview_timeout_ms, maxRedirects: c.url_preview_max_redirects, cacheMs: c.url_preview_cache_ms,
+  });
 }
 
 export function mediaDownloadRoutes(m: MatrixContext): MediaRoute[] {
   const routes: MediaRoute[] = [];
+  const previews = previewsOf(m);
   const add = (base: string, auth: 'required' | 'none') => routes.push(
     { method: 'GET', path: `${base}/download/:serverName/:mediaId/:fileName?`, auth, handler: (ctx) => download(m, ctx) },
     { method: 'GET', path: `${base}/thumbnail/:serverName/:mediaId`, auth, handler: (ctx) => thumbnail(m, ctx) },
     { method: 'GET', path: `${base}/config`, auth: 'required', handler: () => config(m) },
-    { method: 'GET', path: `${base}/preview_url`, auth: 'required', handler: (ctx) => previewUrl(ctx) },
+    { method: 'GET', path: `${base}/preview_url`, auth: 'required', handler: (ctx) => previewUrl(previews, ctx) },
   );
   add('/_matrix/client/v1/media', 'required');
   add('/_matrix/media/v3', 'none');
