@@ -84,6 +84,8 @@ export interface ModuleApi {
 
   /** Lets a XEP-0386 Bind 2 request enable this session feature inline (advertised in the bind feature). */
   bind2Inline(ns: string, handler: (session: C2sSession, el: XmlElement) => XmlElement | null): void;
+  /** Adds to every XEP-0386 <bound/> (XEP-0313 archive metadata), computed at the moment of binding. */
+  bind2Bound(provider: (session: C2sSession) => XmlElement | null): void;
 
   /** Handles iqs before authentication and adds pre-authentication stream features (XEP-0077); one handler. */
   preAuth(handler: PreAuthHandler): void;

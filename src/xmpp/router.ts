@@ -47,6 +47,7 @@ export class XmppServer implements C2sSessionHost, ModuleApi {
   private remoteHandler: ComponentHandler | undefined;
   private readonly featureProviders: (() => XmlElement | null)[] = [];
   private readonly bind2Handlers = new Map<string, (session: C2sSession, el: XmlElement) => XmlElement | null>();
+  private readonly bind2Providers: ((session: C2sSession) => XmlElement | null)[] = [];
 
   constructor(private readonly opts: XmppServerOptions) {
     this.domain = opts.domain.toLowerCase();
@@ -72,6 +73,10 @@ export class XmppServer implements C2sSessionHost, ModuleApi {
   }
   bind2Inline(ns: string, handler: (session: C2sSession, el: XmlElement) => XmlElement | null): void { this.bind2Handlers.set(ns, handler); }
   bind2Features(): string[] { return [...this.bind2Handlers.keys()]; }
+  bind2Bound(provider: (session: C2sSession) => XmlElement | null): void { this.bind2Providers.push(provider); }
+  bind2BoundExtras(session: C2sSession): XmlElement[] {
+    return this.bind2Providers.map((p) => p(session)).filter((el): el is XmlElement => el !== null);
+  }
   bind2Request(session: C2sSession, el: XmlElement): XmlElement | null {
     return this.bind2Handlers.get(el.xmlns)?.(session, el) ?? null;
   }

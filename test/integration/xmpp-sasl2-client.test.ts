@@ -65,6 +65,14 @@ test('carbons enabled inside the Bind 2 request: the new session gets copies at 
     x('bind', { xmlns: 'urn:xmpp:bind:0' }, x('tag', null, 'Raw'), x('enable', { xmlns: 'urn:xmpp:carbons:2' }))).toString());
   const success = await raw.next();
   assert.equal(success.name, 'success', String(success));
+  // XEP-0386 with XEP-0313: where alice's archive stood at binding (bob's message of the first test is in it).
+  const meta = success.getChild('bound', 'urn:xmpp:bind:0')?.getChild('metadata', 'urn:xmpp:mam:2');
+  assert.ok(meta?.getChild('start')?.attr('id') && meta.getChild('end')?.attr('id'), String(success));
+  const archived = await (async () => {
+    const c = await login('alice', 'mam-check');
+    return c.iqRaw('get', xml('metadata', { xmlns: 'urn:xmpp:mam:2' }));
+  })();
+  assert.equal(archived.getChild('metadata', 'urn:xmpp:mam:2').getChild('end').attrs.id, meta!.getChild('end')!.attr('id'), 'the same as the metadata query');
   await raw.next(); // features
   const desk = await login('alice', 'desk');
   await desk.send(xml('message', { to: 'bob@localhost', type: 'chat', id: 'c1' }, xml('body', {}, 'copied?')));

@@ -61,7 +61,8 @@ function bindInline(s: Sasl2Stream, req: XmlElement, ua: UserAgent | null): XmlE
   // A host that refuses to replace sessions: this connection gets a fresh resource instead.
   if (granted === 'conflict') granted = s.bindResource(bind2Resource(s.username, tag, undefined));
   if (granted === 'conflict') throw new Error('bind 2: no resource could be bound');
-  const answers: XmlElement[] = [];
+  // XEP-0386: what modules report at the moment of binding (the archive's XEP-0313 <metadata/>).
+  const answers: XmlElement[] = [...(s.host.bind2BoundExtras?.(s) ?? [])];
   for (const child of req.elements()) {
     const ns = req.nsOf(child);
     if (ns === NS_BIND2) continue; // <tag/>

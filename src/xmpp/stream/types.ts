@@ -27,6 +27,8 @@ export interface C2sSessionHost {
   bind2Features?(): string[];
   /** One such request (e.g. XEP-0280 <enable/>) for a just bound session; returns what goes into <bound/>, if anything. */
   bind2Request?(session: C2sSession, el: XmlElement): XmlElement | null;
+  /** What modules add to every Bind 2 <bound/> for a just bound session (XEP-0313 metadata). */
+  bind2BoundExtras?(session: C2sSession): XmlElement[];
   /** An iq before authentication (XEP-0077 registration); true when the host answered it, else the stream ends. */
   preAuthIq?(el: XmlElement, stream: PreAuthStream): boolean;
 }

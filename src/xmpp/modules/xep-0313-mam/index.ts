@@ -33,7 +33,9 @@ export function mamModule(im: ImContext): XmppModule {
       };
       server.iq(`query ${NS_MAM}`, 'get', own((ctx) => ctx.result(queryForm())), 'bare');
       server.iq(`query ${NS_MAM}`, 'set', own((ctx) => runQuery(im, ctx)), 'bare');
-      server.iq(`metadata ${NS_MAM}`, 'get', own((ctx) => metadata(im, ctx)), 'bare');
+      server.iq(`metadata ${NS_MAM}`, 'get', own((ctx) => ctx.result(archiveMetadata(im, ctx.from.local))), 'bare');
+      // XEP-0386: a Bind 2 <bound/> tells the client where its archive stood when it bound.
+      server.bind2Bound((session) => archiveMetadata(im, session.username));
       server.iq(`prefs ${NS_MAM}`, 'get', own((ctx) => ctx.result(prefsElement(loadPrefs(im.core.storage.kv, ctx.from.local)))), 'bare');
       server.iq(`prefs ${NS_MAM}`, 'set', own(async (ctx) => {
         const prefs = parsePrefs(ctx.payload);
@@ -71,13 +73,13 @@ function runQuery(im: ImContext, ctx: IqContext): void {
   ctx.result(fin);
 }
 
-/** The first and last items of the whole archive (§5, for clients planning a sync). */
-function metadata(im: ImContext, ctx: IqContext): void {
-  const src = userArchive(im.core, im.core.accounts.userId(ctx.from.local), { max: 1, page: { first: true }, flip: false });
+/** The first and last items of the account's whole archive (§5, for clients planning a sync). */
+function archiveMetadata(im: ImContext, localpart: string): XmlElement {
+  const src = userArchive(im.core, im.core.accounts.userId(localpart), { max: 1, page: { first: true }, flip: false });
   const oldest = src.scan(0, TOP, false, 1)[0];
   const newest = src.scan(0, TOP, true, 1)[0];
   const stamp = (ts: number) => new Date(ts).toISOString();
-  ctx.result(x('metadata', { xmlns: NS_MAM },
+  return x('metadata', { xmlns: NS_MAM },
     oldest ? x('start', { id: oldest.id, timestamp: stamp(oldest.ev.pdu.origin_server_ts) }) : null,
-    newest ? x('end', { id: newest.id, timestamp: stamp(newest.ev.pdu.origin_server_ts) }) : null));
+    newest ? x('end', { id: newest.id, timestamp: stamp(newest.ev.pdu.origin_server_ts) }) : null);
 }
