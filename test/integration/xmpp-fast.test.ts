@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 import { client, xml } from '@xmpp/client';
 import { startTestServer, type TestServer } from './harness.js';
 import { RawClient } from './xmpp-support/raw-client.js';
+import { CONNECT_TIMEOUT_MS } from './xmpp-im-support/im-client.js';
 import { x, type XmlElement } from '../../src/xmpp/xml/element.js';
 import { fastSettings } from '../../src/xmpp/modules/xep-0484-fast/tokens.js';
 
@@ -27,7 +28,7 @@ interface Token { mechanism: string; token: string; expiry: string }
 interface FastApi { saveToken(t: Token): Promise<void>; fetchToken(): Promise<Token | null | undefined> }
 
 function fastClient(username: string, password: string | undefined, uaId: string, stored?: Token) {
-  const c = client({ service: `xmpp://127.0.0.1:${server.xmppPorts.starttls}`, domain: 'localhost', username, password,
+  const c = client({ service: `xmpp://127.0.0.1:${server.xmppPorts.starttls}`, domain: 'localhost', username, password, timeout: CONNECT_TIMEOUT_MS,
     userAgent: xml('user-agent', { id: uaId }, xml('software', {}, 'hearth-tests')) });
   c.on('error', () => undefined);
   const fast = (c as unknown as { fast: FastApi }).fast;

@@ -1,7 +1,7 @@
 // An @xmpp/client connection for the MUC tests that keeps every stanza it receives, so a test can
 // wait for what it expects in the order the protocol gives.
 import { client, xml, type Client, type XmlNode } from '@xmpp/client';
-import { classicAuthOnly, startOrStop } from './xmpp-im-support/im-client.js';
+import { classicAuthOnly, CONNECT_TIMEOUT_MS, startOrStop } from './xmpp-im-support/im-client.js';
 
 export const NS_MUC = 'http://jabber.org/protocol/muc';
 export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
@@ -11,7 +11,7 @@ export class MucClient {
   private constructor(readonly c: Client, readonly jid: string) {}
 
   static async connect(port: number, username: string, password: string, resource = 'test'): Promise<MucClient> {
-    const c = client({ service: `xmpp://127.0.0.1:${port}`, domain: 'localhost', username, password, resource });
+    const c = client({ service: `xmpp://127.0.0.1:${port}`, domain: 'localhost', username, password, resource, timeout: CONNECT_TIMEOUT_MS });
     classicAuthOnly(c); // the tests address the exact resource asked for
     c.on('error', () => undefined);
     const got: XmlNode[] = [];

@@ -8,6 +8,11 @@ process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 export { xml, type XmlNode };
 export const DOMAIN = 'localhost';
 export const NS_ROSTER = 'jabber:iq:roster';
+/**
+ * The library gives each step (stream open after STARTTLS included) 2 s by default; on a 2-core
+ * machine running several suites at once, a TLS handshake alone has taken longer.
+ */
+export const CONNECT_TIMEOUT_MS = 10_000;
 
 type Pred = (el: XmlNode) => boolean;
 
@@ -29,7 +34,7 @@ export class ImClient {
     const service = typeof port === 'string' ? port : `xmpp://127.0.0.1:${port}`;
     // A fixed XEP-0388 user-agent id is what one installation of a client sends every time.
     const userAgent = opts.userAgentId ? xml('user-agent', { id: opts.userAgentId }, xml('software', {}, 'hearth-tests')) : undefined;
-    const xmpp = client({ service, domain: DOMAIN, username, password, resource, userAgent });
+    const xmpp = client({ service, domain: DOMAIN, username, password, resource, userAgent, timeout: CONNECT_TIMEOUT_MS });
     // The library prefers SASL2 + Bind 2 (XEP-0388/0386), where the server names the resource
     // (`resource/…`); the IM tests address exact resources, so they use the classic flow
     // unless `opts.sasl2` (xmpp-sasl2.test.ts covers SASL2 itself).
