@@ -112,3 +112,59 @@ test('invitations both ways: an XMPP invite is a Matrix invite by the inviter; a
     await fay.stop();
   }
 });
+
+const RETRACT = 'urn:xmpp:message-retract:1';
+const MODERATE = 'urn:xmpp:message-moderate:1';
+const timelineEvent = (body: string) => alice.client.getRoom(roomId)?.getLiveTimeline().getEvents().find((e) => e.getContent().body === body);
+
+test('XEP-0425 and XEP-0424 are Matrix redactions both ways; occupant ids are on every message', async () => {
+  // bob is an admin (power 50, the redact level) from the test above.
+  await alice.client.sendTextMessage(roomId, 'spam from alice');
+  const seen = await bob.last((s) => s.getChild('body')?.text() === 'spam from alice');
+  const aliceOid = seen.getChild('occupant-id', 'urn:xmpp:occupant-id:0')?.attrs.id;
+  assert.ok(aliceOid && !aliceOid.includes('alice'));
+  const id = seen.getChild('stanza-id', 'urn:xmpp:sid:0')!.attrs.id!;
+  await bob.send(xml('iq', { type: 'set', to: LOBBY, id: 'mod1' }, xml('moderate', { xmlns: MODERATE, id }, xml('retract', { xmlns: RETRACT }), xml('reason', {}, 'spam'))));
+  // XEP-0425 §3.1: the moderation goes to the occupants, then the result to the moderator.
+  const moderation = await bob.last((s) => s.getChild('retract', RETRACT)?.attrs.id === id);
+  assert.equal((await bob.last((s) => s.attrs.id === 'mod1')).attrs.type, 'result');
+  assert.equal(moderation.getChild('retract', RETRACT)!.getChild('moderated', MODERATE)!.attrs.by, `${LOBBY}/Bob`);
+  await until('Element shows the message redacted by bob', () => alice.client.getRoom(roomId)?.findEventById(id)?.isRedacted() === true);
+  assert.equal(alice.client.getRoom(roomId)!.findEventById(id)!.getUnsigned().redacted_because?.sender, '@bob:localhost');
+
+  // Bob retracts his own message (XEP-0424): Element shows it redacted by bob himself.
+  await bob.say(LOBBY, 'oops', 'oops-1');
+  const mine = await bob.last((s) => s.getChild('body')?.text() === 'oops');
+  const mineId = mine.getChild('stanza-id', 'urn:xmpp:sid:0')!.attrs.id!;
+  await bob.send(xml('message', { to: LOBBY, type: 'groupchat', id: 'r-1' }, xml('retract', { xmlns: RETRACT, id: mineId }), xml('body', {}, '/me retracted a message')));
+  await until('Element shows bob\'s message redacted', () => alice.client.getRoom(roomId)?.findEventById(mineId)?.isRedacted() === true);
+  assert.ok(!timelineEvent('/me retracted a message'), 'the fallback body is not a message');
+
+  // Alice redacts bob's message in Element: bob sees a moderation by alice.
+  await bob.say(LOBBY, 'meh', 'meh-1');
+  const meh = await bob.last((s) => s.getChild('body')?.text() === 'meh');
+  const mehId = meh.getChild('stanza-id', 'urn:xmpp:sid:0')!.attrs.id!;
+  await alice.client.redactEvent(roomId, mehId, undefined, { reason: 'no' });
+  const fromElement = await bob.last((s) => s.getChild('retract', RETRACT)?.attrs.id === mehId);
+  assert.equal(fromElement.attrs.from, LOBBY);
+  assert.equal(fromElement.getChild('retract', RETRACT)!.getChild('moderated', MODERATE)!.attrs.by, `${LOBBY}/alice`);
+  assert.equal(fromElement.getChild('retract', RETRACT)!.getChildText('reason'), 'no');
+});
+
+test('destroying a room from XMPP: the Element user is removed and the room is closed', async () => {
+  const RUIN = 'ruin@conference.localhost';
+  await bob.join(RUIN, 'Bob');
+  await bob.until(isSubject);
+  const ruinId = server.core.storage.rooms.getAlias('#ruin:localhost')!;
+  await alice.client.joinRoom('#ruin:localhost');
+  await bob.last((s) => s.attrs.from === `${RUIN}/alice`);
+  await bob.send(xml('iq', { type: 'set', to: RUIN, id: 'boom' }, xml('query', { xmlns: 'http://jabber.org/protocol/muc#owner' }, xml('destroy', {}, xml('reason', {}, 'done here')))));
+  const gone = await bob.last((s) => s.attrs.type === 'unavailable' && s.attrs.from === `${RUIN}/Bob`);
+  assert.equal(gone.getChild('x', NS_MUC_USER)!.getChild('destroy')!.getChildText('reason'), 'done here');
+  assert.equal((await bob.last((s) => s.attrs.id === 'boom')).attrs.type, 'result');
+  await until('Element sees alice removed', () => alice.client.getRoom(ruinId)?.getMyMembership() === 'leave');
+  const kick = alice.client.getRoom(ruinId)!.getMember('@alice:localhost')!.events.member!;
+  assert.deepEqual([kick.getSender(), kick.getContent().reason], ['@bob:localhost', 'done here']);
+  assert.equal(server.core.rooms.stateContent(ruinId, 'm.room.join_rules')?.join_rule, 'invite');
+  await assert.rejects(alice.client.joinRoom(ruinId));
+});

@@ -55,10 +55,12 @@ function visibleFrom(svc: MucService, roomId: string, mxid: string): number {
 /** The stanza a past event becomes in the history, or null when it is not a message. */
 export function historyStanza(svc: MucService, room: MucRoom, ev: StoredEvent, to: string): XmlElement | null {
   const body = bodyOfEvent(ev.pdu);
-  if (body === null) return null;
+  // Redacted (retracted or moderated) messages are not handed out again (XEP-0424 §6).
+  if (body === null || svc.core.storage.events.redactedBy(ev.eventId) !== null) return null;
   const { id, children } = fromContent(ev.pdu.content, svc.addr);
   return groupchatMessage(room.jid, svc.nickFor(room, ev.pdu.sender), to, {
     id: id ?? ev.eventId, body, extra: children, eventId: ev.eventId, delayTs: ev.pdu.origin_server_ts,
+    occupantId: svc.occupantIds.of(room.roomId, ev.pdu.sender),
   });
 }
 

@@ -8,6 +8,7 @@ import {
   FORM_ROOMINFO, NS_DATA, NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC, NS_MUC_STABLE_ID, NS_PING, NS_SID,
 } from './ns.js';
 import { roomSecret } from './password.js';
+import { NS_OCCUPANT_ID } from './occupant-id.js';
 import type { MucService } from './service.js';
 
 export const SELF_PING_OPTIMIZATION = 'http://jabber.org/protocol/muc#self-ping-optimization';
@@ -15,7 +16,8 @@ export const SELF_PING_OPTIMIZATION = 'http://jabber.org/protocol/muc#self-ping-
 export function serviceInfo(): XmlElement {
   return x('query', { xmlns: NS_DISCO_INFO },
     x('identity', { category: 'conference', type: 'text', name: 'Chatrooms' }),
-    [NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC, NS_MUC_STABLE_ID, NS_PING].sort().map((v) => x('feature', { var: v })));
+    // XEP-0421 §4: occupant ids are on in every room, so the service says so too.
+    [NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC, NS_MUC_STABLE_ID, NS_PING, NS_OCCUPANT_ID].sort().map((v) => x('feature', { var: v })));
 }
 
 /** Public rooms with an alias on this server (§6.3); hidden (non-public) rooms are not listed. */
@@ -50,7 +52,8 @@ export function roomFeatures(svc: MucService, roomId: string): string[] {
     open ? 'muc_open' : 'muc_membersonly',
     moderated ? 'muc_moderated' : 'muc_unmoderated',
     'muc_persistent', 'muc_nonanonymous', roomSecret(svc, roomId) !== null ? 'muc_passwordprotected' : 'muc_unsecured',
-    'urn:xmpp:mam:2', 'urn:xmpp:mam:2#extended',
+    'urn:xmpp:mam:2', 'urn:xmpp:mam:2#extended', NS_OCCUPANT_ID,
+    'urn:xmpp:message-moderate:1', 'urn:xmpp:message-retract:1',
   ];
 }
 

@@ -7,6 +7,7 @@ import { x, type XmlElement } from '../../xml/element.js';
 import { roomInfo, serviceInfo, serviceItems } from './disco.js';
 import { NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC_ADMIN, NS_MUC_OWNER, NS_PING } from './ns.js';
 import { adminIq } from './admin.js';
+import { NS_MODERATE, moderateIq } from './moderation.js';
 import { ownerIq } from './owner.js';
 import { roomArchiveIq } from '../xep-0313-mam/room-archive.js';
 import { NS_MAM } from '../xep-0313-mam/query.js';
@@ -64,6 +65,9 @@ function roomIq(svc: MucService, ctx: StanzaContext, to: Jid, key: string, paylo
       });
       return;
     }
+    case `set moderate ${NS_MODERATE}`:
+      if (!ctx.session) return reply.error('forbidden');
+      return moderateIq(svc, roomId, svc.mxidOfAccount(ctx.session.username), payload, reply);
     case `get query ${NS_MUC_ADMIN}`:
     case `set query ${NS_MUC_ADMIN}`: {
       if (!ctx.session) return reply.error('forbidden');

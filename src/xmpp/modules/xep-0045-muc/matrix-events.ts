@@ -12,6 +12,7 @@ import type { MucRoom } from './state.js';
 import { configChangedMessage, groupchatMessage, subjectMessage, type Removal } from './stanzas.js';
 import { nickOfMember } from './view.js';
 import { onInvite } from './invite.js';
+import { onRedaction } from './moderation.js';
 
 /** State whose change XEP-0045 §10.2.1 announces as a configuration change (status 104). */
 const CONFIG_STATE = new Set(['m.room.name', 'm.room.join_rules', 'm.room.history_visibility', 'm.room.guest_access', 'm.room.avatar', 'm.room.encryption']);
@@ -21,6 +22,7 @@ export function onRoomEvent(svc: MucService, n: RoomEventNotice): void {
   if (pdu.type === 'm.room.member' && pdu.content.membership === 'invite') onInvite(svc, n);
   const rooms = svc.rooms.ofRoomId(n.roomId);
   if (rooms.length === 0) return;
+  if (pdu.type === 'm.room.redaction') return onRedaction(svc, n);
   if (pdu.type === 'm.room.member') return rooms.forEach((room) => onMember(svc, room, n));
   if (pdu.type === 'm.room.power_levels' && pdu.state_key === '') return rooms.forEach((room) => svc.refresh(room));
   if (pdu.type === 'm.room.topic' && pdu.state_key === '') return onTopic(svc, n);
@@ -35,8 +37,9 @@ export function onRoomEvent(svc: MucService, n: RoomEventNotice): void {
   // The sender's nick, looked up once per room JID rather than once per occupant.
   const nicks = new Map<MucRoom, string>();
   const nickIn = (room: MucRoom) => nicks.get(room) ?? nicks.set(room, svc.nickFor(room, pdu.sender)).get(room)!;
+  const occupantId = svc.occupantIds.of(n.roomId, pdu.sender);
   svc.toOccupantsSame(n.roomId, (room, to) => groupchatMessage(room.jid, nickIn(room), to, {
-    id: id ?? n.eventId, body, extra: children, eventId: n.eventId,
+    id: id ?? n.eventId, body, extra: children, eventId: n.eventId, occupantId,
   }), (seen) => n.stream <= seen);
 }
 

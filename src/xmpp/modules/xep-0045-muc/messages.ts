@@ -15,6 +15,7 @@ import type { MucService } from './service.js';
 import type { MucRoom, RoomOccupant } from './state.js';
 import { messageError } from './stanzas.js';
 import { privateMessage } from './private.js';
+import { NS_RETRACT, retractOwn } from './moderation.js';
 import { invitationsIn, mediatedInvitations } from './invite.js';
 
 export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid): void {
@@ -40,6 +41,9 @@ export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid):
   if (type !== 'groupchat') return fail('feature-not-implemented', 'only groupchat messages are accepted by this room');
   const occ = room?.occupants.get(ctx.from.toString());
   if (!room || !occ) return fail('not-acceptable', 'only occupants may send messages to the room');
+  const retract = stanza.getChild('retract', NS_RETRACT);
+  // XEP-0424: the fallback body of a retraction is not a new message.
+  if (retract) return retractOwn(svc, room, occ, retract, fail);
   const body = mainBody(stanza);
   const subject = stanza.getChild('subject', stanza.xmlns);
   if (subject && !body) return void setSubject(svc, room, occ, subject.text(), fail);

@@ -53,3 +53,33 @@ test('private message errors: groupchat type, unknown nick, non-occupant, Matrix
   assert.match(err.getChild('error')!.getChildText('text') ?? '', new RegExp(`carol@${D}`));
   k.close();
 });
+
+test('XEP-0421: the same occupant id in presence, live and history messages and private messages; forged ones replaced', async () => {
+  const k = await kit();
+  const a = await k.session('alice');
+  const b = await k.session('bob');
+  join(a, LOBBY, 'Ally', [x('history', { maxstanzas: '0' })]);
+  await until(a, isSubject);
+  const OID = 'urn:xmpp:occupant-id:0';
+  b.stanza(x('presence', { to: `${LOBBY}/Bob`, id: 'jb' }, x('x', { xmlns: 'http://jabber.org/protocol/muc' }, x('history', { maxstanzas: '0' })), x('occupant-id', { xmlns: OID, id: 'forged' })));
+  await until(b, isSubject);
+  const seen = await until(a, (el) => el.name === 'presence' && el.attr('from') === `${LOBBY}/Bob`);
+  const bobId = seen.getChild('occupant-id', OID)!.attr('id')!;
+  assert.ok(bobId && bobId !== 'forged');
+  assert.equal(seen.getChildren('occupant-id', OID).length, 1);
+  assert.ok(!bobId.includes('bob'));
+  b.stanza(x('message', { to: LOBBY, type: 'groupchat', id: 'g1' }, x('body', {}, 'hi'), x('occupant-id', { xmlns: OID, id: 'forged' })));
+  const live = await until(a, (el) => el.attr('id') === 'g1');
+  assert.deepEqual(live.getChildren('occupant-id', OID).map((e) => e.attr('id')), [bobId]);
+  b.stanza(x('message', { to: `${LOBBY}/Ally`, type: 'chat', id: 'p1' }, x('body', {}, 'psst')));
+  assert.equal((await until(a, (el) => el.attr('id') === 'p1')).getChild('occupant-id', OID)!.attr('id'), bobId);
+  // Another session entering later gets the same id in the history, and Carol's differs.
+  const a2 = await k.session('alice', 'tablet');
+  join(a2, LOBBY, 'Ally');
+  await until(a2, isSubject);
+  const hist = a2.sent.find((el) => el.attr('id') === 'g1')!;
+  assert.deepEqual(hist.getChildren('occupant-id', OID).map((e) => e.attr('id')), [bobId]);
+  const carol = a2.sent.find((el) => el.name === 'presence' && el.attr('from') === `${LOBBY}/Carol`)!;
+  assert.notEqual(carol.getChild('occupant-id', OID)!.attr('id'), bobId);
+  k.close();
+});

@@ -1,7 +1,8 @@
 // Room configuration by its owner (XEP-0045 §10.1-10.2), reduced to what the Matrix room has:
 // the name (m.room.name) and whether anyone may enter (m.room.join_rules public) or only members
 // (invite), and a password kept by this server (password.ts). Persistence and non-anonymity are fixed. An instant room (an empty submitted form) and
-// a cancelled configuration are accepted as they are: rooms are never locked or destroyed here.
+// a cancelled configuration are accepted as they are: rooms are never locked. <destroy/> closes
+// the room (destroy.ts).
 import type { JsonObject } from '../../../core/events/types.js';
 import { RoomError } from '../../../core/rooms/errors.js';
 import type { StanzaErrorCondition } from '../../errors.js';
@@ -10,6 +11,7 @@ import { userLevel } from './affiliation.js';
 import { FORM_ROOMCONFIG, NS_DATA, NS_MUC_OWNER } from './ns.js';
 import type { MucService } from './service.js';
 import { roomSecret, setRoomSecret } from './password.js';
+import { destroyRoom, readDestroy } from './destroy.js';
 
 export interface OwnerReply {
   result(...children: XmlElement[]): void;
@@ -83,8 +85,15 @@ export function changesFromForm(values: Map<string, string>, current: { name: st
 export async function ownerIq(svc: MucService, roomId: string, mxid: string, type: 'get' | 'set', query: XmlElement, reply: OwnerReply): Promise<void> {
   if (!isOwner(svc, roomId, mxid)) return reply.error('forbidden', 'only the room owner may configure the room');
   if (type === 'get') return reply.result(configForm(svc, roomId));
+  const destroy = query.getChild('destroy');
+  if (destroy) {
+    const d = readDestroy(destroy);
+    if (!d) return reply.error('jid-malformed', 'the alternate venue must be a room JID');
+    await destroyRoom(svc, roomId, mxid, d);
+    return reply.result();
+  }
   const form = query.getChild('x', NS_DATA);
-  if (!form) return reply.error('bad-request', 'expected a data form (destroying rooms is not supported)');
+  if (!form) return reply.error('bad-request', 'expected a data form or <destroy/>');
   if (form.attr('type') === 'cancel') return reply.result();
   if (form.attr('type') !== 'submit') return reply.error('bad-request', 'expected a submitted form');
   const name = svc.core.rooms.stateContent(roomId, 'm.room.name')?.name;

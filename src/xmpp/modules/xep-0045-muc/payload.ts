@@ -10,13 +10,14 @@ import { isServerStamped, parseFragment, serializeChild } from '../../im/payload
 import { x, type XmlElement } from '../../xml/element.js';
 import type { MucAddressing } from './addressing.js';
 import { NS_SID } from './ns.js';
+import { isOccupantId } from './occupant-id.js';
 
 /**
- * What only this server may put on a message: delay, and a XEP-0359 stanza-id by this server or
+ * What only this server may put on a message: delay, a XEP-0421 occupant id, and a XEP-0359 stanza-id by this server or
  * by one of its rooms (§5: a forged one would rewrite another message's archive id).
  */
 export function stampedHere(parent: XmlElement, child: XmlElement, a: MucAddressing): boolean {
-  if (isServerStamped(parent, child, a.serverName)) return true;
+  if (isServerStamped(parent, child, a.serverName) || isOccupantId(parent, child)) return true;
   if (child.name !== 'stanza-id' || parent.nsOf(child) !== NS_SID) return false;
   const by = Jid.parse(child.attr('by') ?? '');
   return !by || by.domain === a.mucDomain;

@@ -9,6 +9,7 @@ import type { Jid } from '../../jid.js';
 import type { StanzaContext } from '../../module.js';
 import { x, type XmlElement } from '../../xml/element.js';
 import { NS_MUC_USER } from './ns.js';
+import { isOccupantId, occupantIdElement } from './occupant-id.js';
 import type { MucService } from './service.js';
 
 export function privateMessage(svc: MucService, ctx: StanzaContext, to: Jid, fail: (c: StanzaErrorCondition, text?: string) => void): void {
@@ -27,7 +28,9 @@ export function privateMessage(svc: MucService, ctx: StanzaContext, to: Jid, fai
     const jid = svc.jidOfMxid(target.mxid);
     return fail('feature-not-implemented', `${to.resource} is in the room through Matrix and cannot get private messages here; write to ${jid} directly`);
   }
-  const out = withMucUserMark(stanza).withAttrs({ from: `${room.jid}/${sender.nick}` });
+  const own = withMucUserMark(stanza);
+  const kept = own.children.filter((c) => typeof c === 'string' || !isOccupantId(own, c));
+  const out = own.withChildren([...kept, occupantIdElement(svc.occupantIds.of(room.roomId, sender.mxid))]).withAttrs({ from: `${room.jid}/${sender.nick}` });
   for (const full of target.sessions) svc.send(full, out.withAttrs({ to: full }));
 }
 

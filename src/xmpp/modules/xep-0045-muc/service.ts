@@ -15,6 +15,7 @@ import { MucRoom, MucRooms } from './state.js';
 import { occupantPresence, type Removal } from './stanzas.js';
 import { computeView, diffViews, nickOfMember, type MemberInfo, type View, type ViewEntry } from './view.js';
 import { Status } from './ns.js';
+import { OccupantIds } from './occupant-id.js';
 
 export interface AnnounceOptions {
   /** An occupant that is told separately (the joiner, who gets the whole roster). */
@@ -34,8 +35,10 @@ export class MucService {
   /** Invites made from an XEP-0249 direct invitation ("roomId user"): no mediated invitation for them. */
   readonly directInvites = new Set<string>();
   readonly addr: MucAddressing;
+  readonly occupantIds: OccupantIds;
 
   constructor(readonly core: CoreServices, readonly server: ModuleApi) {
+    this.occupantIds = new OccupantIds(core.storage.kv);
     this.addr = { serverName: core.config.server_name, mucDomain: core.config.mucDomain.toLowerCase() };
   }
 
@@ -107,6 +110,7 @@ export class MucService {
       hidden: room.hidden,
       standing: this.standingIn(room.roomId),
       jidOf: (mxid) => this.jidOfMxid(mxid),
+      occupantId: (mxid) => this.occupantIds.of(room.roomId, mxid),
     });
   }
 

@@ -5,6 +5,7 @@ import { x, type XmlElement } from '../../xml/element.js';
 import { NS_DELAY, NS_MUC, NS_MUC_USER, NS_SID, Status } from './ns.js';
 import type { Affiliation } from './affiliation.js';
 import type { ViewEntry } from './view.js';
+import { isOccupantId, occupantIdElement } from './occupant-id.js';
 
 /** XEP-0082 DateTime, UTC, with milliseconds (allowed by the profile). */
 export function stamp(ts: number): string {
@@ -19,7 +20,7 @@ export function delay(roomJid: string, ts: number): XmlElement {
 export function presencePayload(stanza: XmlElement): XmlElement[] {
   return stanza.elements().filter((c) => {
     const ns = stanza.nsOf(c);
-    return !(c.name === 'x' && (ns === NS_MUC || ns === NS_MUC_USER)) && c.name !== 'error';
+    return !(c.name === 'x' && (ns === NS_MUC || ns === NS_MUC_USER)) && c.name !== 'error' && !isOccupantId(stanza, c);
   });
 }
 
@@ -55,7 +56,8 @@ export function occupantPresence(roomJid: string, e: ViewEntry, to: string, o: P
       x('item', { affiliation: o.affiliation ?? e.affiliation, role: o.unavailable && o.newNick === undefined ? 'none' : e.role, jid: e.jid, nick: o.newNick },
         o.actor !== undefined ? x('actor', { nick: o.actor }) : null,
         o.reason ? x('reason', {}, o.reason) : null),
-      sortedStatuses(o.statuses ?? []).map((code) => x('status', { code }))));
+      sortedStatuses(o.statuses ?? []).map((code) => x('status', { code }))),
+    e.occupantId !== undefined ? occupantIdElement(e.occupantId) : null);
 }
 
 function sortedStatuses(codes: string[]): string[] {
@@ -93,6 +95,8 @@ export interface RoomMessage {
   eventId: string;
   /** Set for history: when the message was sent. */
   delayTs?: number;
+  /** The sender's XEP-0421 occupant id. */
+  occupantId?: string;
 }
 
 /** A groupchat message from an occupant JID (XEP-0045 §7.4, history per §7.2.15). */
@@ -100,6 +104,7 @@ export function groupchatMessage(roomJid: string, nick: string, to: string, m: R
   return x('message', { from: `${roomJid}/${nick}`, to, type: 'groupchat', id: m.id },
     x('body', {}, m.body),
     m.extra ?? [],
+    m.occupantId !== undefined ? occupantIdElement(m.occupantId) : null,
     x('stanza-id', { xmlns: NS_SID, by: roomJid, id: m.eventId }),
     m.delayTs !== undefined ? delay(roomJid, m.delayTs) : null);
 }

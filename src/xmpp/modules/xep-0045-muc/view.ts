@@ -32,6 +32,8 @@ export interface ViewEntry {
   presence: readonly XmlElement[];
   /** Full JIDs of the XMPP sessions behind this nick (empty for a member seen only through Matrix). */
   sessions: string[];
+  /** XEP-0421 occupant id. */
+  occupantId?: string;
 }
 
 export type View = ReadonlyMap<string, ViewEntry>;
@@ -45,6 +47,8 @@ export interface ViewInput {
   standing(mxid: string): { affiliation: Affiliation; role: Role };
   /** The XMPP address of a Matrix user (alice@D, a puppet's own JID, or the gateway JID). */
   jidOf(mxid: string): string;
+  /** The XEP-0421 occupant id of a user in this room. */
+  occupantId?(mxid: string): string;
 }
 
 function localpartOf(mxid: string): string {
@@ -78,13 +82,13 @@ export function computeView(input: ViewInput): Map<string, ViewEntry> {
       existing.sessions.push(o.fullJid);
       continue;
     }
-    view.set(o.nick, { nick: o.nick, mxid: o.mxid, jid: o.fullJid, ...input.standing(o.mxid), presence: o.presence, sessions: [o.fullJid] });
+    view.set(o.nick, { nick: o.nick, mxid: o.mxid, jid: o.fullJid, ...input.standing(o.mxid), presence: o.presence, sessions: [o.fullJid], occupantId: input.occupantId?.(o.mxid) });
   }
   const members = [...input.members].sort((a, b) => (a.mxid < b.mxid ? -1 : a.mxid > b.mxid ? 1 : 0));
   for (const m of members) {
     if (inXmpp.has(m.mxid) || input.hidden.has(m.mxid)) continue;
     const nick = freeNick(preferredNick(m), m.mxid, (n) => view.has(n));
-    view.set(nick, { nick, mxid: m.mxid, jid: input.jidOf(m.mxid), ...input.standing(m.mxid), presence: [], sessions: [] });
+    view.set(nick, { nick, mxid: m.mxid, jid: input.jidOf(m.mxid), ...input.standing(m.mxid), presence: [], sessions: [], occupantId: input.occupantId?.(m.mxid) });
   }
   return view;
 }

@@ -30,6 +30,8 @@ export function mayReadRoom(svc: MucService, roomId: string, mxid: string): bool
 function inQuery(item: EventItem, q: MamQuery, svc: MucService): boolean {
   const { pdu } = item.ev;
   if (pdu.state_key !== undefined || bodyOfEvent(pdu) === null) return false;
+  // Retracted and moderated messages are left out (XEP-0424 §6; no tombstones yet).
+  if (svc.core.storage.events.redactedBy(item.ev.eventId) !== null) return false;
   const ts = pdu.origin_server_ts;
   if ((q.start !== undefined && ts < q.start) || (q.end !== undefined && ts > q.end)) return false;
   // 'with' on a room archive names a sender: by real JID (bare) or by occupant JID.
@@ -45,7 +47,7 @@ function render(svc: MucService, roomJid: string, item: EventItem): XmlElement |
   const { id, children } = fromContent(pdu.content, svc.addr);
   // §6.2: a room need not strip occupants' own muc#user <x/>; the archive does.
   const kept = children.filter((c) => !(c.name === 'x' && c.attr('xmlns') === NS_MUC_USER));
-  const el = groupchatMessage(roomJid, nick, '', { id: id ?? item.id, body, extra: kept, eventId: item.id });
+  const el = groupchatMessage(roomJid, nick, '', { id: id ?? item.id, body, extra: kept, eventId: item.id, occupantId: svc.occupantIds.of(item.roomId, pdu.sender) });
   return el.withAttrs({ to: undefined }).withChildren([...el.children, x('x', { xmlns: NS_MUC_USER }, x('item', { jid: svc.jidOfMxid(pdu.sender) }))]);
 }
 
