@@ -9,6 +9,7 @@ import { fromContent } from './payload.js';
 import type { MucService } from './service.js';
 import type { MucRoom, RoomOccupant } from './state.js';
 import { groupchatMessage, occupantPresence, subjectMessage } from './stanzas.js';
+import { withRoomRelationElements } from './room-rich.js';
 import { historyCount, type HistoryCandidate, type HistoryRequest } from './history.js';
 import { Status } from './ns.js';
 
@@ -58,10 +59,10 @@ export function historyStanza(svc: MucService, room: MucRoom, ev: StoredEvent, t
   // Redacted (retracted or moderated) messages are not handed out again (XEP-0424 §6).
   if (body === null || svc.core.storage.events.redactedBy(ev.eventId) !== null) return null;
   const { id, children } = fromContent(ev.pdu.content, svc.addr);
-  return groupchatMessage(room.jid, svc.nickFor(room, ev.pdu.sender), to, {
+  return withRoomRelationElements(svc, room, ev.pdu, groupchatMessage(room.jid, svc.nickFor(room, ev.pdu.sender), to, {
     id: id ?? ev.eventId, body, extra: children, eventId: ev.eventId, delayTs: ev.pdu.origin_server_ts,
     occupantId: svc.occupantIds.of(room.roomId, ev.pdu.sender),
-  });
+  }));
 }
 
 function sendHistory(svc: MucService, room: MucRoom, occ: RoomOccupant, req: HistoryRequest): void {

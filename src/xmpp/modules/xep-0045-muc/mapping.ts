@@ -4,6 +4,7 @@
 // feature mapping, not this module's.
 import type { JsonObject, Pdu } from '../../../core/events/types.js';
 import { XMPP_CONTENT_KEY } from '../../im/message-map.js';
+import { shownContent } from '../../im/rich-map.js';
 
 const ME = '/me ';
 
@@ -12,9 +13,13 @@ export function bodyOfEvent(pdu: Pdu): string | null {
   const c = pdu.content;
   const body = typeof c.body === 'string' ? c.body : null;
   switch (pdu.type) {
-    case 'm.room.message':
-      if (body === null) return null; // redacted, or not a message a client can show
-      return c.msgtype === 'm.emote' ? ME + body : body;
+    case 'm.room.message': {
+      // An edit (m.replace) shows its new content; the "* " fallback body is for old clients.
+      const shown = shownContent(c);
+      const text = typeof shown.body === 'string' ? shown.body : null;
+      if (text === null) return null; // redacted, or not a message a client can show
+      return shown.msgtype === 'm.emote' ? ME + text : text;
+    }
     case 'm.sticker':
       return body ?? '[sticker]';
     case 'm.room.encrypted':

@@ -13,6 +13,7 @@ import { configChangedMessage, groupchatMessage, subjectMessage, type Removal } 
 import { nickOfMember } from './view.js';
 import { onInvite } from './invite.js';
 import { onRedaction } from './moderation.js';
+import { reactionToOccupants, withRoomRelationElements } from './room-rich.js';
 
 /** State whose change XEP-0045 §10.2.1 announces as a configuration change (status 104). */
 const CONFIG_STATE = new Set(['m.room.name', 'm.room.join_rules', 'm.room.history_visibility', 'm.room.guest_access', 'm.room.avatar', 'm.room.encryption']);
@@ -31,6 +32,7 @@ export function onRoomEvent(svc: MucService, n: RoomEventNotice): void {
     return;
   }
   if (pdu.state_key !== undefined) return;
+  if (reactionToOccupants(svc, n.roomId, n.eventId, n.stream, pdu)) return;
   const body = bodyOfEvent(pdu);
   if (body === null) return;
   const { id, children } = fromContent(pdu.content, svc.addr);
@@ -38,9 +40,9 @@ export function onRoomEvent(svc: MucService, n: RoomEventNotice): void {
   const nicks = new Map<MucRoom, string>();
   const nickIn = (room: MucRoom) => nicks.get(room) ?? nicks.set(room, svc.nickFor(room, pdu.sender)).get(room)!;
   const occupantId = svc.occupantIds.of(n.roomId, pdu.sender);
-  svc.toOccupantsSame(n.roomId, (room, to) => groupchatMessage(room.jid, nickIn(room), to, {
+  svc.toOccupantsSame(n.roomId, (room, to) => withRoomRelationElements(svc, room, pdu, groupchatMessage(room.jid, nickIn(room), to, {
     id: id ?? n.eventId, body, extra: children, eventId: n.eventId, occupantId,
-  }), (seen) => n.stream <= seen);
+  })), (seen) => n.stream <= seen);
 }
 
 function onTopic(svc: MucService, n: RoomEventNotice): void {

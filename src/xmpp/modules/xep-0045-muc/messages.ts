@@ -7,7 +7,9 @@ import type { StanzaErrorCondition } from '../../errors.js';
 import type { Jid } from '../../jid.js';
 import type { StanzaContext } from '../../module.js';
 import { x } from '../../xml/element.js';
-import { mainBody } from '../../im/message-map.js';
+import { mainBody, XMPP_CONTENT_KEY } from '../../im/message-map.js';
+import { isMappedRelation } from '../../im/rich-map.js';
+import { reactionsFromOccupant, withRoomRelations } from './room-rich.js';
 import type { XmlElement } from '../../xml/element.js';
 import { contentOfGroupchat } from './mapping.js';
 import { extrasOf, unknownChildren } from './payload.js';
@@ -44,6 +46,11 @@ export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid):
   const retract = stanza.getChild('retract', NS_RETRACT);
   // XEP-0424: the fallback body of a retraction is not a new message.
   if (retract) return retractOwn(svc, room, occ, retract, fail);
+  const reacted = reactionsFromOccupant(svc, room, occ, stanza);
+  if (reacted) {
+    reacted.catch((err) => fail(...roomErrorCondition(err, svc, room)));
+    return;
+  }
   const body = mainBody(stanza);
   const subject = stanza.getChild('subject', stanza.xmlns);
   if (subject && !body) return void setSubject(svc, room, occ, subject.text(), fail);
@@ -52,7 +59,10 @@ export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid):
 }
 
 async function postMessage(svc: MucService, room: MucRoom, occ: RoomOccupant, ctx: StanzaContext, body: XmlElement, fail: Fail): Promise<void> {
-  const content = contentOfGroupchat(body.text(), extrasOf(ctx.stanza, body, svc.addr));
+  const related = withRoomRelations(svc, room, occ.mxid, ctx.stanza, contentOfGroupchat(body.text(), {}));
+  // Relation elements that became the Matrix relation are not kept as payload; the rest is.
+  const extras = extrasOf(ctx.stanza, body, svc.addr, (c) => !related.mapped || !isMappedRelation(ctx.stanza, c));
+  const content = Object.keys(extras).length > 0 ? { ...related.content, [XMPP_CONTENT_KEY]: extras } : related.content;
   try {
     await svc.core.rooms.send(room.roomId, { type: 'm.room.message', sender: occ.mxid, content });
   } catch (err) {

@@ -13,6 +13,7 @@ import { NS_SID } from './ns.js';
 import { occupantIdElement } from './occupant-id.js';
 import type { MucService } from './service.js';
 import type { MucRoom, RoomOccupant } from './state.js';
+import { reactionToOccupants } from './room-rich.js';
 
 export const NS_MODERATE = 'urn:xmpp:message-moderate:1';
 export const NS_RETRACT = 'urn:xmpp:message-retract:1';
@@ -67,7 +68,13 @@ export function retractOwn(svc: MucService, room: MucRoom, occ: RoomOccupant, re
 export function onRedaction(svc: MucService, n: RoomEventNotice): void {
   const targetId = typeof n.pdu.redacts === 'string' ? n.pdu.redacts : typeof n.pdu.content.redacts === 'string' ? n.pdu.content.redacts : undefined;
   const target = targetId ? svc.core.storage.events.getEvent(targetId) : undefined;
-  if (!target || target.pdu.room_id !== n.roomId || !MESSAGE_TYPES.has(target.pdu.type)) return;
+  if (!target || target.pdu.room_id !== n.roomId) return;
+  // A withdrawn reaction: the reacting occupant's reduced set (XEP-0444).
+  if (target.pdu.type === 'm.reaction' && svc.core.storage.events.redactedBy(targetId!) === n.eventId) {
+    reactionToOccupants(svc, n.roomId, n.eventId, n.stream, target.pdu);
+    return;
+  }
+  if (!MESSAGE_TYPES.has(target.pdu.type)) return;
   // Accepted by the auth rules but not applied (no redact level, not the author): nothing to tell.
   if (svc.core.storage.events.redactedBy(targetId!) !== n.eventId) return;
   const moderated = n.pdu.sender !== target.pdu.sender;

@@ -28,12 +28,12 @@ export function unknownChildren(stanza: XmlElement, body: XmlElement | undefined
   return stanza.elements().filter((c) => c !== body && !stampedHere(stanza, c, a));
 }
 
-/** The content["org.hearth.xmpp"] object of a groupchat message. */
-export function extrasOf(stanza: XmlElement, body: XmlElement | undefined, a: MucAddressing): JsonObject {
+/** The content["org.hearth.xmpp"] object of a groupchat message; `keep` leaves out children mapped elsewhere. */
+export function extrasOf(stanza: XmlElement, body: XmlElement | undefined, a: MucAddressing, keep: (c: XmlElement) => boolean = () => true): JsonObject {
   const extras: JsonObject = {};
   const id = stanza.attr('id');
   if (id !== undefined) extras.id = id;
-  const payload = unknownChildren(stanza, body, a).map((c) => serializeChild(stanza, c));
+  const payload = unknownChildren(stanza, body, a).filter(keep).map((c) => serializeChild(stanza, c));
   if (payload.length > 0) extras.payload = payload;
   return extras;
 }
