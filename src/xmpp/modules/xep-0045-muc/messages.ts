@@ -17,7 +17,8 @@ import type { MucService } from './service.js';
 import type { MucRoom, RoomOccupant } from './state.js';
 import { messageError } from './stanzas.js';
 import { privateMessage } from './private.js';
-import { NS_RETRACT, retractOwn } from './moderation.js';
+import { retractOwn } from './moderation.js';
+import { readRetraction } from '../../im/retraction.js';
 import { invitationsIn, mediatedInvitations } from './invite.js';
 
 export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid): void {
@@ -43,9 +44,9 @@ export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid):
   if (type !== 'groupchat') return fail('feature-not-implemented', 'only groupchat messages are accepted by this room');
   const occ = room?.occupants.get(ctx.from.toString());
   if (!room || !occ) return fail('not-acceptable', 'only occupants may send messages to the room');
-  const retract = stanza.getChild('retract', NS_RETRACT);
+  const retractId = readRetraction(stanza);
   // XEP-0424: the fallback body of a retraction is not a new message.
-  if (retract) return retractOwn(svc, room, occ, retract, fail);
+  if (retractId !== null) return retractOwn(svc, room, occ, retractId, fail);
   const reacted = reactionsFromOccupant(svc, room, occ, stanza);
   if (reacted) {
     reacted.catch((err) => fail(...roomErrorCondition(err, svc, room)));

@@ -13,10 +13,11 @@ import { NS_SID } from './ns.js';
 import { occupantIdElement } from './occupant-id.js';
 import type { MucService } from './service.js';
 import type { MucRoom, RoomOccupant } from './state.js';
+import { NS_RETRACT } from '../../im/retraction.js';
 import { reactionToOccupants } from './room-rich.js';
 
 export const NS_MODERATE = 'urn:xmpp:message-moderate:1';
-export const NS_RETRACT = 'urn:xmpp:message-retract:1';
+export { NS_RETRACT };
 /** Event types an XMPP client sees as messages, and so can retract. */
 const MESSAGE_TYPES = new Set(['m.room.message', 'm.sticker', 'm.room.encrypted']);
 
@@ -53,12 +54,14 @@ export function moderateIq(svc: MucService, roomId: string, mxid: string, modera
 }
 
 /** XEP-0424: an occupant's groupchat <retract id='stanza-id'/> of its own message. */
-export function retractOwn(svc: MucService, room: MucRoom, occ: RoomOccupant, retract: XmlElement, fail: (c: StanzaErrorCondition, text?: string) => void): void {
-  const target = roomMessage(svc, room.roomId, retract.attr('id'));
+export function retractOwn(svc: MucService, room: MucRoom, occ: RoomOccupant, id: string, fail: (c: StanzaErrorCondition, text?: string) => void): void {
+  if (id === '') return fail('bad-request', 'the retraction names no message (id is missing)');
+  const target = roomMessage(svc, room.roomId, id);
   if (!target) return fail('item-not-found', 'no such message in this room (name it by its stanza-id)');
   // §6: a retraction is only for one's own messages; moderators use XEP-0425.
   if (target.sender !== occ.mxid) return fail('forbidden', 'only the author may retract a message');
-  redact(svc, room.roomId, occ.mxid, retract.attr('id')!, undefined).catch((err) => {
+  if (svc.core.storage.events.redactedBy(id) !== null) return; // already retracted
+  redact(svc, room.roomId, occ.mxid, id, undefined).catch((err) => {
     svc.logger.warn({ err, room: room.jid }, 'muc: retraction failed');
     fail('internal-server-error');
   });
