@@ -2,6 +2,41 @@
 deadline, disconnect, and print the result as one JSON line for the Node test to read."""
 import asyncio
 import json
+import ssl
+
+import slixmpp
+
+
+class SingleClient(slixmpp.ClientXMPP):
+    """A client that runs its `scenario()` once its session starts, for run_single: TLS without
+    PKI checks (the certificate is self-signed; this checks the protocol), `result` with `ok` set
+    when the scenario ends, any failure reported as data, and the disconnect run_single awaits."""
+
+    def __init__(self, jid, password, plugins):
+        super().__init__(jid, password)
+        self.result = {'ok': False}
+        for plugin in plugins:
+            self.register_plugin(plugin)
+        self.ssl_context.check_hostname = False
+        self.ssl_context.verify_mode = ssl.CERT_NONE
+        self.add_event_handler('session_start', self._run)
+        self.add_event_handler('failed_auth', self._failed_auth)
+
+    async def scenario(self):
+        raise NotImplementedError
+
+    def _failed_auth(self, _event):
+        self.result['error'] = 'authentication failed'
+        self.disconnect()
+
+    async def _run(self, _event):
+        try:
+            await self.scenario()
+            self.result['ok'] = True
+        except Exception as exc:  # reported to the test as data
+            self.result['error'] = repr(exc)
+        finally:
+            self.disconnect()
 
 
 def run_single(client, host, port, timeout):

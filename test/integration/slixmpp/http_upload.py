@@ -5,26 +5,16 @@ Then asks for a slot for a file larger than the service's limit and reports the 
 Run with Debian's /usr/bin/python3 (python3-slixmpp, python3-aiohttp). The certificate is
 self-signed, so verification is switched off: this checks the protocol, not the PKI.
 """
-import asyncio
-import ssl
 import sys
 
-import slixmpp
 from slixmpp.exceptions import IqError
-from common import run_single
+from common import SingleClient, run_single
 
 
-class Uploader(slixmpp.ClientXMPP):
+class Uploader(SingleClient):
     def __init__(self, jid, password, path):
-        super().__init__(jid, password)
+        super().__init__(jid, password, ('xep_0030', 'xep_0363'))
         self.path = path
-        self.result = {'ok': False}
-        self.register_plugin('xep_0030')
-        self.register_plugin('xep_0363')
-        self.ssl_context.check_hostname = False
-        self.ssl_context.verify_mode = ssl.CERT_NONE
-        self.add_event_handler('session_start', self.on_session)
-        self.add_event_handler('failed_auth', lambda _e: self.disconnect())
 
     async def discover(self, upload):
         # What the plugin's find_upload_service does; slixmpp 1.8.3's own version passes bare
@@ -42,25 +32,19 @@ class Uploader(slixmpp.ClientXMPP):
                     upload.max_file_size = int(values['max-file-size'])
             return
 
-    async def on_session(self, _event):
+    async def scenario(self):
+        upload = self['xep_0363']
+        await self.discover(upload)
+        self.result['url'] = await upload.upload_file(self.path, content_type='image/png', timeout=10)
+        self.result['service'] = str(upload.upload_service)
+        self.result['max_file_size'] = upload.max_file_size if upload.max_file_size != float('+inf') else None
         try:
-            upload = self['xep_0363']
-            await self.discover(upload)
-            self.result['url'] = await upload.upload_file(self.path, content_type='image/png', timeout=10)
-            self.result['service'] = str(upload.upload_service)
-            self.result['max_file_size'] = upload.max_file_size if upload.max_file_size != float('+inf') else None
-            try:
-                await upload.request_slot(upload.upload_service, 'huge.bin', 10 ** 12, timeout=10)
-                self.result['too_big'] = 'accepted'
-            except IqError as err:
-                self.result['too_big'] = err.iq['error']['condition']
-                self.result['too_big_max'] = err.iq.xml.find(
-                    '{jabber:client}error/{urn:xmpp:http:upload:0}file-too-large/{urn:xmpp:http:upload:0}max-file-size').text
-            self.result['ok'] = True
-        except Exception as exc:  # reported to the test as data
-            self.result['error'] = repr(exc)
-        finally:
-            self.disconnect()
+            await upload.request_slot(upload.upload_service, 'huge.bin', 10 ** 12, timeout=10)
+            self.result['too_big'] = 'accepted'
+        except IqError as err:
+            self.result['too_big'] = err.iq['error']['condition']
+            self.result['too_big_max'] = err.iq.xml.find(
+                '{jabber:client}error/{urn:xmpp:http:upload:0}file-too-large/{urn:xmpp:http:upload:0}max-file-size').text
 
 
 def main():

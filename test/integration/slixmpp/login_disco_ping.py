@@ -4,52 +4,33 @@ Usage: login_disco_ping.py HOST PORT JID PASSWORD
 Run with Debian's /usr/bin/python3 (python3-slixmpp). The certificate is self-signed, so
 verification is switched off: this checks the protocol, not the PKI.
 """
-import ssl
 import sys
 
-import slixmpp
-from common import run_single
+from common import SingleClient, run_single
 
 NS_PING = 'urn:xmpp:ping'
 
 
-class Probe(slixmpp.ClientXMPP):
+class Probe(SingleClient):
     def __init__(self, jid, password):
-        super().__init__(jid, password)
-        self.result = {'ok': False}
-        self.register_plugin('xep_0030')
-        self.register_plugin('xep_0199')
-        self.ssl_context.check_hostname = False
-        self.ssl_context.verify_mode = ssl.CERT_NONE
-        self.add_event_handler('session_start', self.on_session)
-        self.add_event_handler('failed_auth', self.on_failed_auth)
+        super().__init__(jid, password, ('xep_0030', 'xep_0199'))
         self.add_event_handler('tls_success', self.on_tls)
 
     def on_tls(self, _event):
         self.result['tls'] = True
 
-    def on_failed_auth(self, _event):
-        self.result['error'] = 'authentication failed'
-        self.disconnect()
-
-    async def on_session(self, _event):
-        try:
-            mech = self['feature_mechanisms'].mech
-            self.result['mechanism'] = mech.name if mech else None
-            self.result['jid'] = str(self.boundjid)
-            self.send_presence()
-            info = await self['xep_0030'].get_info(jid=self.boundjid.domain, timeout=5)
-            self.result['identities'] = [[i[0], i[1]] for i in info['disco_info']['identities']]
-            self.result['features'] = sorted(info['disco_info']['features'])
-            account = await self['xep_0030'].get_info(jid=self.boundjid.bare, timeout=5)
-            self.result['account_identities'] = [[i[0], i[1]] for i in account['disco_info']['identities']]
-            rtt = await self['xep_0199'].ping(jid=self.boundjid.domain, timeout=5)
-            self.result['ping'] = rtt is not None
-            self.result['ok'] = True
-        except Exception as exc:  # reported to the test as data
-            self.result['error'] = repr(exc)
-        finally:
-            self.disconnect()
+    async def scenario(self):
+        mech = self['feature_mechanisms'].mech
+        self.result['mechanism'] = mech.name if mech else None
+        self.result['jid'] = str(self.boundjid)
+        self.send_presence()
+        info = await self['xep_0030'].get_info(jid=self.boundjid.domain, timeout=5)
+        self.result['identities'] = [[i[0], i[1]] for i in info['disco_info']['identities']]
+        self.result['features'] = sorted(info['disco_info']['features'])
+        account = await self['xep_0030'].get_info(jid=self.boundjid.bare, timeout=5)
+        self.result['account_identities'] = [[i[0], i[1]] for i in account['disco_info']['identities']]
+        rtt = await self['xep_0199'].ping(jid=self.boundjid.domain, timeout=5)
+        self.result['ping'] = rtt is not None
 
 
 def main():

@@ -5,76 +5,54 @@ Run with Debian's /usr/bin/python3 (python3-slixmpp). The last line of output is
 (slixmpp itself may print other lines before it).
 """
 import asyncio
-import ssl
 import sys
 
-import slixmpp
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
-from common import run_single
+from common import SingleClient, run_single
 
 
-class Occupant(slixmpp.ClientXMPP):
+class Occupant(SingleClient):
     def __init__(self, jid, password, room, nick):
-        super().__init__(jid, password)
+        super().__init__(jid, password, ('xep_0030', 'xep_0045', 'xep_0203', 'xep_0359'))
         self.room, self.nick = room, nick
-        self.result = {'ok': False}
-        self.register_plugin('xep_0030')
-        self.register_plugin('xep_0045')
-        self.register_plugin('xep_0203')
-        self.register_plugin('xep_0359')
-        self.ssl_context.check_hostname = False
-        self.ssl_context.verify_mode = ssl.CERT_NONE
-        self.add_event_handler('session_start', self.on_session)
-        self.add_event_handler('failed_auth', lambda _e: self.finish('authentication failed'))
 
-    def finish(self, error=None):
-        if error:
-            self.result['error'] = error
-        self.disconnect()
+    async def scenario(self):
+        self.send_presence()
+        muc = self['xep_0045']
+        self.result['step'] = 'disco'
+        info = await self['xep_0030'].get_info(jid=self.room, timeout=5)
+        self.result['room_features'] = sorted(info['disco_info']['features'])
+        self.result['step'] = 'join'
+        pres, subject, occupants, history = await muc.join_muc_wait(self.room, self.nick, maxstanzas=2, timeout=5)
+        self.result['self_codes'] = sorted(pres['muc']['status_codes'])
+        self.result['occupants'] = sorted(p['from'].resource for p in occupants)
+        self.result['history'] = [m['body'] for m in history]
+        self.result['subject'] = subject['subject']
+        reflected = asyncio.get_running_loop().create_future()
 
-    async def on_session(self, _event):
-        try:
-            self.send_presence()
-            muc = self['xep_0045']
-            self.result['step'] = 'disco'
-            info = await self['xep_0030'].get_info(jid=self.room, timeout=5)
-            self.result['room_features'] = sorted(info['disco_info']['features'])
-            self.result['step'] = 'join'
-            pres, subject, occupants, history = await muc.join_muc_wait(self.room, self.nick, maxstanzas=2, timeout=5)
-            self.result['self_codes'] = sorted(pres['muc']['status_codes'])
-            self.result['occupants'] = sorted(p['from'].resource for p in occupants)
-            self.result['history'] = [m['body'] for m in history]
-            self.result['subject'] = subject['subject']
-            reflected = asyncio.get_running_loop().create_future()
-
-            def on_message(msg):
-                if msg['body'] == 'hello from slixmpp' and not reflected.done():
-                    reflected.set_result(msg)
-            self.add_event_handler('muc::%s::message' % self.room, on_message)
-            msg = self.make_message(mto=self.room, mbody='hello from slixmpp', mtype='groupchat')
-            msg['id'] = 'slix-1'
-            msg.send()
-            self.result['step'] = 'echo'
-            echo = await asyncio.wait_for(reflected, 5)
-            self.result['echo'] = {'from': str(echo['from']), 'id': echo['id'], 'stanza_id_by': str(echo['stanza_id']['by'])}
-            gone = asyncio.get_running_loop().create_future()
-            me = '%s/%s' % (self.room, self.nick)
-            # The plugin drops presence from rooms it has left and the roster keeps MUC presence
-            # out of its events, so the self-presence of the exit is caught raw.
-            self.register_handler(Callback('muc-exit', MatchXPath('{jabber:client}presence'),
-                                           lambda p: p['type'] == 'unavailable' and str(p['from']) == me
-                                           and not gone.done() and gone.set_result(p)))
-            muc.leave_muc(self.room, self.nick)
-            self.result['step'] = 'leave'
-            left = await asyncio.wait_for(gone, 5)
-            self.result['leave_codes'] = sorted(left['muc']['status_codes'])
-            self.result['ok'] = True
-            del self.result['step']
-        except Exception as exc:  # reported to the test as data
-            self.result['error'] = repr(exc)
-        finally:
-            self.disconnect()
+        def on_message(msg):
+            if msg['body'] == 'hello from slixmpp' and not reflected.done():
+                reflected.set_result(msg)
+        self.add_event_handler('muc::%s::message' % self.room, on_message)
+        msg = self.make_message(mto=self.room, mbody='hello from slixmpp', mtype='groupchat')
+        msg['id'] = 'slix-1'
+        msg.send()
+        self.result['step'] = 'echo'
+        echo = await asyncio.wait_for(reflected, 5)
+        self.result['echo'] = {'from': str(echo['from']), 'id': echo['id'], 'stanza_id_by': str(echo['stanza_id']['by'])}
+        gone = asyncio.get_running_loop().create_future()
+        me = '%s/%s' % (self.room, self.nick)
+        # The plugin drops presence from rooms it has left and the roster keeps MUC presence
+        # out of its events, so the self-presence of the exit is caught raw.
+        self.register_handler(Callback('muc-exit', MatchXPath('{jabber:client}presence'),
+                                       lambda p: p['type'] == 'unavailable' and str(p['from']) == me
+                                       and not gone.done() and gone.set_result(p)))
+        muc.leave_muc(self.room, self.nick)
+        self.result['step'] = 'leave'
+        left = await asyncio.wait_for(gone, 5)
+        self.result['leave_codes'] = sorted(left['muc']['status_codes'])
+        del self.result['step']
 
 
 def main():

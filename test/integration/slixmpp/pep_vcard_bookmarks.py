@@ -5,59 +5,40 @@ Sets a vCard nickname, publishes an XEP-0084 avatar, reads the bookmarks (XEP-00
 private storage) and adds one. The test checks the results on the other side (Matrix profile,
 XEP-0402 node). Run with Debian's /usr/bin/python3; the certificate is self-signed.
 """
-import ssl
 import sys
 
-import slixmpp
 from slixmpp.plugins.xep_0048 import Bookmarks
-from common import run_single
+from common import SingleClient, run_single
 
 
-class Probe(slixmpp.ClientXMPP):
+class Probe(SingleClient):
     def __init__(self, jid, password, nick):
-        super().__init__(jid, password)
+        super().__init__(jid, password, ('xep_0030', 'xep_0054', 'xep_0060', 'xep_0163', 'xep_0084', 'xep_0049', 'xep_0048'))
         self.nick = nick
-        self.result = {'ok': False}
-        for plugin in ('xep_0030', 'xep_0054', 'xep_0060', 'xep_0163', 'xep_0084', 'xep_0049', 'xep_0048'):
-            self.register_plugin(plugin)
-        self.ssl_context.check_hostname = False
-        self.ssl_context.verify_mode = ssl.CERT_NONE
-        self.add_event_handler('session_start', self.on_session)
-        self.add_event_handler('failed_auth', self.on_failed_auth)
 
-    def on_failed_auth(self, _event):
-        self.result['error'] = 'authentication failed'
-        self.disconnect()
+    async def scenario(self):
+        vcard = self['xep_0054'].make_vcard()
+        vcard['FN'] = 'Full ' + self.nick
+        vcard['NICKNAME'] = self.nick
+        await self['xep_0054'].publish_vcard(vcard, timeout=5)
+        back = await self['xep_0054'].get_vcard(self.boundjid.bare, timeout=5)
+        self.result['vcard_nick'] = back['vcard_temp']['NICKNAME']
 
-    async def on_session(self, _event):
-        try:
-            vcard = self['xep_0054'].make_vcard()
-            vcard['FN'] = 'Full ' + self.nick
-            vcard['NICKNAME'] = self.nick
-            await self['xep_0054'].publish_vcard(vcard, timeout=5)
-            back = await self['xep_0054'].get_vcard(self.boundjid.bare, timeout=5)
-            self.result['vcard_nick'] = back['vcard_temp']['NICKNAME']
+        image = b'slixmpp avatar bytes'
+        avatar_id = self['xep_0084'].generate_id(image)
+        await self['xep_0084'].publish_avatar(image, timeout=5)
+        await self['xep_0084'].publish_avatar_metadata(
+            [{'id': avatar_id, 'type': 'image/png', 'bytes': len(image)}], timeout=5)
+        self.result['avatar_id'] = avatar_id
 
-            image = b'slixmpp avatar bytes'
-            avatar_id = self['xep_0084'].generate_id(image)
-            await self['xep_0084'].publish_avatar(image, timeout=5)
-            await self['xep_0084'].publish_avatar_metadata(
-                [{'id': avatar_id, 'type': 'image/png', 'bytes': len(image)}], timeout=5)
-            self.result['avatar_id'] = avatar_id
-
-            stored = await self['xep_0048'].get_bookmarks(timeout=5)
-            marks = stored['private']['bookmarks']
-            self.result['bookmarks'] = sorted(str(c['jid']) for c in marks['conferences'])
-            updated = Bookmarks()
-            for c in marks['conferences']:
-                updated.add_conference(c['jid'], c['nick'], name=c['name'], autojoin=c['autojoin'])
-            updated.add_conference('slix@conference.localhost', 'slixnick', name='Slix room', autojoin=True)
-            await self['xep_0048'].set_bookmarks(updated, timeout=5)
-            self.result['ok'] = True
-        except Exception as exc:  # reported to the test as data
-            self.result['error'] = repr(exc)
-        finally:
-            self.disconnect()
+        stored = await self['xep_0048'].get_bookmarks(timeout=5)
+        marks = stored['private']['bookmarks']
+        self.result['bookmarks'] = sorted(str(c['jid']) for c in marks['conferences'])
+        updated = Bookmarks()
+        for c in marks['conferences']:
+            updated.add_conference(c['jid'], c['nick'], name=c['name'], autojoin=c['autojoin'])
+        updated.add_conference('slix@conference.localhost', 'slixnick', name='Slix room', autojoin=True)
+        await self['xep_0048'].set_bookmarks(updated, timeout=5)
 
 
 def main():
