@@ -1,35 +1,20 @@
 // XEP-0191 blocking with a real client library: the list, block and unblock with pushes to the
 // resources that asked for the list, enforcement both ways, and the one list shared with Matrix
 // (m.ignored_user_list account data).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './harness.js';
-import { ImClient, isMessage, isPresence, xml, type XmlNode } from './xmpp-im-support/im-client.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
+import { isMessage, isPresence, xml, type XmlNode } from './xmpp-im-support/im-client.js';
 
 const NS = 'urn:xmpp:blocking';
-let server: TestServer;
-const clients: ImClient[] = [];
 
-before(async () => {
-  server = await startTestServer();
-  for (const u of ['alice', 'bob', 'carol', 'erin', 'fred']) await server.addUser(u, `${u}-pw`);
-});
-after(async () => {
-  for (const c of clients) await c.stop();
-  await server.destroy();
-});
+const fx = useXmppServer(['alice', 'bob', 'carol', 'erin', 'fred']);
 
-async function online(user: string, resource: string): Promise<ImClient> {
-  const c = await ImClient.login(server.xmppPorts.starttls!, user, `${user}-pw`, resource);
-  clients.push(c);
-  await c.send(xml('presence'));
-  await c.next(isPresence(c.jid), 'own presence');
-  return c;
-}
+const online = (user: string, resource: string) => fx.online(user, resource);
 
 const items = (el: XmlNode) => el.getChild('blocklist', NS).getChildren('item').map((i: XmlNode) => i.attrs.jid).sort();
 const condition = (el: XmlNode) => el.getChild('error')?.children.find((c: XmlNode | string) => typeof c !== 'string')?.name;
-const ignored = (user: string) => Object.keys((server.core.accountData.get(`@${user}:localhost`, 'm.ignored_user_list')?.ignored_users ?? {}) as object).sort();
+const ignored = (user: string) => Object.keys((fx.server.core.accountData.get(`@${user}:localhost`, 'm.ignored_user_list')?.ignored_users ?? {}) as object).sort();
 
 test('block, list, push, enforce, unblock; the Matrix ignore list is the same list', async () => {
   const bob1 = await online('bob', 'one');
@@ -59,11 +44,11 @@ test('block, list, push, enforce, unblock; the Matrix ignore list is the same li
   await alice.nothing(isMessage('psst'), 'a message to a blocked JID');
 
   // Matrix side: Element ignoring carol shows up in the XMPP list.
-  await server.core.accountData.put('@bob:localhost', 'm.ignored_user_list', { ignored_users: { '@alice:localhost': {}, '@carol:localhost': {} } });
+  await fx.server.core.accountData.put('@bob:localhost', 'm.ignored_user_list', { ignored_users: { '@alice:localhost': {}, '@carol:localhost': {} } });
   assert.deepEqual(items(await bob1.iqRaw('get', xml('blocklist', { xmlns: NS }))), ['alice@localhost', 'carol@localhost', 'spam.example']);
   // carol writes from a Matrix client in their DM room: bob's XMPP sessions do not get it.
-  const dm = await server.core.directs.ensure('@carol:localhost', '@bob:localhost');
-  const fromMatrix = (body: string) => server.core.rooms.send(dm, { type: 'm.room.message', sender: '@carol:localhost', content: { msgtype: 'm.text', body } });
+  const dm = await fx.server.core.directs.ensure('@carol:localhost', '@bob:localhost');
+  const fromMatrix = (body: string) => fx.server.core.rooms.send(dm, { type: 'm.room.message', sender: '@carol:localhost', content: { msgtype: 'm.text', body } });
   await fromMatrix('ignored from matrix');
   await bob1.nothing(isMessage('ignored from matrix'), 'a Matrix message from an ignored user', 500);
 

@@ -1,32 +1,18 @@
 // XEP-0402 bookmarks with XEP-0048 compatibility, and XEP-0049 private storage, over a real client:
 // 0402 -> private storage:bookmarks, 0048 private -> 0402 (with retraction), 0048 over PEP <-> 0402,
 // and the refusals private storage owes (other users, reserved namespaces, empty queries).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './harness.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
 import { ImClient, xml, type XmlNode } from './xmpp-im-support/im-client.js';
 import { conditions, items, NS_PUBSUB, publish, publishOptions } from './xmpp-pep-support.js';
 
-let server: TestServer;
-const clients: ImClient[] = [];
 const NS_B2 = 'urn:xmpp:bookmarks:1';
 const NS_PRIVATE = 'jabber:iq:private';
 
-before(async () => {
-  server = await startTestServer();
-  for (const u of ['alice', 'bob']) await server.addUser(u, `${u}-pw`);
-});
+const fx = useXmppServer(['alice', 'bob']);
 
-after(async () => {
-  for (const c of clients) await c.stop();
-  await server.destroy();
-});
-
-async function login(user: string, resource = 'bm'): Promise<ImClient> {
-  const c = await ImClient.login(server.xmppPorts.starttls!, user, `${user}-pw`, resource);
-  clients.push(c);
-  return c;
-}
+const login = (user: string, resource = 'bm') => fx.login(user, resource);
 
 const B2_OPTIONS = { 'pubsub#persist_items': 'true', 'pubsub#max_items': 'max', 'pubsub#send_last_published_item': 'never', 'pubsub#access_model': 'whitelist' };
 const privateGet = (child: XmlNode) => xml('iq', { type: 'get' }, xml('query', { xmlns: NS_PRIVATE }, child));

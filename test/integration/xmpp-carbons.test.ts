@@ -2,32 +2,19 @@
 // 'received' copies of messages delivered to another resource, 'sent' copies of messages sent
 // from another resource and from a Matrix client in the DM room (one history), the <private/>
 // and <no-copy/> hints, body-less chat messages, and refusals.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './harness.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
 import { ImClient, isMessage, isPresence, xml, type XmlNode } from './xmpp-im-support/im-client.js';
 import { matrixFetch, v3, enc } from './matrix-fetch.js';
 
 const CARBONS = 'urn:xmpp:carbons:2';
 const FORWARD = 'urn:xmpp:forward:0';
-let server: TestServer;
-let port: number;
-const clients: ImClient[] = [];
 
-before(async () => {
-  server = await startTestServer();
-  port = server.xmppPorts.starttls!;
-  for (const u of ['alice', 'bob']) await server.addUser(u, `${u}-pw`);
-});
-
-after(async () => {
-  for (const c of clients) await c.stop();
-  await server.destroy();
-});
+const fx = useXmppServer(['alice', 'bob']);
 
 async function online(user: string, resource: string, carbons = true): Promise<ImClient> {
-  const c = await ImClient.login(port, user, `${user}-pw`, resource);
-  clients.push(c);
+  const c = await fx.login(user, resource);
   if (carbons) {
     const res = await c.iqRaw('set', xml('enable', { xmlns: CARBONS }));
     assert.equal(res.attrs.type, 'result', `carbons enabled: ${res}`);
@@ -84,9 +71,9 @@ test('a message sent from one resource is copied to the others as sent', async (
 });
 
 test('a message sent from a Matrix client in the DM room reaches the XMPP resources as sent', async () => {
-  const m = matrixFetch(() => server.matrixUrl);
+  const m = matrixFetch(() => fx.server.matrixUrl);
   const token = (await m.login('alice', 'alice-pw')).json.access_token as string;
-  const roomId = server.core.directs.find('@alice:localhost', '@bob:localhost');
+  const roomId = fx.server.core.directs.find('@alice:localhost', '@bob:localhost');
   assert.ok(roomId);
   await m.ok('PUT', `${v3}/rooms/${enc(roomId)}/send/m.room.message/t1`, { token, body: { msgtype: 'm.text', body: 'from element' } });
   await bob.next(isMessage('from element'), 'the message at bob');

@@ -2,33 +2,14 @@
 // library: to bare and full JIDs, into the pair's DM room as m.room.message, from a Matrix
 // sender to XMPP, unknown extensions kept whole, errors, and offline delivery at the next login,
 // across a restart too.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './harness.js';
-import { ImClient, isMessage, isPresence, xml, type XmlNode } from './xmpp-im-support/im-client.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
+import { isMessage, xml, type XmlNode } from './xmpp-im-support/im-client.js';
 
-let server: TestServer;
-let port: number;
-const clients: ImClient[] = [];
+const fx = useXmppServer(['alice', 'bob', 'carol', 'dave', 'erin']);
 
-before(async () => {
-  server = await startTestServer();
-  port = server.xmppPorts.starttls!;
-  for (const u of ['alice', 'bob', 'carol', 'dave', 'erin']) await server.addUser(u, `${u}-pw`);
-});
-
-after(async () => {
-  for (const c of clients) await c.stop();
-  await server.destroy();
-});
-
-async function online(user: string, resource = 'test', priority?: number): Promise<ImClient> {
-  const c = await ImClient.login(port, user, `${user}-pw`, resource);
-  clients.push(c);
-  await c.send(priority === undefined ? xml('presence') : xml('presence', {}, xml('priority', {}, String(priority))));
-  await c.next(isPresence(c.jid), 'own presence');
-  return c;
-}
+const online = (user: string, resource?: string, priority?: number) => fx.online(user, resource, { priority });
 
 const NS_SID = 'urn:xmpp:sid:0';
 const chat = (to: string, body: string, ...extra: XmlNode[]) =>
@@ -36,7 +17,7 @@ const chat = (to: string, body: string, ...extra: XmlNode[]) =>
 
 /** The m.room.message events of the DM room of two local users, oldest first. */
 function dmMessages(a: string, b: string) {
-  const core = server.core;
+  const core = fx.server.core;
   const roomId = core.directs.find(`@${a}:localhost`, `@${b}:localhost`);
   assert.ok(roomId, `a DM room for ${a} and ${b}`);
   return core.storage.events.roomEventsBefore(roomId, Number.MAX_SAFE_INTEGER, 100)
@@ -79,7 +60,7 @@ test('messages: to the bare JID, every available resource; stored once as m.room
   assert.equal(ev.pdu.content.msgtype, 'm.text');
   assert.equal(ev.pdu.content.body, 'hello bob');
   assert.deepEqual(ev.pdu.content['org.hearth.xmpp'], { id: 'id-hellobob', from_resource: 'phone' });
-  assert.deepEqual(server.core.rooms.joinedMembers(ev.pdu.room_id).sort(), ['@alice:localhost', '@bob:localhost']);
+  assert.deepEqual(fx.server.core.rooms.joinedMembers(ev.pdu.room_id).sort(), ['@alice:localhost', '@bob:localhost']);
 });
 
 test('messages: to a full JID, that resource only; to a full JID that is gone, as to the bare JID', async () => {
@@ -119,13 +100,13 @@ test('messages: an unknown extension arrives whole; chat states go without histo
 });
 
 function dmMessagesOrEmpty(a: string, b: string) {
-  return server.core.directs.find(`@${a}:localhost`, `@${b}:localhost`) ? dmMessages(a, b) : [];
+  return fx.server.core.directs.find(`@${a}:localhost`, `@${b}:localhost`) ? dmMessages(a, b) : [];
 }
 
 test('messages: a Matrix sender in the DM room reaches the XMPP sessions (bare JID)', async () => {
   const bob = await online('bob', 'matrixside');
-  const roomId = await server.core.directs.ensure('@alice:localhost', '@bob:localhost');
-  await server.core.rooms.send(roomId, { type: 'm.room.message', sender: '@alice:localhost', content: { msgtype: 'm.text', body: 'from Element' } });
+  const roomId = await fx.server.core.directs.ensure('@alice:localhost', '@bob:localhost');
+  await fx.server.core.rooms.send(roomId, { type: 'm.room.message', sender: '@alice:localhost', content: { msgtype: 'm.text', body: 'from Element' } });
   const m = await bob.next(isMessage('from Element'), 'the message');
   assert.equal(m.attrs.from, 'alice@localhost');
   assert.equal(m.attrs.type, 'chat');
@@ -154,8 +135,7 @@ test('offline: messages wait for the next login, oldest first, with a delay stam
   await alice.send(chat('dave@localhost', 'second while away'));
   await waitFor(() => (dmMessagesOrEmpty('alice', 'dave').length === 2 ? true : undefined), 'two events');
 
-  const dave = await ImClient.login(port, 'dave', 'dave-pw', 'back');
-  clients.push(dave);
+  const dave = await fx.login('dave', 'back');
   await dave.nothing(isMessage('first while away'), 'offline messages before initial presence');
   await dave.send(xml('presence'));
   const first = await dave.next(isMessage('first while away'), 'first offline message');
@@ -188,10 +168,7 @@ test('offline: messages survive a restart of the server', async () => {
   const alice = await online('alice', 'restart');
   await alice.send(chat('erin@localhost', 'before the restart'));
   await waitFor(() => (dmMessagesOrEmpty('alice', 'erin').length === 1 ? true : undefined), 'the event');
-  for (const c of clients.splice(0)) await c.stop();
-
-  server = await server.restart();
-  port = server.xmppPorts.starttls!;
+  await fx.restart();
   const erin = await online('erin', 'after');
   const m = await erin.next(isMessage('before the restart'), 'the offline message after a restart');
   assert.ok(m.getChild('delay', 'urn:xmpp:delay'));

@@ -1,40 +1,17 @@
 // Rosters and presence (RFC 6121 §2-§4) with a real client library (@xmpp/client) against a
 // whole Hearth: roster get/set/push/remove, the subscription handshake, presence broadcast and
 // the 'unavailable' of a vanished connection, a pending request delivered at the next login.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './harness.js';
-import { ImClient, NS_ROSTER, isPresence, isPush, itemOf, xml, type XmlNode } from './xmpp-im-support/im-client.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
+import { NS_ROSTER, isPresence, isPush, itemOf, xml, type XmlNode } from './xmpp-im-support/im-client.js';
 
-let server: TestServer;
-let port: number;
-const clients: ImClient[] = [];
+const fx = useXmppServer(['alice', 'bob', 'carol', 'dave', 'erin', 'frank']);
 
-before(async () => {
-  server = await startTestServer();
-  port = server.xmppPorts.starttls!;
-  for (const u of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank']) await server.addUser(u, `${u}-pw`);
-});
-
-after(async () => {
-  for (const c of clients) await c.stop();
-  await server.destroy();
-});
-
-async function login(user: string, resource = 'test'): Promise<ImClient> {
-  const c = await ImClient.login(port, user, `${user}-pw`, resource);
-  clients.push(c);
-  return c;
-}
+const login = (user: string, resource = 'test') => fx.login(user, resource);
 
 /** Logs in, asks for the roster (interested resource) and sends initial presence (available). */
-async function online(user: string, resource = 'test'): Promise<ImClient> {
-  const c = await login(user, resource);
-  await c.roster();
-  await c.send(xml('presence'));
-  await c.next(isPresence(c.jid), 'own presence echoed');
-  return c;
-}
+const online = (user: string, resource = 'test') => fx.online(user, resource, { roster: true });
 
 const condition = (el: XmlNode) => el.getChild('error')?.children.map((c) => (typeof c === 'string' ? '' : c.name)).find((n) => n && n !== 'text');
 

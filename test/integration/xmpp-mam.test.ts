@@ -2,53 +2,40 @@
 // the messages of its DM rooms, whoever sent them and from which protocol; result ids are the
 // stanza-ids of live delivery; RSM paging forwards and backwards, flipped pages, filters, form
 // discovery, metadata, preferences, and the errors for bad queries.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './harness.js';
-import { ImClient, isMessage, isPresence, xml, type XmlNode } from './xmpp-im-support/im-client.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
+import { ImClient, isMessage, xml, type XmlNode } from './xmpp-im-support/im-client.js';
 
 const NS_MAM = 'urn:xmpp:mam:2';
 const NS_RSM = 'http://jabber.org/protocol/rsm';
 const NS_FWD = 'urn:xmpp:forward:0';
 const NS_SID = 'urn:xmpp:sid:0';
 
-let server: TestServer;
 let alice: ImClient;
 let bob: ImClient;
 /** stanza-id of each live message bob received, by body. */
 const liveIds = new Map<string, string>();
-const clients: ImClient[] = [];
 
-async function online(user: string, resource: string): Promise<ImClient> {
-  const c = await ImClient.login(server.xmppPorts.starttls!, user, `${user}-pw`, resource);
-  clients.push(c);
-  await c.send(xml('presence'));
-  await c.next(isPresence(c.jid), 'own presence');
-  return c;
-}
+const online = (user: string, resource: string) => fx.online(user, resource);
 
-before(async () => {
-  server = await startTestServer();
-  for (const u of ['alice', 'bob', 'carol']) await server.addUser(u, `${u}-pw`);
-  alice = await online('alice', 'phone');
-  bob = await online('bob', 'desk');
-  // Six messages alice → bob, one bob → alice, one alice → carol (another conversation).
-  for (let i = 1; i <= 6; i++) {
-    await alice.send(xml('message', { to: 'bob@localhost', type: 'chat', id: `m${i}` }, xml('body', {}, `msg ${i}`)));
-    const m = await bob.next(isMessage(`msg ${i}`), `msg ${i}`, 8000);
-    liveIds.set(`msg ${i}`, m.getChild('stanza-id', NS_SID).attrs.id);
-  }
-  await bob.send(xml('message', { to: 'alice@localhost', type: 'chat', id: 'r1' }, xml('body', {}, 'reply')));
-  await alice.next(isMessage('reply'), 'reply', 8000);
-  await alice.send(xml('message', { to: 'carol@localhost', type: 'chat' }, xml('body', {}, 'hi carol')));
-  const roomId = await waitFor(() => server.core.directs.find('@alice:localhost', '@carol:localhost') ?? undefined);
-  await waitFor(() => server.core.storage.events.roomEventsBefore(roomId, Number.MAX_SAFE_INTEGER, 50)
-    .find((e) => e.pdu.content.body === 'hi carol'));
-});
-
-after(async () => {
-  for (const c of clients) await c.stop();
-  await server.destroy();
+const fx = useXmppServer(['alice', 'bob', 'carol'], {
+  ready: async () => {
+    alice = await online('alice', 'phone');
+    bob = await online('bob', 'desk');
+    // Six messages alice → bob, one bob → alice, one alice → carol (another conversation).
+    for (let i = 1; i <= 6; i++) {
+      await alice.send(xml('message', { to: 'bob@localhost', type: 'chat', id: `m${i}` }, xml('body', {}, `msg ${i}`)));
+      const m = await bob.next(isMessage(`msg ${i}`), `msg ${i}`, 8000);
+      liveIds.set(`msg ${i}`, m.getChild('stanza-id', NS_SID).attrs.id);
+    }
+    await bob.send(xml('message', { to: 'alice@localhost', type: 'chat', id: 'r1' }, xml('body', {}, 'reply')));
+    await alice.next(isMessage('reply'), 'reply', 8000);
+    await alice.send(xml('message', { to: 'carol@localhost', type: 'chat' }, xml('body', {}, 'hi carol')));
+    const roomId = await waitFor(() => fx.server.core.directs.find('@alice:localhost', '@carol:localhost') ?? undefined);
+    await waitFor(() => fx.server.core.storage.events.roomEventsBefore(roomId, Number.MAX_SAFE_INTEGER, 50)
+      .find((e) => e.pdu.content.body === 'hi carol'));
+  },
 });
 
 async function waitFor<T>(fn: () => T | undefined, ms = 8000): Promise<T> {

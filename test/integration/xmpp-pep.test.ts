@@ -1,36 +1,21 @@
 // XEP-0163 PEP with a real client library (@xmpp/client): notifications by caps interest to
 // contacts, last item on presence, OMEMO-style open device lists readable by anyone,
 // publish-options preconditions, owner operations, and the errors bad requests get.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './harness.js';
-import { ImClient, xml, type XmlNode } from './xmpp-im-support/im-client.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
+import { xml, type XmlNode } from './xmpp-im-support/im-client.js';
 import { befriend, conditions, form, isEvent, items, NS_EVENT, NS_OWNER, NS_PUBSUB, onlineWithCaps, publish, publishOptions } from './xmpp-pep-support.js';
 
-let server: TestServer;
-let port: number;
-const clients: ImClient[] = [];
 const MOOD = 'http://jabber.org/protocol/mood';
 const OMEMO = 'urn:xmpp:omemo:2:devices';
 const mood = (m: string) => xml('mood', { xmlns: MOOD }, xml(m));
 
-before(async () => {
-  server = await startTestServer();
-  port = server.xmppPorts.starttls!;
-  for (const u of ['alice', 'bob', 'carol', 'dave', 'erin']) await server.addUser(u, `${u}-pw`);
-  befriend(server, 'alice', 'bob');
+const fx = useXmppServer(['alice', 'bob', 'carol', 'dave', 'erin'], {
+  ready: (server) => befriend(server, 'alice', 'bob'),
 });
 
-after(async () => {
-  for (const c of clients) await c.stop();
-  await server.destroy();
-});
-
-async function online(user: string, resource: string, features: string[]): Promise<ImClient> {
-  const c = await onlineWithCaps(port, user, resource, features);
-  clients.push(c);
-  return c;
-}
+const online = async (user: string, resource: string, features: string[]) => fx.track(await onlineWithCaps(fx.port, user, resource, features));
 
 test('a publish reaches the owner and contacts whose caps ask for the node, and no one else', async () => {
   const alice = await online('alice', 'phone', [`${MOOD}+notify`]);
@@ -122,8 +107,8 @@ test('bad requests get pubsub errors, not crashes', async () => {
 
 test('an account cannot grow its nodes without end', async () => {
   // One transaction for the filler, not 500 synced commits.
-  await server.core.storage.writes.enqueue(() => {
-    for (let i = 0; i < 500; i++) server.core.storage.pep.putNode('erin', `urn:example:filler:${i}`, {});
+  await fx.server.core.storage.writes.enqueue(() => {
+    for (let i = 0; i < 500; i++) fx.server.core.storage.pep.putNode('erin', `urn:example:filler:${i}`, {});
   });
   const erin = await online('erin', 'many', []);
   const r = await erin.iqRaw('set', publish('urn:example:one-too-many', 'x', mood('tired')));
@@ -176,9 +161,7 @@ test('the account advertises PEP and nodes survive a restart', async () => {
   assert.ok(features.includes(`${NS_PUBSUB}#publish-options`));
   const ids = info.getChild('query').getChildren('identity').map((i) => `${i.attrs.category}/${i.attrs.type}`);
   assert.ok(ids.includes('pubsub/pep'), `identities ${ids}`);
-  for (const c of clients.splice(0)) await c.stop();
-  server = await server.restart();
-  port = server.xmppPorts.starttls!;
+  await fx.restart();
   const carol = await online('carol', 'after', []);
   const r = await carol.iq(xml('iq', { type: 'get', to: 'dave@localhost' }, items(OMEMO)));
   assert.equal(r.getChild('pubsub', NS_PUBSUB).getChild('items').getChild('item').attrs.id, 'current');

@@ -2,42 +2,24 @@
 // the stream feature, a 'subscribed' sent before any request (noted as approved='true', pushed,
 // never routed), the contact's later 'subscribe' approved by the server without asking the user,
 // and a pre-approval withdrawn with 'unsubscribed'.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './harness.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
 import { ImClient, NS_ROSTER, isPresence, isPush, itemOf, xml } from './xmpp-im-support/im-client.js';
 import { RawClient } from './xmpp-support/raw-client.js';
 import { x } from '../../src/xmpp/xml/element.js';
 
-let server: TestServer;
-let port: number;
-const clients: ImClient[] = [];
+const fx = useXmppServer(['alice', 'bob', 'carol']);
 
-before(async () => {
-  server = await startTestServer();
-  port = server.xmppPorts.starttls!;
-  for (const u of ['alice', 'bob', 'carol']) await server.addUser(u, `${u}-pw`);
-});
-
-after(async () => {
-  for (const c of clients) await c.stop();
-  await server.destroy();
-});
-
-async function online(user: string): Promise<ImClient> {
-  const c = await ImClient.login(port, user, `${user}-pw`, 'test');
-  clients.push(c);
-  await c.roster();
-  await c.send(xml('presence'));
-  await c.next(isPresence(c.jid), 'own presence echoed');
-  return c;
-}
+/** Logs in, asks for the roster (an interested resource) and is available; alice stays for later tests. */
+let alice: ImClient;
+const online = async (user: string) => fx.online(user, 'test', { roster: true });
 
 const isSub = (type: string, from?: string) => (el: { name: string; attrs: Record<string, string> }) =>
   el.name === 'presence' && el.attrs.type === type && (from === undefined || el.attrs.from === from);
 
 test('the server advertises pre-approval in the features of an authenticated stream', async () => {
-  const c = await RawClient.connect(server.xmppPorts.tls!, true);
+  const c = await RawClient.connect(fx.server.xmppPorts.tls!, true);
   await c.open();
   c.send(x('authenticate', { xmlns: 'urn:xmpp:sasl:2', mechanism: 'PLAIN' }, x('initial-response', null, Buffer.from('\0carol\0carol-pw').toString('base64'))).toString());
   assert.equal((await c.next()).name, 'success');
@@ -47,7 +29,7 @@ test('the server advertises pre-approval in the features of an authenticated str
 });
 
 test('a pre-approved contact\'s request is approved by the server; the user is not asked', async () => {
-  const alice = await online('alice');
+  alice = await online('alice');
   const bob = await online('bob');
   await alice.send(xml('presence', { to: 'bob@localhost', type: 'subscribed' }));
   const push = await alice.next(isPush('bob@localhost'), 'roster push of the pre-approval');
@@ -69,7 +51,6 @@ test('a pre-approved contact\'s request is approved by the server; the user is n
 });
 
 test('unsubscribed withdraws a pre-approval: the next request is the user\'s to answer', async () => {
-  const alice = clients.find((c) => c.jid.startsWith('alice@'))!;
   const carol = await online('carol');
   await alice.send(xml('presence', { to: 'carol@localhost', type: 'subscribed' }));
   assert.equal(itemOf(await alice.next(isPush('carol@localhost'), 'pre-approval push'), 'carol@localhost')?.attrs.approved, 'true');
@@ -82,7 +63,6 @@ test('unsubscribed withdraws a pre-approval: the next request is the user\'s to 
 });
 
 test('a pre-approval for a contact already subscribed changes nothing', async () => {
-  const alice = clients.find((c) => c.jid.startsWith('alice@'))!;
   const before = (await alice.roster()).getChild('query', NS_ROSTER).attrs.ver;
   await alice.send(xml('presence', { to: 'bob@localhost', type: 'subscribed' }));
   await alice.nothing(isPush('bob@localhost'), 'a roster push');

@@ -2,44 +2,32 @@
 // as the app server, at a local full JID), and messages that arrive while the account has no
 // connected session, or only a stream-management session whose connection dropped, are
 // published to it with the urn:xmpp:push:summary form. Errors disable; bad input is refused.
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './harness.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
 import { RawClient } from './xmpp-support/raw-client.js';
-import { ImClient, isMessage, isPresence, xml, type XmlNode } from './xmpp-im-support/im-client.js';
+import { ImClient, isMessage, xml, type XmlNode } from './xmpp-im-support/im-client.js';
 import { x } from '../../src/xmpp/xml/element.js';
 
 const PUSH = 'urn:xmpp:push:0';
 const PUBSUB = 'http://jabber.org/protocol/pubsub';
 const APP = 'pushsvc@localhost/app';
-let server: TestServer;
-let port: number;
-const clients: ImClient[] = [];
 const raws: RawClient[] = [];
 let app: ImClient;
 let bob: ImClient;
 
-before(async () => {
-  server = await startTestServer();
-  port = server.xmppPorts.starttls!;
-  for (const u of ['alice', 'bob', 'carol', 'pushsvc']) await server.addUser(u, `${u}-pw`);
-  app = await online('pushsvc', 'app');
-  bob = await online('bob', 'desk');
+const fx = useXmppServer(['alice', 'bob', 'carol', 'pushsvc'], {
+  ready: async () => {
+    app = await online('pushsvc', 'app');
+    bob = await online('bob', 'desk');
+  },
 });
 
 after(async () => {
   for (const c of raws) c.destroy();
-  for (const c of clients) await c.stop();
-  await server.destroy();
 });
 
-async function online(user: string, resource: string): Promise<ImClient> {
-  const c = await ImClient.login(port, user, `${user}-pw`, resource);
-  clients.push(c);
-  await c.send(xml('presence'));
-  await c.next(isPresence(c.jid), 'own presence');
-  return c;
-}
+const online = (user: string, resource: string) => fx.online(user, resource);
 
 const enable = (node: string, ...children: XmlNode[]) => xml('enable', { xmlns: PUSH, jid: APP, node }, ...children);
 const isPublish = (node: string) => (el: XmlNode) => el.name === 'iq' && el.attrs.type === 'set'
@@ -93,7 +81,7 @@ test('a message for an account with no session is pushed, with the summary and t
 });
 
 test('a stream-management session whose connection dropped gets pushes too', async () => {
-  const carol = await RawClient.connect(port);
+  const carol = await RawClient.connect(fx.port);
   raws.push(carol);
   await carol.login('carol', 'carol-pw', 'phone');
   carol.send(x('presence').toString());

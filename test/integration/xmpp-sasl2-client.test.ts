@@ -2,34 +2,18 @@
 // (@xmpp/client 0.14, which prefers SASL2 when offered) on the full server: the server-named
 // resource, stable for one client installation, a working session, XEP-0198 enabled inline, and
 // XEP-0280 carbons and XEP-0352 inactivity switched on inside the bind request.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './harness.js';
-import { ImClient, isMessage, isPresence, xml } from './xmpp-im-support/im-client.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
+import { isMessage, isPresence, xml } from './xmpp-im-support/im-client.js';
 import { RawClient } from './xmpp-support/raw-client.js';
 import { x } from '../../src/xmpp/xml/element.js';
 
-let server: TestServer;
-let port: number;
-const clients: ImClient[] = [];
 const UA = '0d8f7a52-3b7c-4f0e-9a51-6f2b8c1d9e07';
 
-before(async () => {
-  server = await startTestServer();
-  port = server.xmppPorts.starttls!;
-  for (const u of ['alice', 'bob']) await server.addUser(u, `${u}-pw`);
-});
+const fx = useXmppServer(['alice', 'bob']);
 
-after(async () => {
-  for (const c of clients) await c.stop();
-  await server.destroy();
-});
-
-async function login(user: string, resource: string, opts: { sasl2?: boolean; sm?: boolean; userAgentId?: string } = {}): Promise<ImClient> {
-  const c = await ImClient.login(port, user, `${user}-pw`, resource, opts);
-  clients.push(c);
-  return c;
-}
+const login = fx.login;
 
 test('@xmpp/client logs in with SASL2 + Bind 2: a resource named after its tag, stable per installation, and messages flow', async () => {
   const alice = await login('alice', 'phone', { sasl2: true, userAgentId: UA });
@@ -39,7 +23,6 @@ test('@xmpp/client logs in with SASL2 + Bind 2: a resource named after its tag, 
   const got = await alice.next(isMessage('hi over bind 2'), 'the message');
   assert.equal(got.attrs.from, 'bob@localhost/desk');
   await alice.stop();
-  clients.splice(clients.indexOf(alice), 1);
 
   const again = await login('alice', 'phone', { sasl2: true, userAgentId: UA });
   assert.equal(again.jid, alice.jid, 'the same installation gets the same resource');
@@ -57,7 +40,7 @@ test('@xmpp/client: XEP-0198 is enabled inside the Bind 2 request', async () => 
 });
 
 test('carbons enabled inside the Bind 2 request: the new session gets copies at once', async () => {
-  const raw = await RawClient.connect(server.xmppPorts.tls!, true);
+  const raw = await RawClient.connect(fx.server.xmppPorts.tls!, true);
   await raw.open();
   raw.send(x('authenticate', { xmlns: 'urn:xmpp:sasl:2', mechanism: 'PLAIN' },
     x('initial-response', null, Buffer.from('\0alice\0alice-pw').toString('base64')),
@@ -83,7 +66,7 @@ test('carbons enabled inside the Bind 2 request: the new session gets copies at 
 });
 
 test('<inactive/> inside the Bind 2 request: the session starts inactive (chat states wait, a body flushes)', async () => {
-  const raw = await RawClient.connect(server.xmppPorts.tls!, true);
+  const raw = await RawClient.connect(fx.server.xmppPorts.tls!, true);
   await raw.open();
   raw.send(x('authenticate', { xmlns: 'urn:xmpp:sasl:2', mechanism: 'PLAIN' },
     x('initial-response', null, Buffer.from('\0alice\0alice-pw').toString('base64')),

@@ -1,36 +1,20 @@
 // XEP-0054 vCards kept in step with the Matrix profile, over a real client and raw HTTP:
 // NICKNAME -> displayname (and the member events of joined rooms), displayname -> vCard,
 // PHOTO -> XEP-0084 nodes and the XEP-0153 hash in presence, XEP-0084 -> PHOTO, and refusals.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startTestServer, type TestServer } from './harness.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
 import { matrixFetch, v3, enc } from './matrix-fetch.js';
 import { ImClient, isPresence, xml, type XmlNode } from './xmpp-im-support/im-client.js';
 import { conditions, items, NS_PUBSUB, publish } from './xmpp-pep-support.js';
 
-let server: TestServer;
-let port: number;
-const clients: ImClient[] = [];
-const http = matrixFetch(() => server.matrixUrl);
+const http = matrixFetch(() => fx.server.matrixUrl);
 const NS_VCARD = 'vcard-temp';
 
-before(async () => {
-  server = await startTestServer();
-  port = server.xmppPorts.starttls!;
-  for (const u of ['alice', 'bob']) await server.addUser(u, `${u}-pw`);
-});
+const fx = useXmppServer(['alice', 'bob']);
 
-after(async () => {
-  for (const c of clients) await c.stop();
-  await server.destroy();
-});
-
-async function login(user: string, resource = 'vc'): Promise<ImClient> {
-  const c = await ImClient.login(port, user, `${user}-pw`, resource);
-  clients.push(c);
-  return c;
-}
+const login = (user: string, resource = 'vc') => fx.login(user, resource);
 
 const vcard = (...children: XmlNode[]) => xml('vCard', { xmlns: NS_VCARD }, ...children);
 const getVcard = async (c: ImClient, to?: string) => (await c.iq(xml('iq', to ? { type: 'get', to } : { type: 'get' }, vcard()))).getChild('vCard', NS_VCARD);
@@ -77,7 +61,7 @@ test('a vCard photo becomes the XEP-0084 avatar and the XEP-0153 hash in presenc
   const token = (await http.login('alice', 'alice-pw')).json.access_token as string;
   const url = (await http.ok('GET', `${v3}/profile/${enc('@alice:localhost')}`, { token })).avatar_url as string;
   assert.match(url, /^mxc:\/\/localhost\//);
-  const media = await fetch(`${server.matrixUrl}/_matrix/client/v1/media/download/localhost/${url.split('/').pop()}`, { headers: { Authorization: `Bearer ${token}` } });
+  const media = await fetch(`${fx.server.matrixUrl}/_matrix/client/v1/media/download/localhost/${url.split('/').pop()}`, { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(media.status, 200);
   assert.deepEqual(Buffer.from(await media.arrayBuffer()), png);
 });
@@ -85,7 +69,7 @@ test('a vCard photo becomes the XEP-0084 avatar and the XEP-0153 hash in presenc
 test('an avatar set over Matrix becomes the vCard photo and the XEP-0084 avatar; removing it removes both', async () => {
   const token = (await http.login('bob', 'bob-pw')).json.access_token as string;
   const picture = Buffer.from('a matrix avatar picture');
-  const up = await fetch(`${server.matrixUrl}/_matrix/media/v3/upload`, {
+  const up = await fetch(`${fx.server.matrixUrl}/_matrix/media/v3/upload`, {
     method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'image/webp' }, body: new Blob([picture]),
   });
   assert.equal(up.status, 200);
@@ -115,8 +99,8 @@ test('an avatar published with XEP-0084 becomes the vCard photo (XEP-0398)', asy
   assert.equal(v.getChild('PHOTO').getChildText('TYPE'), 'image/jpeg');
   assert.equal(v.getChild('PHOTO').getChildText('BINVAL'), img.toString('base64'));
   // The Matrix avatar follows in the background (after the publish was answered).
-  for (let i = 0; i < 100 && !server.core.accounts.get('bob')!.avatarUrl; i++) await new Promise((r) => setTimeout(r, 100));
-  assert.match(server.core.accounts.get('bob')!.avatarUrl ?? '', /^mxc:\/\/localhost\//);
+  for (let i = 0; i < 100 && !fx.server.core.accounts.get('bob')!.avatarUrl; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(fx.server.core.accounts.get('bob')!.avatarUrl ?? '', /^mxc:\/\/localhost\//);
 });
 
 test("another user's vCard cannot be set; a bad vCard photo is kept but not mirrored", async () => {

@@ -1,10 +1,10 @@
 // XMPP over WebSocket (RFC 7395) on the Matrix HTTP listener: a real client (@xmpp/client) logs
 // in over ws:// and talks with a TCP user; bad framing gets the RFC's stream error and close;
 // XEP-0156 host-meta names the endpoint; a connection that is not private gets no SASL.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket as WsWebSocket } from 'ws';
-import { startTestServer, type TestServer } from './harness.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
 import { ImClient, isMessage, isPresence, xml } from './xmpp-im-support/im-client.js';
 
 // @xmpp/websocket uses the global WebSocket, which Node 20 only has behind a flag; the ws
@@ -14,26 +14,14 @@ import { ImClient, isMessage, isPresence, xml } from './xmpp-im-support/im-clien
 const FRAMING = 'urn:ietf:params:xml:ns:xmpp-framing';
 const OPEN = `<open xmlns='${FRAMING}' to='localhost' version='1.0'/>`;
 
-let server: TestServer;
 let wsUrl: string;
-const clients: ImClient[] = [];
-
-before(async () => {
-  server = await startTestServer();
-  wsUrl = `${server.matrixUrl.replace(/^http/, 'ws')}/xmpp-websocket`;
-  for (const u of ['alice', 'bob']) await server.addUser(u, `${u}-pw`);
-});
-
-after(async () => {
-  for (const c of clients) await c.stop();
-  await server.destroy();
+const fx = useXmppServer(['alice', 'bob'], {
+  ready: (server) => { wsUrl = `${server.matrixUrl.replace(/^http/, 'ws')}/xmpp-websocket`; },
 });
 
 test('a real client logs in over WebSocket and chats with a TCP client', async () => {
-  const alice = await ImClient.login(wsUrl, 'alice', 'alice-pw', 'web');
-  clients.push(alice);
-  const bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'bob-pw', 'desk');
-  clients.push(bob);
+  const alice = fx.track(await ImClient.login(wsUrl, 'alice', 'alice-pw', 'web'));
+  const bob = await fx.login('bob', 'desk');
   assert.equal(alice.jid, 'alice@localhost/web');
   for (const c of [alice, bob]) {
     await c.send(xml('presence'));
@@ -182,19 +170,19 @@ test('an <open/> for another domain gets host-unknown', async () => {
 });
 
 test('host-meta and host-meta.json name the WebSocket endpoint (XEP-0156)', async () => {
-  const xrd = await fetch(`${server.matrixUrl}/.well-known/host-meta`);
+  const xrd = await fetch(`${fx.server.matrixUrl}/.well-known/host-meta`);
   assert.equal(xrd.status, 200);
   assert.equal(xrd.headers.get('access-control-allow-origin'), '*');
   const text = await xrd.text();
   assert.match(text, /<XRD xmlns='http:\/\/docs\.oasis-open\.org\/ns\/xri\/xrd-1\.0'>/);
   assert.ok(text.includes(`<Link rel='urn:xmpp:alt-connections:websocket' href='${wsUrl}'/>`), text);
-  const jrd = await fetch(`${server.matrixUrl}/.well-known/host-meta.json`);
+  const jrd = await fetch(`${fx.server.matrixUrl}/.well-known/host-meta.json`);
   assert.equal(jrd.status, 200);
   assert.deepEqual(await jrd.json(), { links: [{ rel: 'urn:xmpp:alt-connections:websocket', href: wsUrl }] });
-  const post = await fetch(`${server.matrixUrl}/.well-known/host-meta`, { method: 'POST' });
+  const post = await fetch(`${fx.server.matrixUrl}/.well-known/host-meta`, { method: 'POST' });
   assert.equal(post.status, 405);
   // Other paths still reach the Matrix API.
-  const versions = await fetch(`${server.matrixUrl}/_matrix/client/versions`);
+  const versions = await fetch(`${fx.server.matrixUrl}/_matrix/client/versions`);
   assert.equal(versions.status, 200);
 });
 
@@ -202,6 +190,6 @@ test('a server shutdown ends WebSocket streams with <system-shutdown/> and <clos
   const c = await RawWs.open(wsUrl);
   c.ws.send(OPEN);
   await c.until(() => c.messages.length >= 2, 'open and features');
-  server = await server.restart();
+  await fx.restart();
   await c.expectStreamError('system-shutdown');
 });
