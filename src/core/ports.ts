@@ -42,6 +42,8 @@ export interface FastTokenRecord {
   proofHash: Buffer;
   /** The server's proof (for HT-*: HMAC(token, "Responder")). */
   serverProof: Buffer;
+  /** The token itself, kept only for mechanisms with channel binding (their proofs differ per connection). */
+  secret: Buffer | null;
   expiresTs: number;
   /** Highest replay counter accepted with this token; -1 before any. */
   lastCount: number;

@@ -52,13 +52,16 @@ export function runStorageContract(name: string, open: () => Storage): void {
     const s = open();
     const cred = await makeCredential('sha256', 'pw', 4096);
     s.accounts.createAccount('bob', 1, false, [cred]);
-    const tok = (n: number) => ({ mechanism: 'HT-SHA-256-NONE', proofHash: Buffer.alloc(32, n), serverProof: Buffer.alloc(32, n + 100), expiresTs: 1000 + n });
+    const tok = (n: number) => ({ mechanism: n === 3 ? 'HT-SHA-256-EXPR' : 'HT-SHA-256-NONE', proofHash: Buffer.alloc(32, n), serverProof: Buffer.alloc(32, n + 100),
+      secret: n === 3 ? Buffer.from('token-3') : null, expiresTs: 1000 + n });
     s.fastTokens.putNew('bob', 'c1', tok(1));
     s.fastTokens.used('bob', 'c1', 'new', -1);
     s.fastTokens.putNew('bob', 'c1', tok(2));
     s.fastTokens.putNew('bob', 'c2', tok(3));
     const slots = (c: string) => s.fastTokens.tokens('bob', c).map((t) => `${t.slot}:${t.proofHash[0]}:${t.lastCount}`).sort();
     assert.deepEqual(slots('c1'), ['current:1:-1', 'new:2:-1']);
+    assert.deepEqual(s.fastTokens.tokens('bob', 'c1').map((t) => t.secret), [null, null]);
+    assert.deepEqual(s.fastTokens.tokens('bob', 'c2').map((t) => [t.mechanism, t.secret?.toString()]), [['HT-SHA-256-EXPR', 'token-3']], 'a channel-binding token keeps its secret');
     s.fastTokens.used('bob', 'c1', 'current', 5);
     s.fastTokens.used('bob', 'c1', 'current', 3);
     assert.deepEqual(slots('c1'), ['current:1:5', 'new:2:-1'], 'the counter only grows');

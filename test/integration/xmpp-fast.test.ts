@@ -11,6 +11,7 @@ import { RawClient } from './xmpp-support/raw-client.js';
 import { CONNECT_TIMEOUT_MS } from './xmpp-im-support/im-client.js';
 import { x, type XmlElement } from '../../src/xmpp/xml/element.js';
 import { fastSettings } from '../../src/xmpp/modules/xep-0484-fast/tokens.js';
+import { serverEndPoint } from '../../src/xmpp/sasl/channel-binding.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const NS_SASL2 = 'urn:xmpp:sasl:2';
@@ -88,11 +89,11 @@ function htAuth(user: string, token: string, uaId: string | null, fastAttrs: Rec
 }
 
 /** PLAIN with <request-token/>: the token from <success/>. */
-async function passwordLogin(user: string, uaId: string): Promise<string> {
+async function passwordLogin(user: string, uaId: string, mechanism = MECH): Promise<string> {
   const c = await tls();
   c.send(x('authenticate', { xmlns: NS_SASL2, mechanism: 'PLAIN' },
     x('initial-response', null, Buffer.from(`\0${user}\0${user}-pw`).toString('base64')),
-    x('user-agent', { id: uaId }), x('request-token', { xmlns: NS_FAST, mechanism: MECH })).toString());
+    x('user-agent', { id: uaId }), x('request-token', { xmlns: NS_FAST, mechanism })).toString());
   const success = await c.next();
   c.destroy();
   const token = success.getChild('token', NS_FAST);
@@ -176,4 +177,51 @@ test('account deactivation ends the tokens', async () => {
   const token = await passwordLogin('frank', 'ua-frank');
   server.core.accounts.deactivate('frank');
   assert.equal(condition(await fastLogin('frank', token, 'ua-frank')), 'not-authorized');
+});
+
+/** What the client side of a TLS connection computes for each channel-binding HT mechanism. */
+const clientBinding: Record<string, (c: RawClient) => Buffer> = {
+  'HT-SHA-256-EXPR': (c) => c.tlsSocket.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0)),
+  'HT-SHA-256-ENDP': (c) => serverEndPoint(c.tlsSocket.getPeerCertificate().raw)!,
+};
+
+/** A FAST login with a channel-binding mechanism; `proofFrom` makes the proof on another connection (a relay). */
+async function boundLogin(mechanism: string, user: string, token: string, uaId: string, proofFrom?: RawClient): Promise<XmlElement> {
+  const c = await tls();
+  const cb = clientBinding[mechanism]!(proofFrom ?? c);
+  const proof = createHmac('sha256', token).update('Initiator').update(cb).digest();
+  c.send(x('authenticate', { xmlns: NS_SASL2, mechanism },
+    x('initial-response', null, Buffer.concat([Buffer.from(`${user}\0`), proof]).toString('base64')),
+    x('user-agent', { id: uaId }), x('fast', { xmlns: NS_FAST })).toString());
+  const outcome = await c.next();
+  c.destroy();
+  if (outcome.name === 'success') {
+    const expected = createHmac('sha256', token).update('Responder').update(cb).digest().toString('base64');
+    assert.equal(outcome.getChildText('additional-data'), expected, 'the server proves it knows the token, on this connection');
+  }
+  return outcome;
+}
+
+test('channel binding: EXPR and ENDP tokens log in with their own connection\'s binding; a relayed proof fails', async () => {
+  await server.addUser('gina', 'gina-pw');
+  const c = await RawClient.connect(server.xmppPorts.tls!, true);
+  const features = await c.open();
+  const offered = features.getChild('authentication', NS_SASL2)!.getChild('inline')!.getChild('fast', NS_FAST)!.getChildren('mechanism').map((m) => m.text());
+  assert.deepEqual(offered, ['HT-SHA-256-EXPR', 'HT-SHA-256-ENDP', 'HT-SHA-256-NONE'], 'TLS 1.3 gives both bindings');
+  for (const mech of ['HT-SHA-256-EXPR', 'HT-SHA-256-ENDP']) {
+    const token = await passwordLogin('gina', `ua-${mech}`, mech);
+    assert.equal((await boundLogin(mech, 'gina', token, `ua-${mech}`)).name, 'success', mech);
+    // The token with the binding of another TLS connection: what a man in the middle relays.
+    if (mech === 'HT-SHA-256-EXPR') assert.equal(condition(await boundLogin(mech, 'gina', token, `ua-${mech}`, c)), 'not-authorized', 'relayed');
+    // The same token under the unbound mechanism, or another bound one, does not pass either.
+    assert.equal(condition(await fastLogin('gina', token, `ua-${mech}`)), 'not-authorized', `${mech} token as -NONE`);
+  }
+  c.destroy();
+  // A token request for a mechanism this connection cannot run is refused.
+  const other = await tls();
+  other.send(x('authenticate', { xmlns: NS_SASL2, mechanism: 'PLAIN' },
+    x('initial-response', null, Buffer.from('\0gina\0gina-pw').toString('base64')),
+    x('user-agent', { id: 'ua-x' }), x('request-token', { xmlns: NS_FAST, mechanism: 'HT-SHA-256-UNIQ' })).toString());
+  assert.equal(condition(await other.next()), 'invalid-mechanism');
+  other.destroy();
 });

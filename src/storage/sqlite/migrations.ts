@@ -303,6 +303,10 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE pushers ADD COLUMN device_id TEXT;
   `,
+  // XEP-0484 FAST tokens for the channel-binding HT mechanisms keep the token (see fast-tokens.ts)
+  `
+  ALTER TABLE fast_tokens ADD COLUMN secret BLOB;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

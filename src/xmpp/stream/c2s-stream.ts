@@ -217,16 +217,17 @@ export class C2sStream implements Sasl2Stream {
   }
 
   private features(after?: { bound: boolean; smEnabled: boolean }): XmlElement {
+    const channelBindings = this.transport.channelBindings?.();
     return streamFeatures({
       isTls: this.isTls,
       canStartTls: !!this.opts.secureContext,
       allowInsecureAuth: this.opts.allowInsecureAuth,
       authenticated: this.user !== '',
-      channelBindings: this.transport.channelBindings?.(),
+      channelBindings,
       extra: this.user ? this.opts.host.streamFeatures?.() : undefined,
       preAuth: this.user ? undefined : this.opts.host.preAuthFeatures?.(),
       // FAST tokens replay like passwords: only where PLAIN would be allowed (XEP-0484 §Security).
-      sasl2Inline: this.user ? undefined : sasl2InlineFeatures(this.opts.host, !!this.fast && (this.isTls || this.opts.allowInsecureAuth)),
+      sasl2Inline: this.user ? undefined : sasl2InlineFeatures(this.opts.host, !!this.fast && (this.isTls || this.opts.allowInsecureAuth), channelBindings),
       ...after,
     });
   }

@@ -79,3 +79,22 @@ test('invalidate: the token just used is dead', () => {
   tokens.invalidate('alice', 'ua1');
   assert.equal((tokens.check('alice', 'ua1', MECH, proof(token), null) as { condition: string }).condition, 'not-authorized');
 });
+
+test('channel binding: an EXPR token proves itself only with the same connection\'s binding data', () => {
+  const { storage, tokens } = setup();
+  const EXPR = 'HT-SHA-256-EXPR';
+  const { token } = tokens.issue('alice', 'ua1', EXPR);
+  const cbA = Buffer.alloc(32, 1);
+  const cbB = Buffer.alloc(32, 2);
+  const bound = (label: string, cb: Buffer) => createHmac('sha256', token).update(label).update(cb).digest();
+  const ok = tokens.check('alice', 'ua1', EXPR, bound('Initiator', cbA), null, cbA);
+  assert.ok('slot' in ok, JSON.stringify(ok));
+  assert.deepEqual(ok.serverProof, bound('Responder', cbA), 'the server\'s proof is bound to the connection too');
+  // A proof made on one connection and relayed on another (a man in the middle) fails.
+  assert.deepEqual(tokens.check('alice', 'ua1', EXPR, bound('Initiator', cbA), null, cbB), { condition: 'not-authorized', text: 'unknown token' });
+  // The unbound proof of the same token names the mechanism it belongs to.
+  assert.match((tokens.check('alice', 'ua1', MECH, proof(token), null) as { text: string }).text, /for HT-SHA-256-EXPR/);
+  assert.equal(storage.fastTokens.tokens('alice', 'ua1')[0]!.secret?.toString(), token, 'kept: its proofs differ per connection');
+  tokens.issue('bob', 'ua1', MECH);
+  assert.equal(storage.fastTokens.tokens('bob', 'ua1')[0]!.secret, null, 'a -NONE token is still kept as hashes only');
+});
