@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the shared Matrix harness (../shared/bench/matrix) against Hearth on loopback, with open
 # registration (m.login.dummy) and rate limits off, as its README asks of any server.
-# usage: [PORT=18448] [DATA=/tmp/hearth-bench-matrix] bench/matrix-hearth.sh [reps] [extra harness args...]
+# usage: [PORT=18448] [DATA=/tmp/hearth-bench-matrix] [NODE_FLAGS=...] bench/matrix-hearth.sh [reps] [extra harness args...]
+# NODE_FLAGS adds node options to the measured server runs, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+# (the profile is written when the server exits at the end of each repetition).
 set -euo pipefail
 REPS=${1:-1}; shift || true
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$HERE/..
@@ -25,7 +27,8 @@ node "$ROOT/scripts/ensure-built.mjs"
 [ -d "$SHARED/node_modules" ] || (cd "$SHARED" && npm install --no-audit --no-fund >/dev/null)
 start() {
   # Same V8 flag as the shebang of bin/hearth.mjs (see docs/performance.md, memory).
-  taskset -c 0 node --max-semi-space-size=4 "$ROOT/bin/hearth.mjs" start --config "$CFG" > "$DATA/server.log" 2>&1 &
+  # shellcheck disable=SC2086
+  taskset -c 0 node --max-semi-space-size=4 ${1:-} "$ROOT/bin/hearth.mjs" start --config "$CFG" > "$DATA/server.log" 2>&1 &
   SPID=$!
   for i in $(seq 1 60); do curl -sf $URL/_matrix/client/versions >/dev/null && break; sleep 0.5; done
 }
@@ -33,7 +36,7 @@ start
 taskset -c 1 node "$SHARED/bench.mjs" --url $URL --scenarios setup > /dev/null
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 for rep in $(seq 1 "$REPS"); do
-  start
+  start "${NODE_FLAGS:-}"
   taskset -c 1 node "$SHARED/bench.mjs" --url $URL --pid "$SPID" --out "$OUT/hearth-matrix-rep$rep.json" "$@"
   kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 done
