@@ -141,8 +141,8 @@ export interface EventStore {
   roomEventsAfter(roomId: string, afterExclusive: number, limit: number): StoredEvent[];
   /** Every event of the room with this type and state key, oldest first (the history of one piece of state). */
   stateHistory(roomId: string, type: string, stateKey: string): StoredEvent[];
-  /** State group full map: (type, state_key) -> event id. */
-  stateGroup(id: number): Map<StateTuple, string>;
+  /** State group full map: (type, state_key) -> event id. Shared with other readers: copy before changing. */
+  stateGroup(id: number): ReadonlyMap<StateTuple, string>;
   maxStateGroup(): number;
   /** The redaction that took effect on the event, if any. */
   redactedBy(eventId: string): string | null;

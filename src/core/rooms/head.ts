@@ -19,7 +19,8 @@ export interface RoomHead {
 export function loadHead(roomId: string, rooms: RoomStore, events: EventStore): RoomHead | null {
   const room = rooms.getRoom(roomId);
   if (!room) return null;
-  const stateIds = events.stateGroup(room.headStateGroup);
+  // A copy: the head's state changes in place as state events are sent.
+  const stateIds = new Map(events.stateGroup(room.headStateGroup));
   const state = new Map<StateTuple, Pdu>();
   for (const [tuple, eventId] of stateIds) {
     const ev = events.getEvent(eventId);

@@ -9,7 +9,7 @@ import { stateIdsAt } from '../events/history.js';
 import { tokenParam } from '../tokens.js';
 
 interface StateView {
-  ids: Map<StateTuple, string>;
+  ids: ReadonlyMap<StateTuple, string>;
   event(tuple: StateTuple): { eventId: string; pdu: Pdu } | null;
 }
 

@@ -11,7 +11,7 @@ export interface RoomVisibility {
 }
 
 /** State of the room just after stream position `pos`: the state group of its last event at or before it. */
-export function stateIdsAt(events: EventStore, roomId: string, pos: number): Map<StateTuple, string> {
+export function stateIdsAt(events: EventStore, roomId: string, pos: number): ReadonlyMap<StateTuple, string> {
   const last = events.roomEventsBefore(roomId, pos + 1, 1)[0];
   return last ? events.stateGroup(last.stateGroup) : new Map();
 }

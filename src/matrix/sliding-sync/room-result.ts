@@ -162,16 +162,17 @@ interface SelectedState { events: StoredEvent[]; changedTypes: Set<string>; lazy
 function requiredState(d: FactsDeps, roomId: string, userId: string, spec: RequiredStateSpec, since: number | null, at: number, shown: StoredEvent[], limited: boolean, lazyHeld: ReadonlySet<string>): SelectedState {
   const events = d.core.storage.events;
   const now = stateIdsAt(events, roomId, at);
-  let candidates: Map<StateTuple, string> = now;
+  let candidates: ReadonlyMap<StateTuple, string> = now;
   const changedTypes = new Set<string>();
   if (since !== null) {
     const before = stateIdsAt(events, roomId, since);
-    candidates = new Map();
+    const changed = new Map<StateTuple, string>();
     for (const [k, v] of now) {
       if (before.get(k) === v) continue;
-      candidates.set(k, v);
+      changed.set(k, v);
       changedTypes.add(splitStateTuple(k)[0]);
     }
+    candidates = changed;
   }
   const lazy = new Set<string>();
   if (spec.lazyMembers) {

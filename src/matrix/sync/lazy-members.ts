@@ -59,7 +59,7 @@ export class LazyMemberCache {
 
 export interface LazyStateInput {
   /** The state the response would carry without lazy loading. */
-  stateIds: Map<StateTuple, string>;
+  stateIds: ReadonlyMap<StateTuple, string>;
   /**
    * True when `stateIds` is the change across the gap of a limited incremental sync: the spec
    * wants those member events sent whether redundant or not.

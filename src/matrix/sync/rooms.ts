@@ -42,7 +42,7 @@ export interface TimelineAndState {
 }
 
 /** Entries of `now` that differ from `before`: the state changes between two points. */
-function stateDiff(now: Map<StateTuple, string>, before: Map<StateTuple, string>): Map<StateTuple, string> {
+function stateDiff(now: ReadonlyMap<StateTuple, string>, before: ReadonlyMap<StateTuple, string>): Map<StateTuple, string> {
   const out = new Map<StateTuple, string>();
   for (const [k, v] of now) if (before.get(k) !== v) out.set(k, v);
   return out;
@@ -57,7 +57,7 @@ export function timelineAndState(d: RoomSyncDeps, span: TimelineSpan, filter: Sy
   // The point just before the first event of the timeline: where state is taken and where
   // backwards pagination starts.
   const start = page.length > 0 ? page[0].stream - 1 : span.to;
-  let stateIds: Map<StateTuple, string>;
+  let stateIds: ReadonlyMap<StateTuple, string>;
   if (span.fullState || span.since === null) stateIds = stateIdsAt(events, span.roomId, start);
   else if (limited) stateIds = stateDiff(stateIdsAt(events, span.roomId, start), stateIdsAt(events, span.roomId, span.since));
   else stateIds = new Map();
@@ -76,14 +76,14 @@ export function timelineAndState(d: RoomSyncDeps, span: TimelineSpan, filter: Sy
 
 /** Narrows the state to the members lazy loading asks for, and remembers what the device got. */
 function lazyState(d: RoomSyncDeps, span: TimelineSpan, viewer: Requester, filter: SyncFilter,
-  r: { stateIds: Map<StateTuple, string>; start: number; limited: boolean; shown: StoredEvent[] }): Map<StateTuple, string> {
+  r: { stateIds: ReadonlyMap<StateTuple, string>; start: number; limited: boolean; shown: StoredEvent[] }): ReadonlyMap<StateTuple, string> {
   const cache = d.lazyMembers;
   const fresh = span.fullState || span.since === null;
   if (fresh) cache.reset(viewer, span.roomId);
   const wanted = new Set(r.shown.map((e) => e.pdu.sender));
   if (fresh) wanted.add(viewer.userId);
   for (const h of span.heroes ?? []) wanted.add(h);
-  let atStart: Map<StateTuple, string> | null = fresh ? r.stateIds : null;
+  let atStart: ReadonlyMap<StateTuple, string> | null = fresh ? r.stateIds : null;
   const out = lazyMemberState({
     stateIds: r.stateIds,
     gap: !fresh && r.limited,

@@ -4,8 +4,9 @@ import type Database from 'better-sqlite3';
 import type { AdminStore } from '../../core/ports.js';
 import type { RecentEvents } from './recent-events.js';
 import type { MembershipCache } from './membership-cache.js';
+import type { StateGroupCache } from './state-group-cache.js';
 
-export function sqliteAdminStore(db: Database.Database, recent: RecentEvents, memberships: MembershipCache): AdminStore {
+export function sqliteAdminStore(db: Database.Database, recent: RecentEvents, memberships: MembershipCache, groups: StateGroupCache): AdminStore {
   const count = (sql: string) => db.prepare<[], { n: number }>(sql);
   const counts = {
     users: count('SELECT COUNT(*) AS n FROM accounts WHERE deactivated = 0'),
@@ -38,6 +39,7 @@ export function sqliteAdminStore(db: Database.Database, recent: RecentEvents, me
       purgeRows(roomId);
       recent.forgetRoom(roomId);
       memberships.clear();
+      groups.clear();
     },
   };
 }

@@ -5,6 +5,7 @@ import type { StateTuple } from '../../core/events/types.js';
 import { eventIndexer } from './room-features.js';
 import type { RecentEvents } from './recent-events.js';
 import type { MembershipCache } from './membership-cache.js';
+import type { StateGroupCache, StateMap } from './state-group-cache.js';
 
 interface EventRow { stream: number; event_id: string; state_group: number; json: string }
 
@@ -12,7 +13,7 @@ function toStored(r: EventRow): StoredEvent {
   return { stream: r.stream, eventId: r.event_id, stateGroup: r.state_group, pdu: JSON.parse(r.json) };
 }
 
-export function sqliteEventStore(db: Database.Database, recent: RecentEvents, memberships: MembershipCache): EventStore {
+export function sqliteEventStore(db: Database.Database, recent: RecentEvents, memberships: MembershipCache, groups: StateGroupCache): EventStore {
   const prepared = statementCache(db);
   // Relations and full-text search are indexed in the event's own transaction.
   const indexEvent = eventIndexer(db);
@@ -43,18 +44,23 @@ export function sqliteEventStore(db: Database.Database, recent: RecentEvents, me
   const redactedBy = db.prepare<[string], { redaction_id: string }>('SELECT redaction_id FROM redactions WHERE target_id = ?');
   const updateHead = db.prepare('UPDATE rooms SET head_event_id = ?, head_depth = ?, head_state_group = ? WHERE room_id = ?');
 
-  function loadGroup(id: number): Map<StateTuple, string> {
-    // Walk back to the nearest full snapshot, then apply deltas forwards.
+  function loadGroup(id: number): StateMap {
+    const known = groups.get(id);
+    if (known) return known;
+    // Walk back to the nearest full snapshot (or a group already loaded), then apply deltas forwards.
     const chain: Record<string, string>[] = [];
+    let base: StateMap | undefined;
     let cur: number | null = id;
     while (cur !== null) {
       const row = group.get(cur);
       if (!row) throw new Error(`missing state group ${cur}`);
       chain.push(JSON.parse(row.delta));
       cur = row.full ? null : row.prev_id;
+      if (cur !== null && (base = groups.get(cur))) break;
     }
-    const out = new Map<StateTuple, string>();
+    const out = new Map<StateTuple, string>(base);
     for (let i = chain.length - 1; i >= 0; i--) for (const [k, v] of Object.entries(chain[i])) out.set(k, v);
+    groups.add(id, out);
     return out;
   }
 

@@ -8,6 +8,7 @@ import { sqliteFastTokenStore } from './fast-tokens.js';
 import { sqliteDeviceStore } from './devices.js';
 import { sqliteRoomStore } from './rooms.js';
 import { sqliteEventStore } from './events.js';
+import { StateGroupCache } from './state-group-cache.js';
 import { RecentEvents } from './recent-events.js';
 import { MembershipCache } from './membership-cache.js';
 import { sqliteAccountDataStore } from './account-data.js';
@@ -45,14 +46,15 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   const onFatal = opts.onFatal ?? ((err) => { setImmediate(() => { throw err; }); });
   const recent = new RecentEvents();
   const memberships = new MembershipCache();
+  const groups = new StateGroupCache();
   // A failed commit rolled back events the caches already hold.
-  const writes = sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); onFatal(err); }, walPath);
+  const writes = sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); groups.clear(); onFatal(err); }, walPath);
   return {
     accounts: sqliteAccountStore(db),
     devices: sqliteDeviceStore(db),
     fastTokens: sqliteFastTokenStore(db),
     rooms: sqliteRoomStore(db, memberships),
-    events: sqliteEventStore(db, recent, memberships),
+    events: sqliteEventStore(db, recent, memberships, groups),
     accountData: sqliteAccountDataStore(db),
     txns: sqliteTxnStore(db),
     roster: sqliteRosterStore(db),
@@ -60,7 +62,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     media: sqliteMediaStore(db),
     registrationTokens: sqliteRegistrationTokenStore(db),
     refreshTokens: sqliteRefreshTokenStore(db),
-    admin: sqliteAdminStore(db, recent, memberships),
+    admin: sqliteAdminStore(db, recent, memberships, groups),
     relations: sqliteRelationStore(db),
     search: sqliteSearchStore(db),
     publicRooms: sqlitePublicRoomStore(db),
