@@ -319,6 +319,9 @@ export function runStorageContract(name: string, open: () => Storage): void {
       newRoom: { version: '11', creator: '@a:h', createdTs: 1 },
     });
     s.events.writeEvent({ stream: 2, eventId: '$root', pdu: pdu(r, 'm.room.message', '@a:h', 2, undefined, { body: 'hello quick brown fox' }), stateGroup: 1 });
+    // Asked before anything relates to it or redacts it (answers some backends remember).
+    assert.equal(s.relations.hasChildren('$root'), false);
+    assert.equal(s.events.redactedBy('$root'), null);
     const react = pdu(r, 'm.reaction', '@b:h', 3);
     react.content = { 'm.relates_to': { rel_type: 'm.annotation', event_id: '$root', key: '👍' } };
     s.events.writeEvent({ stream: 3, eventId: '$react', pdu: react, stateGroup: 1 });
@@ -334,6 +337,15 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.deepEqual(s.search.search('   ', 10), []);
     s.events.writeEvent({ stream: 5, eventId: '$red', pdu: pdu(r, 'm.room.redaction', '@a:h', 5), stateGroup: 1, redacts: '$root' });
     assert.deepEqual(s.search.search('fox', 10), []);
+    assert.equal(s.events.redactedBy('$root'), '$red');
+    // A second redaction of the same event does not replace the first.
+    s.events.writeEvent({ stream: 6, eventId: '$red2', pdu: pdu(r, 'm.room.redaction', '@a:h', 6), stateGroup: 1, redacts: '$root' });
+    assert.equal(s.events.redactedBy('$root'), '$red');
+    // Redacted relations stop counting: with both gone, nothing relates to the root any more.
+    s.events.writeEvent({ stream: 7, eventId: '$red3', pdu: pdu(r, 'm.room.redaction', '@a:h', 7), stateGroup: 1, redacts: '$react' });
+    assert.equal(s.relations.hasChildren('$root'), true);
+    s.events.writeEvent({ stream: 8, eventId: '$red4', pdu: pdu(r, 'm.room.redaction', '@a:h', 8), stateGroup: 1, redacts: '$reply' });
+    assert.equal(s.relations.hasChildren('$root'), false);
     s.publicRooms.set(r, true);
     assert.deepEqual(s.publicRooms.list(), [r]);
     s.publicRooms.set(r, false);

@@ -5,8 +5,9 @@ import type { AdminStore } from '../../core/ports.js';
 import type { RecentEvents } from './recent-events.js';
 import type { MembershipCache } from './membership-cache.js';
 import type { StateGroupCache } from './state-group-cache.js';
+import type { EventLinks } from './event-links.js';
 
-export function sqliteAdminStore(db: Database.Database, recent: RecentEvents, memberships: MembershipCache, groups: StateGroupCache): AdminStore {
+export function sqliteAdminStore(db: Database.Database, recent: RecentEvents, memberships: MembershipCache, groups: StateGroupCache, links: EventLinks): AdminStore {
   const count = (sql: string) => db.prepare<[], { n: number }>(sql);
   const counts = {
     users: count('SELECT COUNT(*) AS n FROM accounts WHERE deactivated = 0'),
@@ -40,6 +41,7 @@ export function sqliteAdminStore(db: Database.Database, recent: RecentEvents, me
       recent.forgetRoom(roomId);
       memberships.clear();
       groups.clear();
+      links.clear();
     },
   };
 }

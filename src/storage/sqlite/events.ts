@@ -6,6 +6,7 @@ import { eventIndexer } from './room-features.js';
 import type { RecentEvents } from './recent-events.js';
 import type { MembershipCache } from './membership-cache.js';
 import type { StateGroupCache, StateMap } from './state-group-cache.js';
+import type { EventLinks } from './event-links.js';
 
 interface EventRow { stream: number; event_id: string; state_group: number; json: string }
 
@@ -13,7 +14,7 @@ function toStored(r: EventRow): StoredEvent {
   return { stream: r.stream, eventId: r.event_id, stateGroup: r.state_group, pdu: JSON.parse(r.json) };
 }
 
-export function sqliteEventStore(db: Database.Database, recent: RecentEvents, memberships: MembershipCache, groups: StateGroupCache): EventStore {
+export function sqliteEventStore(db: Database.Database, recent: RecentEvents, memberships: MembershipCache, groups: StateGroupCache, links: EventLinks): EventStore {
   const prepared = statementCache(db);
   // Relations and full-text search are indexed in the event's own transaction.
   const indexEvent = eventIndexer(db);
@@ -100,7 +101,7 @@ export function sqliteEventStore(db: Database.Database, recent: RecentEvents, me
     stateHistory: (roomId, type, stateKey) => history.all(roomId, type, stateKey).map(toStored),
     stateGroup: loadGroup,
     maxStateGroup: () => maxGroup.get()?.m ?? 0,
-    redactedBy: (eventId) => redactedBy.get(eventId)?.redaction_id ?? null,
+    redactedBy: (eventId) => links.redactedBy(eventId, (id) => redactedBy.get(id)?.redaction_id ?? null),
     writeEvent(w: EventWrite) {
       const p = w.pdu;
       if (w.newStateGroup) {
@@ -109,8 +110,12 @@ export function sqliteEventStore(db: Database.Database, recent: RecentEvents, me
       }
       const json = JSON.stringify(p);
       insertEvent.run(w.stream, w.eventId, p.room_id, p.type, p.state_key ?? null, p.sender, w.stateGroup, json);
-      if (w.redacts) insertRedaction.run(w.redacts, w.eventId);
-      indexEvent(w);
+      if (w.redacts) {
+        insertRedaction.run(w.redacts, w.eventId);
+        links.redacted(w.redacts, w.eventId);
+      }
+      const parent = indexEvent(w);
+      if (parent !== null) links.related(parent);
       if (w.membership) {
         upsertMember.run(p.room_id, w.membership.userId, w.membership.membership, w.eventId, w.stream);
         memberships.changed(p.room_id, w.membership.userId);

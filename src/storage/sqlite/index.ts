@@ -9,6 +9,7 @@ import { sqliteDeviceStore } from './devices.js';
 import { sqliteRoomStore } from './rooms.js';
 import { sqliteEventStore } from './events.js';
 import { StateGroupCache } from './state-group-cache.js';
+import { EventLinks } from './event-links.js';
 import { RecentEvents } from './recent-events.js';
 import { MembershipCache } from './membership-cache.js';
 import { sqliteAccountDataStore } from './account-data.js';
@@ -47,14 +48,15 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   const recent = new RecentEvents();
   const memberships = new MembershipCache();
   const groups = new StateGroupCache();
+  const links = new EventLinks();
   // A failed commit rolled back events the caches already hold.
-  const writes = sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); groups.clear(); onFatal(err); }, walPath);
+  const writes = sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); groups.clear(); links.clear(); onFatal(err); }, walPath);
   return {
     accounts: sqliteAccountStore(db),
     devices: sqliteDeviceStore(db),
     fastTokens: sqliteFastTokenStore(db),
     rooms: sqliteRoomStore(db, memberships),
-    events: sqliteEventStore(db, recent, memberships, groups),
+    events: sqliteEventStore(db, recent, memberships, groups, links),
     accountData: sqliteAccountDataStore(db),
     txns: sqliteTxnStore(db),
     roster: sqliteRosterStore(db),
@@ -62,8 +64,8 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     media: sqliteMediaStore(db),
     registrationTokens: sqliteRegistrationTokenStore(db),
     refreshTokens: sqliteRefreshTokenStore(db),
-    admin: sqliteAdminStore(db, recent, memberships, groups),
-    relations: sqliteRelationStore(db),
+    admin: sqliteAdminStore(db, recent, memberships, groups, links),
+    relations: sqliteRelationStore(db, links),
     search: sqliteSearchStore(db),
     publicRooms: sqlitePublicRoomStore(db),
     reports: sqliteReportStore(db),

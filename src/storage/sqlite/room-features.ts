@@ -5,9 +5,10 @@ import type Database from 'better-sqlite3';
 import type {
   EventWrite, ForgottenRoomStore, PublicRoomStore, RelationRow, RelationStore, ReportStore, SearchHit, SearchStore,
 } from '../../core/ports.js';
+import type { EventLinks } from './event-links.js';
 
-/** What one event adds to the indexes; run inside writeEvent's transaction. */
-export function eventIndexer(db: Database.Database): (w: EventWrite) => void {
+/** What one event adds to the indexes; run inside writeEvent's transaction. Returns the id of the event it relates to, if any. */
+export function eventIndexer(db: Database.Database): (w: EventWrite) => string | null {
   const insRel = db.prepare('INSERT OR IGNORE INTO event_relations (event_id, room_id, parent_id, rel_type, type, sender, key, stream) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const insText = db.prepare('INSERT INTO event_search (body, event_id, room_id, stream) VALUES (?, ?, ?, ?)');
   const delRel = db.prepare('DELETE FROM event_relations WHERE event_id = ?');
@@ -18,19 +19,21 @@ export function eventIndexer(db: Database.Database): (w: EventWrite) => void {
     if (w.redacts) { delRel.run(w.redacts); delText.run(w.redacts); }
     const c = p.content as Record<string, unknown>;
     const rel = c['m.relates_to'] as Record<string, unknown> | undefined;
-    if (rel && typeof rel === 'object' && typeof rel.rel_type === 'string' && typeof rel.event_id === 'string') {
-      const key = typeof rel.key === 'string' ? rel.key : null;
-      insRel.run(w.eventId, p.room_id, rel.event_id, rel.rel_type, p.type, p.sender, key, w.stream);
+    const parent = rel && typeof rel === 'object' && typeof rel.rel_type === 'string' && typeof rel.event_id === 'string' ? rel.event_id : null;
+    if (parent !== null) {
+      const key = typeof rel!.key === 'string' ? rel!.key : null;
+      insRel.run(w.eventId, p.room_id, parent, rel!.rel_type, p.type, p.sender, key, w.stream);
     }
     if (p.state_key === undefined && p.type === 'm.room.message' && typeof c.body === 'string') insText.run(c.body, w.eventId, p.room_id, w.stream);
     if ((p.type === 'm.room.name' || p.type === 'm.room.topic') && p.state_key === '') {
       const text = p.type === 'm.room.name' ? c.name : c.topic;
       if (typeof text === 'string') insText.run(text, w.eventId, p.room_id, w.stream);
     }
+    return parent;
   };
 }
 
-export function sqliteRelationStore(db: Database.Database): RelationStore {
+export function sqliteRelationStore(db: Database.Database, links: EventLinks): RelationStore {
   type Row = { event_id: string; rel_type: string; type: string; sender: string; key: string | null; stream: number };
   const children = db.prepare<[string, number, number, number], Row>(
     'SELECT event_id, rel_type, type, sender, key, stream FROM event_relations WHERE parent_id = ? AND stream > ? AND stream <= ? ORDER BY stream DESC LIMIT ?');
@@ -43,7 +46,7 @@ export function sqliteRelationStore(db: Database.Database): RelationStore {
   const toRow = (r: Row): RelationRow => ({ eventId: r.event_id, relType: r.rel_type, type: r.type, sender: r.sender, key: r.key, stream: r.stream });
   return {
     children: (parentId, from, to, limit, newestFirst) => (newestFirst ? children : childrenAsc).all(parentId, from, to, limit).map(toRow),
-    hasChildren: (parentId) => has.get(parentId) !== undefined,
+    hasChildren: (parentId) => links.hasChildren(parentId, (id) => has.get(id) !== undefined),
     threadRoots: (roomId, upTo) => threads.all(roomId, upTo).map((r) => ({ rootId: r.parent_id, latestStream: r.last })),
   };
 }
