@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AccountRecord, AccountStore } from '../../core/ports.js';
 import type { ScramCredential, ScramHash } from '../../core/accounts/scram.js';
+import type { SessionCache } from './session-cache.js';
 
 interface AccountRow {
   localpart: string; created_ts: number; admin: number; deactivated: number;
@@ -14,7 +15,7 @@ function toRecord(r: AccountRow): AccountRecord {
   };
 }
 
-export function sqliteAccountStore(db: Database.Database): AccountStore {
+export function sqliteAccountStore(db: Database.Database, sessions: SessionCache): AccountStore {
   const insert = db.prepare('INSERT OR IGNORE INTO accounts (localpart, created_ts, admin) VALUES (?, ?, ?)');
   const get = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE localpart = ?');
   const list = db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY localpart');
@@ -64,6 +65,7 @@ export function sqliteAccountStore(db: Database.Database): AccountStore {
       delCreds.run(localpart);
       delFastTokens.run(localpart);
       delTokens.run(userId);
+      sessions.clear();
       delDevices.run(userId);
       delPushers.run(userId);
     }),

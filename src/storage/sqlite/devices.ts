@@ -1,13 +1,14 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { DeviceRecord, DeviceStore } from '../../core/ports.js';
+import type { SessionCache } from './session-cache.js';
 
 // Tokens are stored hashed so that a copy of the database does not hand out sessions.
 function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('base64');
 }
 
-export function sqliteDeviceStore(db: Database.Database): DeviceStore {
+export function sqliteDeviceStore(db: Database.Database, sessions: SessionCache): DeviceStore {
   const upsertDevice = db.prepare(
     `INSERT INTO devices (user_id, device_id, display_name, last_seen_ts) VALUES (?, ?, ?, ?)
      ON CONFLICT (user_id, device_id) DO UPDATE SET display_name = COALESCE(excluded.display_name, display_name), last_seen_ts = excluded.last_seen_ts`);
@@ -30,21 +31,27 @@ export function sqliteDeviceStore(db: Database.Database): DeviceStore {
     createSession: db.transaction((userId: string, deviceId: string, displayName: string | null, token: string, ts: number) => {
       // A login that names an existing device replaces that device's old tokens (spec: login with device_id).
       delDeviceTokens.run(userId, deviceId);
+      sessions.clear();
       upsertDevice.run(userId, deviceId, displayName, ts);
       insertToken.run(tokenHash(token), userId, deviceId, ts);
     }),
-    lookupToken(token) {
+    lookupToken: (token) => sessions.session(token, () => {
       const r = lookup.get(tokenHash(token));
       return r ? { userId: r.user_id, deviceId: r.device_id } : null;
+    }),
+    deleteToken(token) {
+      delToken.run(tokenHash(token));
+      sessions.clear();
     },
-    deleteToken(token) { delToken.run(tokenHash(token)); },
     deleteDevice: db.transaction((userId: string, deviceId: string) => {
       delDeviceTokens.run(userId, deviceId);
+      sessions.clear();
       delDevice.run(userId, deviceId);
       delDevicePushers.run(userId, deviceId);
     }),
     deleteAllDevices: db.transaction((userId: string) => {
       delAllTokens.run(userId);
+      sessions.clear();
       delAllDevices.run(userId);
       delAllPushers.run(userId);
     }),

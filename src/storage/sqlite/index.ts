@@ -10,6 +10,7 @@ import { sqliteRoomStore } from './rooms.js';
 import { sqliteEventStore } from './events.js';
 import { StateGroupCache } from './state-group-cache.js';
 import { EventLinks } from './event-links.js';
+import { SessionCache } from './session-cache.js';
 import { RecentEvents } from './recent-events.js';
 import { MembershipCache } from './membership-cache.js';
 import { sqliteAccountDataStore } from './account-data.js';
@@ -49,11 +50,12 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   const memberships = new MembershipCache();
   const groups = new StateGroupCache();
   const links = new EventLinks();
+  const sessions = new SessionCache();
   // A failed commit rolled back events the caches already hold.
   const writes = sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); groups.clear(); links.clear(); onFatal(err); }, walPath);
   return {
-    accounts: sqliteAccountStore(db),
-    devices: sqliteDeviceStore(db),
+    accounts: sqliteAccountStore(db, sessions),
+    devices: sqliteDeviceStore(db, sessions),
     fastTokens: sqliteFastTokenStore(db),
     rooms: sqliteRoomStore(db, memberships),
     events: sqliteEventStore(db, recent, memberships, groups, links),
@@ -63,7 +65,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     kv: sqliteKeyValueStore(db),
     media: sqliteMediaStore(db),
     registrationTokens: sqliteRegistrationTokenStore(db),
-    refreshTokens: sqliteRefreshTokenStore(db),
+    refreshTokens: sqliteRefreshTokenStore(db, sessions),
     admin: sqliteAdminStore(db, recent, memberships, groups, links),
     relations: sqliteRelationStore(db, links),
     search: sqliteSearchStore(db),

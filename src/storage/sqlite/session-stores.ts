@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { RefreshTokenStore, RegistrationTokenRecord, RegistrationTokenStore } from '../../core/ports.js';
+import type { SessionCache } from './session-cache.js';
 
 // Refresh and access tokens are stored hashed, as access tokens are in devices.ts.
 function hash(token: string): string {
@@ -32,7 +33,7 @@ export function sqliteRegistrationTokenStore(db: Database.Database): Registratio
   };
 }
 
-export function sqliteRefreshTokenStore(db: Database.Database): RefreshTokenStore {
+export function sqliteRefreshTokenStore(db: Database.Database, sessions: SessionCache): RefreshTokenStore {
   const insert = db.prepare('INSERT INTO refresh_tokens (token_hash, user_id, device_id, access_hash, access_expires_ts) VALUES (?, ?, ?, ?, ?)');
   const byRefresh = db.prepare<[string], { user_id: string; device_id: string }>('SELECT user_id, device_id FROM refresh_tokens WHERE token_hash = ?');
   const delRefresh = db.prepare('DELETE FROM refresh_tokens WHERE token_hash = ?');
@@ -43,15 +44,20 @@ export function sqliteRefreshTokenStore(db: Database.Database): RefreshTokenStor
       // A device holds one refresh token at a time; a new one (login or refresh) retires the old.
       delDevice.run(userId, deviceId);
       insert.run(hash(refreshToken), userId, deviceId, hash(accessToken), accessExpiresTs);
+      sessions.clear();
     }),
     take(refreshToken) {
       const h = hash(refreshToken);
       const r = byRefresh.get(h);
       if (!r) return null;
       delRefresh.run(h);
+      sessions.clear();
       return { userId: r.user_id, deviceId: r.device_id };
     },
-    accessExpiry: (accessToken) => expiry.get(hash(accessToken))?.access_expires_ts ?? null,
-    forgetDevice: (userId, deviceId) => { delDevice.run(userId, deviceId); },
+    accessExpiry: (accessToken) => sessions.expiry(accessToken, () => expiry.get(hash(accessToken))?.access_expires_ts ?? null),
+    forgetDevice: (userId, deviceId) => {
+      delDevice.run(userId, deviceId);
+      sessions.clear();
+    },
   };
 }

@@ -1,0 +1,55 @@
+// Access tokens recently used, kept in memory: every Matrix request hashed its token and read
+// two tables (the session, and the expiry of a refreshable token). Each store that deletes or
+// replaces tokens in this process clears the cache in the same call (logout, device deletion,
+// a new login on the same device, password change with logout, deactivation). Another process
+// (the `hearth user delete` CLI) writes behind our back: an entry is trusted for TTL_MS only.
+export interface CachedSession { userId: string; deviceId: string }
+
+const TTL_MS = 5_000;
+const MAX_ENTRIES = 50_000;
+
+interface Entry { session: CachedSession | null; expiry: number | null | undefined; readAt: number }
+
+export class SessionCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The token's session; `read` is asked when not known (unknown tokens are not remembered). */
+  session(token: string, read: () => CachedSession | null): CachedSession | null {
+    const e = this.fresh(token);
+    if (e?.session) return e.session;
+    const session = read();
+    if (session) this.entry(token, e).session = session;
+    return session;
+  }
+
+  /** When the token expires (null: never); `read` is asked when not known. */
+  expiry(token: string, read: () => number | null): number | null {
+    const e = this.fresh(token);
+    if (e && e.expiry !== undefined) return e.expiry;
+    const expiry = read();
+    this.entry(token, e).expiry = expiry;
+    return expiry;
+  }
+
+  /** Some tokens were deleted or replaced: everything is read again. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private fresh(token: string): Entry | undefined {
+    const e = this.entries.get(token);
+    if (e && this.now() - e.readAt < TTL_MS) return e;
+    if (e) this.entries.delete(token);
+    return undefined;
+  }
+
+  private entry(token: string, known: Entry | undefined): Entry {
+    if (known) return known;
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    const e: Entry = { session: null, expiry: undefined, readAt: this.now() };
+    this.entries.set(token, e);
+    return e;
+  }
+}
