@@ -365,12 +365,17 @@ export function runStorageContract(name: string, open: () => Storage): void {
     const s = open();
     s.e2ee.putDeviceKeys('@a:h', 'D', { user_id: '@a:h', device_id: 'D' });
     assert.deepEqual([...s.e2ee.deviceKeys('@a:h').keys()], ['D']);
+    // Counts read before each change (remembered by some backends) follow every change.
+    assert.deepEqual(s.e2ee.oneTimeKeyCounts('@a:h', 'D'), {});
+    assert.deepEqual(s.e2ee.unusedFallbackAlgorithms('@a:h', 'D'), []);
+    assert.deepEqual(s.e2ee.changedBetween(0, 10), []);
     s.e2ee.addOneTimeKeys('@a:h', 'D', [{ keyId: 'signed_curve25519:1', key: { key: 'k1' } }, { keyId: 'signed_curve25519:2', key: { key: 'k2' } }]);
     s.e2ee.addOneTimeKeys('@a:h', 'D', [{ keyId: 'signed_curve25519:1', key: { key: 'changed' } }]);
     assert.deepEqual(s.e2ee.oneTimeKeyCounts('@a:h', 'D'), { signed_curve25519: 2 });
     const taken = [s.e2ee.takeOneTimeKey('@a:h', 'D', 'signed_curve25519'), s.e2ee.takeOneTimeKey('@a:h', 'D', 'signed_curve25519')];
     assert.deepEqual(taken.map((k) => k?.keyId).sort(), ['signed_curve25519:1', 'signed_curve25519:2']);
     assert.equal(s.e2ee.takeOneTimeKey('@a:h', 'D', 'signed_curve25519'), null);
+    assert.deepEqual(s.e2ee.oneTimeKeyCounts('@a:h', 'D'), {});
     s.e2ee.putFallbackKey('@a:h', 'D', { keyId: 'signed_curve25519:F', key: { key: 'f' } });
     assert.deepEqual(s.e2ee.unusedFallbackAlgorithms('@a:h', 'D'), ['signed_curve25519']);
     assert.equal(s.e2ee.useFallbackKey('@a:h', 'D', 'signed_curve25519')?.keyId, 'signed_curve25519:F');
@@ -382,7 +387,14 @@ export function runStorageContract(name: string, open: () => Storage): void {
     s.e2ee.markChanged('@b:h', 7);
     assert.deepEqual(s.e2ee.changedBetween(4, 6), ['@a:h']);
     assert.deepEqual(s.e2ee.changedBetween(0, 10), ['@a:h', '@b:h']);
+    assert.deepEqual(s.e2ee.changedBetween(7, 10), []);
+    s.e2ee.markChanged('@a:h', 9);
+    assert.deepEqual(s.e2ee.changedBetween(7, 10), ['@a:h']);
+    s.e2ee.addOneTimeKeys('@a:h', 'D', [{ keyId: 'signed_curve25519:3', key: { key: 'k3' } }]);
+    s.e2ee.putFallbackKey('@a:h', 'D', { keyId: 'signed_curve25519:G', key: { key: 'g' } });
+    assert.deepEqual(s.e2ee.oneTimeKeyCounts('@a:h', 'D'), { signed_curve25519: 1 });
     s.e2ee.deleteDevice('@a:h', 'D');
+    assert.deepEqual(s.e2ee.oneTimeKeyCounts('@a:h', 'D'), {});
     assert.equal(s.e2ee.deviceKeys('@a:h').size, 0);
     assert.deepEqual(s.e2ee.unusedFallbackAlgorithms('@a:h', 'D'), []);
     s.close();
@@ -390,6 +402,9 @@ export function runStorageContract(name: string, open: () => Storage): void {
 
   test(`${name}: to-device messages are read by position and dropped when acknowledged`, () => {
     const s = open();
+    // Asked while empty (some backends remember the answer), then written to.
+    assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 0, 9), []);
+    assert.equal(s.e2ee.hasToDeviceUpTo('@a:h', 'D', 9), false);
     s.e2ee.addToDevice('@a:h', 'D', 3, { type: 't', n: 1 });
     s.e2ee.addToDevice('@a:h', 'D', 5, { type: 't', n: 2 });
     s.e2ee.addToDevice('@a:h', 'E', 5, { type: 't', n: 3 });
@@ -403,6 +418,16 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.equal(s.e2ee.hasToDeviceUpTo('@a:h', 'D', 4), false);
     assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 0, 9).map((m) => m.message.n), [2]);
     assert.equal(s.e2ee.toDeviceBetween('@a:h', 'E', 0, 9).length, 1);
+    assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 5, 9), []);
+    s.e2ee.deleteToDeviceUpTo('@a:h', 'D', 5);
+    assert.equal(s.e2ee.hasToDeviceUpTo('@a:h', 'D', 9), false);
+    assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 0, 9), []);
+    s.e2ee.addToDevice('@a:h', 'D', 8, { type: 't', n: 4 });
+    assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'D', 5, 9).map((m) => m.message.n), [4]);
+    assert.equal(s.e2ee.hasToDeviceUpTo('@a:h', 'D', 7), false);
+    assert.equal(s.e2ee.hasToDeviceUpTo('@a:h', 'D', 8), true);
+    s.e2ee.deleteDevice('@a:h', 'E');
+    assert.deepEqual(s.e2ee.toDeviceBetween('@a:h', 'E', 0, 9), []);
     s.close();
   });
 

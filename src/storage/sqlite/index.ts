@@ -11,6 +11,7 @@ import { sqliteEventStore } from './events.js';
 import { StateGroupCache } from './state-group-cache.js';
 import { EventLinks } from './event-links.js';
 import { SessionCache } from './session-cache.js';
+import { DeviceInboxMemo } from './device-inbox-memo.js';
 import { RecentEvents } from './recent-events.js';
 import { MembershipCache } from './membership-cache.js';
 import { sqliteAccountDataStore } from './account-data.js';
@@ -51,8 +52,9 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   const groups = new StateGroupCache();
   const links = new EventLinks();
   const sessions = new SessionCache();
+  const inboxes = new DeviceInboxMemo();
   // A failed commit rolled back events the caches already hold.
-  const writes = sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); groups.clear(); links.clear(); onFatal(err); }, walPath);
+  const writes = sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); groups.clear(); links.clear(); inboxes.clear(); onFatal(err); }, walPath);
   return {
     accounts: sqliteAccountStore(db, sessions),
     devices: sqliteDeviceStore(db, sessions),
@@ -74,7 +76,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     forgottenRooms: sqliteForgottenRoomStore(db),
     pep: sqlitePepStore(db),
     privateXml: sqlitePrivateXmlStore(db),
-    e2ee: sqliteE2eeStore(db),
+    e2ee: sqliteE2eeStore(db, inboxes),
     keyBackup: sqliteKeyBackupStore(db),
     receipts: sqliteReceiptStore(db),
     pushers: sqlitePusherStore(db),
