@@ -141,6 +141,11 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.deepEqual(s.accountData.get('@a:h', '', 'm.direct'), { '@b:h': ['!r:h'] });
     assert.equal(s.accountData.since('@a:h', 4).length, 1);
     assert.equal(s.accountData.since('@a:h', 5).length, 0);
+    s.accountData.put('@a:h', '!r:h', 'm.tag', { tags: {} }, 7);
+    assert.deepEqual(s.accountData.since('@a:h', 5).map((e) => [e.roomId, e.type, e.stream]), [['!r:h', 'm.tag', 7]]);
+    assert.equal(s.accountData.since('@b:h', 0).length, 0);
+    s.accountData.put('@b:h', '', 'm.direct', {}, 8);
+    assert.equal(s.accountData.since('@b:h', 0).length, 1);
     s.txns.put('@a:h', 'D', 'txn1', '$e', 1);
     assert.equal(s.txns.get('@a:h', 'D', 'txn1'), '$e');
     const v1 = s.roster.put('a', { jid: 'b@h', name: null, subscription: 'none', ask: true, pendingIn: false, groups: ['Friends'] });
