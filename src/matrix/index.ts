@@ -54,7 +54,7 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
     core,
     echo,
     redactions,
-    formatter: new Formatter(core.storage, core.rooms, redactions, echo),
+    formatter: new Formatter(core.storage, core.rooms, redactions, echo, core.accountData),
     history: new History(core.storage, core.rooms),
     notifier: new SyncNotifier(core.storage.events, core.storage.rooms, core.bus),
     ephemeral: new Ephemeral(core),

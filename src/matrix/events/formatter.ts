@@ -4,6 +4,7 @@ import type { Storage, StoredEvent } from '../../core/ports.js';
 import { stateTuple, type JsonObject, type Pdu } from '../../core/events/types.js';
 import { getRoomVersion, redactContent } from '../../core/events/index.js';
 import type { RoomService } from '../../core/rooms/service.js';
+import type { AccountData } from '../../core/accounts/account-data.js';
 import type { Requester } from '../http/types.js';
 import { toClientEvent, type ClientEvent } from './format.js';
 import type { Redactions } from './redactions.js';
@@ -38,6 +39,8 @@ export class Formatter {
     private readonly rooms: RoomService,
     private readonly redactions: Redactions,
     private readonly echo: TxnEcho,
+    /** The core's account data: global entries (the ignore list, read on every /sync) are kept in memory there. */
+    private readonly accountData: Pick<AccountData, 'get'>,
   ) {}
 
   /**
@@ -46,13 +49,13 @@ export class Formatter {
    */
   /** True when the viewer's m.ignored_user_list names the user (their invites are dropped too). */
   ignores(viewer: Requester, userId: string): boolean {
-    const list = this.storage.accountData.get(viewer.userId, '', 'm.ignored_user_list')?.ignored_users;
+    const list = this.accountData.get(viewer.userId, 'm.ignored_user_list')?.ignored_users;
     return !!list && typeof list === 'object' && !Array.isArray(list) && userId in list;
   }
 
   withoutIgnored<T extends { pdu: Pdu }>(evs: T[], viewer: Requester | null): T[] {
     if (!viewer || evs.length === 0) return evs;
-    const list = this.storage.accountData.get(viewer.userId, '', 'm.ignored_user_list')?.ignored_users;
+    const list = this.accountData.get(viewer.userId, 'm.ignored_user_list')?.ignored_users;
     if (!list || typeof list !== 'object' || Array.isArray(list) || Object.keys(list).length === 0) return evs;
     const ignored = list as Record<string, unknown>;
     return evs.filter((e) => e.pdu.state_key !== undefined || e.pdu.sender === viewer.userId || !(e.pdu.sender in ignored));
