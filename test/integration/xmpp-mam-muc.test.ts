@@ -74,6 +74,7 @@ test('the room advertises MAM and serves the query form', async () => {
   const info = await alice.iqRaw('get', xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }), LOBBY);
   const features = info.getChild('query').getChildren('feature').map((f: XmlNode) => f.attrs.var);
   assert.ok(features.includes(NS_MAM));
+  assert.ok(features.includes('urn:xmpp:message-retract:1#tombstone'), 'XEP-0424 §4: the room archive has tombstones');
   const form = await alice.iqRaw('get', xml('query', { xmlns: NS_MAM }), LOBBY);
   assert.ok(form.getChild('query', NS_MAM).getChild('x', 'jabber:x:data'));
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFragment } from './payload.js';
+import { x } from '../xml/element.js';
 import { NS_RETRACT, readRetraction, retractionStanza, tombstone } from './retraction.js';
 
 const msg = (inner: string) => parseFragment(`<message xmlns='jabber:client' type='chat'>${inner}</message>`)!;
@@ -30,4 +31,19 @@ test('tombstone: the envelope and <retracted/>, no body', () => {
   const r = el.getChild('retracted', NS_RETRACT)!;
   assert.equal(r.attr('id'), 'r1');
   assert.equal(r.attr('stamp'), '2026-01-02T03:04:05.000Z');
+});
+
+test('tombstone in a room: groupchat, no to, the occupant id kept, the moderation inside <retracted/>', () => {
+  const el = tombstone({
+    id: 'm1', from: 'room@muc/Ann', retractionId: '$red', stamp: 0, type: 'groupchat',
+    keep: [x('occupant-id', { xmlns: 'urn:xmpp:occupant-id:0', id: 'o1' })],
+    inside: [x('moderated', { xmlns: 'urn:xmpp:message-moderate:1', by: 'room@muc/Mod' }), x('reason', {}, 'spam')],
+  });
+  assert.equal(el.attr('type'), 'groupchat');
+  assert.equal(el.attr('to'), undefined);
+  assert.equal(el.getChild('occupant-id', 'urn:xmpp:occupant-id:0')?.attr('id'), 'o1');
+  const r = el.getChild('retracted', NS_RETRACT)!;
+  assert.equal(r.getChild('moderated', 'urn:xmpp:message-moderate:1')?.attr('by'), 'room@muc/Mod');
+  assert.equal(r.getChildText('reason'), 'spam');
+  assert.equal(el.getChild('body'), undefined);
 });

@@ -49,9 +49,15 @@ export function retractionStanza(d: RetractionDelivery): XmlElement {
 
 /**
  * XEP-0424 §4: what the archive shows in place of a retracted message: the message's envelope
- * with a <retracted/> naming the retraction's id and time, and nothing of its content.
+ * with a <retracted/> naming the retraction's id and time, and nothing of its content. In a room
+ * (type groupchat) the envelope keeps the author's occupant id (`keep`), and a moderation puts
+ * its <moderated/> and <reason/> inside <retracted/> (XEP-0425 §5, `inside`).
  */
-export function tombstone(a: { id: string; from: string; to: string; retractionId: string; stamp: number }): XmlElement {
-  return x('message', { type: 'chat', id: a.id, from: a.from, to: a.to },
-    x('retracted', { xmlns: NS_RETRACT, id: a.retractionId, stamp: new Date(a.stamp).toISOString() }));
+export function tombstone(a: {
+  id: string; from: string; to?: string; retractionId: string; stamp: number;
+  type?: 'chat' | 'groupchat'; keep?: XmlElement[]; inside?: XmlElement[];
+}): XmlElement {
+  return x('message', { type: a.type ?? 'chat', id: a.id, from: a.from, to: a.to },
+    a.keep ?? [],
+    x('retracted', { xmlns: NS_RETRACT, id: a.retractionId, stamp: new Date(a.stamp).toISOString() }, a.inside ?? []));
 }

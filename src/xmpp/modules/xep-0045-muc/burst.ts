@@ -4,12 +4,10 @@
 import { stateTuple } from '../../../core/events/types.js';
 import type { StoredEvent } from '../../../core/ports.js';
 import type { XmlElement } from '../../xml/element.js';
-import { bodyOfEvent } from './mapping.js';
-import { fromContent } from './payload.js';
 import type { MucService } from './service.js';
 import type { MucRoom, RoomOccupant } from './state.js';
-import { groupchatMessage, occupantPresence, subjectMessage } from './stanzas.js';
-import { withRoomRelationElements } from './room-rich.js';
+import { occupantPresence, subjectMessage } from './stanzas.js';
+import { MESSAGE_TYPES, messageStanza } from './room-stanza.js';
 import { historyCount, type HistoryCandidate, type HistoryRequest } from './history.js';
 import { Status } from './ns.js';
 
@@ -53,16 +51,9 @@ function visibleFrom(svc: MucService, roomId: string, mxid: string): number {
   return (memberEventId && svc.core.storage.events.getEvent(memberEventId)?.stream) || 0;
 }
 
-/** The stanza a past event becomes in the history, or null when it is not a message. */
+/** The stanza a past event becomes in the history (room-stanza.ts), or null when it is not a message. */
 export function historyStanza(svc: MucService, room: MucRoom, ev: StoredEvent, to: string): XmlElement | null {
-  const body = bodyOfEvent(ev.pdu);
-  // Redacted (retracted or moderated) messages are not handed out again (XEP-0424 §6).
-  if (body === null || svc.core.storage.events.redactedBy(ev.eventId) !== null) return null;
-  const { id, children } = fromContent(ev.pdu.content, svc.addr);
-  return withRoomRelationElements(svc, room, ev.pdu, groupchatMessage(room.jid, svc.nickFor(room, ev.pdu.sender), to, {
-    id: id ?? ev.eventId, body, extra: children, eventId: ev.eventId, delayTs: ev.pdu.origin_server_ts,
-    occupantId: svc.occupantIds.of(room.roomId, ev.pdu.sender),
-  }));
+  return MESSAGE_TYPES.has(ev.pdu.type) && ev.pdu.state_key === undefined ? messageStanza(svc, room, ev, to, 'history') : null;
 }
 
 function sendHistory(svc: MucService, room: MucRoom, occ: RoomOccupant, req: HistoryRequest): void {

@@ -53,7 +53,7 @@ export function roomFeatures(svc: MucService, roomId: string): string[] {
     moderated ? 'muc_moderated' : 'muc_unmoderated',
     'muc_persistent', 'muc_nonanonymous', roomSecret(svc, roomId) !== null ? 'muc_passwordprotected' : 'muc_unsecured',
     'urn:xmpp:mam:2', 'urn:xmpp:mam:2#extended', NS_OCCUPANT_ID,
-    'urn:xmpp:message-moderate:1', 'urn:xmpp:message-retract:1',
+    'urn:xmpp:message-moderate:1', 'urn:xmpp:message-retract:1', 'urn:xmpp:message-retract:1#tombstone',
   ];
 }
 

@@ -3,17 +3,15 @@
 // and payload when it came from XMPP), topic changes as subject messages, membership and power
 // level changes as roster presence, other configuration changes as status 104.
 import type { RoomEventNotice } from '../../../core/bus.js';
-import { bodyOfEvent } from './mapping.js';
-import { fromContent } from './payload.js';
 import { exitRoom } from './leave.js';
 import { Status } from './ns.js';
 import type { MucService } from './service.js';
 import type { MucRoom } from './state.js';
-import { configChangedMessage, groupchatMessage, subjectMessage, type Removal } from './stanzas.js';
+import { configChangedMessage, subjectMessage, type Removal } from './stanzas.js';
 import { nickOfMember } from './view.js';
 import { onInvite } from './invite.js';
 import { onRedaction } from './moderation.js';
-import { reactionToOccupants, withRoomRelationElements } from './room-rich.js';
+import { MESSAGE_TYPES, messageStanza, roomStanza } from './room-stanza.js';
 
 /** State whose change XEP-0045 §10.2.1 announces as a configuration change (status 104). */
 const CONFIG_STATE = new Set(['m.room.name', 'm.room.join_rules', 'm.room.history_visibility', 'm.room.guest_access', 'm.room.avatar', 'm.room.encryption']);
@@ -32,17 +30,13 @@ export function onRoomEvent(svc: MucService, n: RoomEventNotice): void {
     return;
   }
   if (pdu.state_key !== undefined) return;
-  if (reactionToOccupants(svc, n.roomId, n.eventId, n.stream, pdu)) return;
-  const body = bodyOfEvent(pdu);
-  if (body === null) return;
-  const { id, children } = fromContent(pdu.content, svc.addr);
-  // The sender's nick, looked up once per room JID rather than once per occupant.
-  const nicks = new Map<MucRoom, string>();
-  const nickIn = (room: MucRoom) => nicks.get(room) ?? nicks.set(room, svc.nickFor(room, pdu.sender)).get(room)!;
-  const occupantId = svc.occupantIds.of(n.roomId, pdu.sender);
-  svc.toOccupantsSame(n.roomId, (room, to) => withRoomRelationElements(svc, room, pdu, groupchatMessage(room.jid, nickIn(room), to, {
-    id: id ?? n.eventId, body, extra: children, eventId: n.eventId, occupantId,
-  })), (seen) => n.stream <= seen);
+  if (pdu.type === 'm.reaction') {
+    svc.toOccupants(n.roomId, (room, to, seen) => (n.stream <= seen ? null : roomStanza(svc, room, n, to, 'live')));
+    return;
+  }
+  if (!MESSAGE_TYPES.has(pdu.type)) return;
+  // One stanza per room JID, with only the recipient spliced in per occupant (service.ts).
+  svc.toOccupantsSame(n.roomId, (room, to) => messageStanza(svc, room, n, to, 'live'), (seen) => n.stream <= seen);
 }
 
 function onTopic(svc: MucService, n: RoomEventNotice): void {

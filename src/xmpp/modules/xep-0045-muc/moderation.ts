@@ -7,19 +7,14 @@
 import type { RoomEventNotice } from '../../../core/bus.js';
 import type { Pdu } from '../../../core/events/types.js';
 import type { StanzaErrorCondition } from '../../errors.js';
-import { x, type XmlElement } from '../../xml/element.js';
+import type { XmlElement } from '../../xml/element.js';
 import { actionLevel } from './affiliation.js';
-import { NS_SID } from './ns.js';
-import { occupantIdElement } from './occupant-id.js';
 import type { MucService } from './service.js';
 import type { MucRoom, RoomOccupant } from './state.js';
 import { NS_RETRACT } from '../../im/retraction.js';
-import { reactionToOccupants } from './room-rich.js';
+import { MESSAGE_TYPES, NS_MODERATE, roomStanza } from './room-stanza.js';
 
-export const NS_MODERATE = 'urn:xmpp:message-moderate:1';
-export { NS_RETRACT };
-/** Event types an XMPP client sees as messages, and so can retract. */
-const MESSAGE_TYPES = new Set(['m.room.message', 'm.sticker', 'm.room.encrypted']);
+export { NS_MODERATE, NS_RETRACT };
 
 type Reply = { result(...c: XmlElement[]): void; error(condition: StanzaErrorCondition, text?: string): void };
 
@@ -67,32 +62,10 @@ export function retractOwn(svc: MucService, room: MucRoom, occ: RoomOccupant, id
   });
 }
 
-/** A redaction of a room message, from either protocol: the retraction (or moderation) to XMPP occupants. */
+/**
+ * A redaction of a room message or reaction, from either protocol, to XMPP occupants: the
+ * retraction or moderation, or the reactor's reduced set (room-stanza.ts says which).
+ */
 export function onRedaction(svc: MucService, n: RoomEventNotice): void {
-  const targetId = typeof n.pdu.redacts === 'string' ? n.pdu.redacts : typeof n.pdu.content.redacts === 'string' ? n.pdu.content.redacts : undefined;
-  const target = targetId ? svc.core.storage.events.getEvent(targetId) : undefined;
-  if (!target || target.pdu.room_id !== n.roomId) return;
-  // A withdrawn reaction: the reacting occupant's reduced set (XEP-0444).
-  if (target.pdu.type === 'm.reaction' && svc.core.storage.events.redactedBy(targetId!) === n.eventId) {
-    reactionToOccupants(svc, n.roomId, n.eventId, n.stream, target.pdu);
-    return;
-  }
-  if (!MESSAGE_TYPES.has(target.pdu.type)) return;
-  // Accepted by the auth rules but not applied (no redact level, not the author): nothing to tell.
-  if (svc.core.storage.events.redactedBy(targetId!) !== n.eventId) return;
-  const moderated = n.pdu.sender !== target.pdu.sender;
-  const reason = typeof n.pdu.content.reason === 'string' && n.pdu.content.reason !== '' ? n.pdu.content.reason : undefined;
-  const byId = svc.occupantIds.of(n.roomId, n.pdu.sender);
-  svc.toOccupants(n.roomId, (room, to, seen) => {
-    if (n.stream <= seen) return null;
-    const nick = svc.nickFor(room, n.pdu.sender);
-    const retract = x('retract', { xmlns: NS_RETRACT, id: targetId },
-      moderated ? x('moderated', { xmlns: NS_MODERATE, by: `${room.jid}/${nick}` }, occupantIdElement(byId)) : null,
-      reason ? x('reason', {}, reason) : null);
-    // §3.1 (0425): the moderation comes from the room; a retraction from its author (0424).
-    return x('message', { type: 'groupchat', id: n.eventId, from: moderated ? room.jid : `${room.jid}/${nick}`, to },
-      retract,
-      moderated ? null : occupantIdElement(byId),
-      x('stanza-id', { xmlns: NS_SID, by: room.jid, id: n.eventId }));
-  });
+  svc.toOccupants(n.roomId, (room, to, seen) => (n.stream <= seen ? null : roomStanza(svc, room, n, to, 'live')));
 }

@@ -7,12 +7,10 @@ import type { JsonObject, Pdu } from '../../../core/events/types.js';
 import type { RelationRow } from '../../../core/ports.js';
 import { readExtras, XMPP_CONTENT_KEY } from '../../im/message-map.js';
 import {
-  NS_HINTS, NS_REACTIONS, annotationOf, asReplacement, asReply, isMappedRelation, originIdOf, reactionContent, reactionDiff,
+  asReplacement, asReply, isMappedRelation, originIdOf, reactionContent, reactionDiff,
   readReactions, readRelations, relationOf, stripReplyFallback, withRelationElements,
 } from '../../im/rich-map.js';
-import { x, type XmlElement } from '../../xml/element.js';
-import { NS_SID } from './ns.js';
-import { occupantIdElement } from './occupant-id.js';
+import type { XmlElement } from '../../xml/element.js';
 import type { MucService } from './service.js';
 import type { MucRoom, RoomOccupant } from './state.js';
 
@@ -33,7 +31,8 @@ export function resolveInRoom(svc: MucService, roomId: string, id: string): (Pdu
   return hit ? { ...hit.pdu, eventId: hit.eventId } : null;
 }
 
-function heldReactions(svc: MucService, target: string, sender: string): { eventId: string; key: string }[] {
+/** The sender's live (unredacted) reactions to a message. */
+export function heldReactions(svc: MucService, target: string, sender: string): { eventId: string; key: string }[] {
   const rows = svc.core.storage.relations.children(target, 0, svc.core.storage.events.maxStream(), RELATION_LIMIT, false);
   return rows.filter((r: RelationRow) => r.type === 'm.reaction' && r.relType === 'm.annotation' && r.sender === sender && r.key !== null)
     .map((r) => ({ eventId: r.eventId, key: r.key! }));
@@ -101,22 +100,4 @@ export function withRoomRelationElements(svc: MucService, room: MucRoom, pdu: Pd
     return withRelationElements(stanza, { reply: { id: rel.inReplyTo, to } });
   }
   return stanza;
-}
-
-/**
- * An m.reaction, or the redaction of one: the reacting occupant's whole current set for that
- * message (XEP-0444 §4), from its occupant JID, to every occupant. False when it is neither.
- */
-export function reactionToOccupants(svc: MucService, roomId: string, eventId: string, stream: number, reaction: Pdu): boolean {
-  const ann = reaction.type === 'm.reaction' ? annotationOf(reaction.content) : null;
-  if (!ann) return false;
-  const keys = [...new Set(heldReactions(svc, ann.eventId, reaction.sender).map((h) => h.key))];
-  const occupantId = svc.occupantIds.of(roomId, reaction.sender);
-  svc.toOccupants(roomId, (room, to, seen) => (stream <= seen ? null
-    : x('message', { type: 'groupchat', id: eventId, from: `${room.jid}/${svc.nickFor(room, reaction.sender)}`, to },
-      x('reactions', { xmlns: NS_REACTIONS, id: ann.eventId }, keys.map((k) => x('reaction', null, k))),
-      x('store', { xmlns: NS_HINTS }),
-      occupantIdElement(occupantId),
-      x('stanza-id', { xmlns: NS_SID, by: room.jid, id: eventId }))));
-  return true;
 }

@@ -156,13 +156,18 @@ export class MucService {
    * room JID: only the `to` differs between recipients, so it is spliced into the text. Building
    * and serializing the stanza per occupant was the main cost of a busy room's fan-out.
    */
-  toOccupantsSame(roomId: string, build: (room: MucRoom, to: string) => XmlElement, skip: (historyUpTo: number) => boolean): void {
+  toOccupantsSame(roomId: string, build: (room: MucRoom, to: string) => XmlElement | null, skip: (historyUpTo: number) => boolean): void {
     for (const room of this.rooms.ofRoomId(roomId)) {
-      const parts = splitAtRecipient(build(room, RECIPIENT_SLOT).toString());
+      const once = build(room, RECIPIENT_SLOT);
+      if (!once) continue;
+      const parts = splitAtRecipient(once.toString());
       for (const o of room.occupants.values()) {
         if (skip(o.historyUpTo)) continue;
         if (parts) this.server.sessionFor(o.fullJid)?.send(parts[0] + escapeAttr(o.fullJid) + parts[1]);
-        else this.send(o.fullJid, build(room, o.fullJid));
+        else {
+          const el = build(room, o.fullJid);
+          if (el) this.send(o.fullJid, el);
+        }
       }
     }
   }

@@ -1,16 +1,16 @@
 // A group chat's archive (XEP-0313 §6.2, MUC archives): the room's timeline, queried at the
-// room JID. Each result is the groupchat message from the sender's occupant JID, without 'to',
-// with the sender's real JID in a muc#user <item/> (the rooms are non-anonymous), and the
-// stanza-id the live copy carried (the event id, by the room JID). Reading it needs the right
+// room JID. Each result is what occupants got live (xep-0045-muc/room-stanza.ts: messages with
+// their corrections and replies, reactions, retractions and moderations; a retracted message is
+// a tombstone), without 'to', with the sender's real JID in a muc#user <item/> (the rooms are
+// non-anonymous), and the stanza-id the live copy carried (the event id, by the room JID). Reading it needs the right
 // to enter: a member, or anyone not banned when the room is public.
 import type { Jid } from '../../jid.js';
 import type { StanzaContext } from '../../module.js';
 import { x, type XmlElement } from '../../xml/element.js';
-import { bodyOfEvent } from '../xep-0045-muc/mapping.js';
 import { NS_MUC_USER } from '../xep-0045-muc/ns.js';
-import { fromContent } from '../xep-0045-muc/payload.js';
+import { isRoomItem, roomStanza } from '../xep-0045-muc/room-stanza.js';
 import type { MucService } from '../xep-0045-muc/service.js';
-import { groupchatMessage } from '../xep-0045-muc/stanzas.js';
+import { MucRoom } from '../xep-0045-muc/state.js';
 import { selectPage } from './paging.js';
 import { parseQuery, type MamQuery } from './query.js';
 import { sendResults } from './results.js';
@@ -29,31 +29,21 @@ export function mayReadRoom(svc: MucService, roomId: string, mxid: string): bool
 
 function inQuery(item: EventItem, q: MamQuery, svc: MucService): boolean {
   const { pdu } = item.ev;
-  if (pdu.state_key !== undefined || bodyOfEvent(pdu) === null) return false;
-  // Retracted and moderated messages are left out (XEP-0424 §6; no tombstones yet).
-  if (svc.core.storage.events.redactedBy(item.ev.eventId) !== null) return false;
+  // Messages (tombstones once retracted or moderated), reactions and retractions: as live.
+  if (!isRoomItem(svc, item.ev)) return false;
   const ts = pdu.origin_server_ts;
   if ((q.start !== undefined && ts < q.start) || (q.end !== undefined && ts > q.end)) return false;
   // 'with' on a room archive names a sender: by real JID (bare) or by occupant JID.
   return q.with === undefined || svc.jidOfMxid(pdu.sender).toLowerCase() === q.with.bareString().toLowerCase();
 }
 
-function render(svc: MucService, roomJid: string, item: EventItem): XmlElement | null {
-  const { pdu } = item.ev;
-  const body = bodyOfEvent(pdu);
-  if (body === null) return null;
-  const room = svc.rooms.get(roomJid);
-  const nick = room ? svc.nickFor(room, pdu.sender) : fallbackNick(svc, item.roomId, pdu.sender);
-  const { id, children } = fromContent(pdu.content, svc.addr);
-  // §6.2: a room need not strip occupants' own muc#user <x/>; the archive does.
-  const kept = children.filter((c) => !(c.name === 'x' && c.attr('xmlns') === NS_MUC_USER));
-  const el = groupchatMessage(roomJid, nick, '', { id: id ?? item.id, body, extra: kept, eventId: item.id, occupantId: svc.occupantIds.of(item.roomId, pdu.sender) });
-  return el.withAttrs({ to: undefined }).withChildren([...el.children, x('x', { xmlns: NS_MUC_USER }, x('item', { jid: svc.jidOfMxid(pdu.sender) }))]);
-}
-
-function fallbackNick(svc: MucService, roomId: string, mxid: string): string {
-  const name = svc.core.rooms.stateContent(roomId, 'm.room.member', mxid)?.displayname;
-  return typeof name === 'string' && name.trim() !== '' ? name.trim() : mxid.slice(1, mxid.indexOf(':'));
+/** The stanza occupants got (room-stanza.ts), without 'to', with the sender's real JID (§6.2: non-anonymous rooms). */
+function render(svc: MucService, room: MucRoom, item: EventItem): XmlElement | null {
+  const el = roomStanza(svc, room, item.ev, '', 'archive');
+  if (!el) return null;
+  const fromOccupant = el.attr('from') !== room.jid;
+  const bare = el.withAttrs({ to: undefined });
+  return fromOccupant ? bare.withChildren([...el.children, x('x', { xmlns: NS_MUC_USER }, x('item', { jid: svc.jidOfMxid(item.ev.pdu.sender) }))]) : bare;
 }
 
 /** A MAM iq (get: the form; set: a query) addressed to a room JID. */
@@ -71,6 +61,8 @@ export function roomArchiveIq(svc: MucService, ctx: StanzaContext, to: Jid, room
   const page = selectPage(src, q);
   if (page === 'item-not-found') return reply.error('item-not-found', 'no such id in this archive');
   const session = ctx.session;
+  // A room JID with no occupants has no roster: nicks then come from the members' display names.
+  const room = svc.rooms.get(roomJid) ?? new MucRoom(roomJid, roomId);
   reply.result(sendResults({ to: ctx.from.toString(), archive: roomJid, send: (el) => session.send(el) }, q, page,
-    (item) => render(svc, roomJid, item)));
+    (item) => render(svc, room, item)));
 }
