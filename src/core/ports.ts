@@ -328,7 +328,12 @@ export interface ReportRecord { id: number; roomId: string; eventId: string | nu
 export interface ReportStore {
   add(r: Omit<ReportRecord, 'id'>): number;
   list(): ReportRecord[];
+  /** A report about a user (`userId` reports `targetUserId`). */
+  addUser(r: Omit<UserReportRecord, 'id'>): number;
+  listUsers(): UserReportRecord[];
 }
+
+export interface UserReportRecord { id: number; targetUserId: string; userId: string; reason: string | null; ts: number }
 
 /** Rooms a user forgot (spec POST /forget); a new membership brings the room back. */
 export interface ForgottenRoomStore {

@@ -36,6 +36,13 @@ export const ErrCode = {
   BAD_STATE: 'M_BAD_STATE',
   RESOURCE_LIMIT_EXCEEDED: 'M_RESOURCE_LIMIT_EXCEEDED',
   WRONG_ROOM_KEYS_VERSION: 'M_WRONG_ROOM_KEYS_VERSION',
+  /** v1.16 extended profiles (MSC4133). */
+  PROFILE_TOO_LARGE: 'M_PROFILE_TOO_LARGE',
+  KEY_TOO_LARGE: 'M_KEY_TOO_LARGE',
+  /** v1.18 (MSC4335): a per-user limit (rooms, media, ...) was reached. Not raised yet. */
+  USER_LIMIT_EXCEEDED: 'M_USER_LIMIT_EXCEEDED',
+  /** v1.18 invite blocking (MSC4380): the invitee blocks invites from this sender. */
+  INVITE_BLOCKED: 'M_INVITE_BLOCKED',
   /** MSC4186: a sliding sync `pos` the server does not hold (expired, or from before a restart). */
   UNKNOWN_POS: 'M_UNKNOWN_POS',
 } as const;

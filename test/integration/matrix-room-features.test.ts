@@ -172,7 +172,7 @@ describe('room features', () => {
     await ok('POST', `${v3}/rooms/${enc(room)}/report/${enc(ev)}`, { token: bob, body: { reason: 'rude', score: -50 } });
     assert.equal(server.core.storage.reports.list().at(-1)!.reason, 'rude');
     assertError(await call('POST', `${v3}/rooms/${enc(room)}/report/${enc(ev)}`, { token: carol, body: { reason: 'x' } }), 404, 'M_NOT_FOUND');
-    assertError(await call('POST', `${v3}/rooms/${enc(room)}/report/${enc(ev)}`, { token: bob, body: { score: 5 } }), 400, 'M_BAD_JSON');
+    assertError(await call('POST', `${v3}/rooms/${enc(room)}/report/${enc(ev)}`, { token: bob, body: { reason: 5 } }), 400, 'M_BAD_JSON');
     await ok('POST', `${v3}/rooms/${enc(room)}/report`, { token: carol, body: { reason: 'spam room' } });
   });
 

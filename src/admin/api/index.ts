@@ -44,6 +44,9 @@ export function adminRoutes(m: MatrixContext): Route[] {
         reports: m.core.storage.reports.list().map((r) => ({
           id: r.id, room_id: r.roomId, event_id: r.eventId, user_id: r.userId, reason: r.reason, score: r.score, received_ts: r.ts,
         })),
+        user_reports: m.core.storage.reports.listUsers().map((r) => ({
+          id: r.id, target_user_id: r.targetUserId, user_id: r.userId, reason: r.reason, received_ts: r.ts,
+        })),
       }),
     },
   ];

@@ -73,7 +73,8 @@ export async function createRoom(rooms: RoomService, req: CreateRoomRequest): Pr
   state('m.room.guest_access', { guest_access: p.guest });
   for (const s of req.initialState ?? []) state(s.type, s.content, s.state_key ?? '');
   if (req.name !== undefined) state('m.room.name', { name: req.name });
-  if (req.topic !== undefined) state('m.room.topic', { topic: req.topic });
+  // v1.15 (MSC3765): the topic also as an `m.topic` block, the plain-text mimetype said.
+  if (req.topic !== undefined) state('m.room.topic', { topic: req.topic, 'm.topic': { 'm.text': [{ body: req.topic, mimetype: 'text/plain' }] } });
   for (const invitee of req.invite ?? []) {
     state('m.room.member', { membership: 'invite', ...(req.isDirect ? { is_direct: true } : {}) }, invitee);
   }

@@ -1,20 +1,15 @@
 // Space hierarchy (spec space_hierarchy.yaml): a breadth-first walk of m.space.child state from
-// the requested room, over rooms this server has. Rooms the requester cannot see (not joined,
-// not world-readable, not publicly joinable) are left out.
+// the requested room, over rooms this server has. Rooms the requester may not see (the rules of
+// a room summary, room-summary.ts) are left out.
 import type { JsonObject } from '../../core/events/types.js';
 import { requireRoom, type MatrixContext } from '../context.js';
 import { forbidden, invalidParam } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { intQuery, roomIdParam } from '../http/validate.js';
-import { publishedRoom } from './directory-public.js';
+import { roomSummary, summaryVisible } from './room-summary.js';
 
-function visible(m: MatrixContext, roomId: string, userId: string): boolean {
-  const membership = m.core.rooms.membership(roomId, userId);
-  if (membership === 'join' || membership === 'invite') return true;
-  const join = m.core.rooms.stateContent(roomId, 'm.room.join_rules')?.join_rule;
-  const hv = m.core.rooms.stateContent(roomId, 'm.room.history_visibility')?.history_visibility;
-  return join === 'public' || join === 'knock' || hv === 'world_readable';
-}
+// v1.15: the rooms of a space are seen under the same rules as a room summary.
+const visible = summaryVisible;
 
 /** The m.space.child events of a room: state key is the child, content.via must be a non-empty list. */
 function childEvents(m: MatrixContext, roomId: string): JsonObject[] {
@@ -49,7 +44,7 @@ function hierarchy(m: MatrixContext, ctx: AuthedCtx): JsonObject {
     if (!m.core.rooms.head(id) || !visible(m, id, me)) continue;
     let children = childEvents(m, id);
     if (suggestedOnly) children = children.filter((c) => (c.content as JsonObject).suggested === true);
-    rooms.push({ ...publishedRoom(m, id), children_state: children });
+    rooms.push({ ...roomSummary(m, id), children_state: children });
     if (depth >= maxDepth) continue;
     for (const c of children) {
       const child = c.state_key as string;

@@ -16,6 +16,8 @@ import { tagRoutes } from './tags.js';
 import { reportRoutes } from './report.js';
 import { knockRoutes } from './knock.js';
 import { hierarchyRoutes } from './hierarchy.js';
+import { roomSummaryRoutes } from './room-summary.js';
+import { mutualRoomRoutes } from './mutual-rooms.js';
 import { userDirectoryRoutes } from './user-directory.js';
 import { forgetRoutes } from './forget.js';
 import { upgradeRoutes } from './upgrade.js';
@@ -55,6 +57,8 @@ export function allRoutes(m: MatrixContext): Route[] {
     ...reportRoutes(m),
     ...knockRoutes(m),
     ...hierarchyRoutes(m),
+    ...roomSummaryRoutes(m),
+    ...mutualRoomRoutes(m),
     ...userDirectoryRoutes(m),
     ...forgetRoutes(m),
     ...upgradeRoutes(m),

@@ -3,13 +3,19 @@ import { roomVersionsCapability } from '../../core/events/index.js';
 import type { MatrixContext } from '../context.js';
 import type { Route } from '../http/types.js';
 
-// The spec versions whose Client-Server API shapes this server follows. Clients gate features
-// on this list; modules not built yet (media, E2EE, push, ...) answer 404 M_UNRECOGNIZED, which
-// clients treat as "not supported here".
-const SPEC_VERSIONS = ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10', 'v1.11'];
+// The spec versions whose Client-Server API changes are all in place here; docs/spec-versions.md
+// says change by change what each needs and what is still missing for the later ones. Clients
+// gate features on this list.
+const SPEC_VERSIONS = ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10', 'v1.11', 'v1.12', 'v1.13', 'v1.14', 'v1.15'];
 
-// Unstable features clients look for: MSC4186 Simplified Sliding Sync (endpoints/sliding-sync.ts).
-const UNSTABLE_FEATURES = { 'org.matrix.simplified_msc3575': true };
+// Unstable features clients look for: MSC4186 Simplified Sliding Sync (endpoints/sliding-sync.ts);
+// extended profiles, which matrix-js-sdk 37 only uses when these two flags say so (the second
+// sends it to the stable v3 paths, endpoints/profile.ts).
+const UNSTABLE_FEATURES = {
+  'org.matrix.simplified_msc3575': true,
+  'uk.tcpip.msc4133': true,
+  'uk.tcpip.msc4133.stable': true,
+};
 
 // An empty ruleset in the spec's shape (push_ruleset.yaml): matrix-js-sdk fetches it before its
 // first sync. The real rules, with the server-default ones, come with the push module.
@@ -29,8 +35,11 @@ export function versionRoutes(m: MatrixContext): Route[] {
           // POST /account/password behind UIA, and POST /login/get_token (endpoints/account.ts, login.ts).
           'm.change_password': { enabled: true },
           'm.get_login_token': { enabled: true },
+          // Deprecated by m.profile_fields in v1.16; still read by older clients.
           'm.set_displayname': { enabled: true },
           'm.set_avatar_url': { enabled: true },
+          // v1.16 extended profiles: every key may be set (endpoints/profile.ts).
+          'm.profile_fields': { enabled: true },
           'm.3pid_changes': { enabled: false },
         },
       }),

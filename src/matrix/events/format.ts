@@ -17,6 +17,8 @@ export interface ClientEvent {
     transaction_id?: string;
     redacted_because?: ClientEvent;
     prev_content?: JsonObject;
+    /** The id of the state event this one replaced (spec v1.19). */
+    replaces_state?: string;
   };
 }
 

@@ -85,18 +85,23 @@ export class Formatter {
     const now = Date.now();
     return evs.map((ev) => {
       const out = this.format(ev, viewer, includeRoomId, now);
-      const prev = ev.pdu.state_key === undefined ? undefined : this.prevContent(ev);
-      if (prev !== undefined) out.unsigned.prev_content = prev;
+      const prev = ev.pdu.state_key === undefined ? null : this.replacedState(ev);
+      if (prev) {
+        out.unsigned.prev_content = prev.content;
+        out.unsigned.replaces_state = prev.eventId;
+      }
       return out;
     });
   }
 
-  private prevContent(ev: StoredEvent): JsonObject | undefined {
+  /** The state event this one replaced (`unsigned.replaces_state`, v1.19) and its content as the viewer sees it. */
+  private replacedState(ev: StoredEvent): { eventId: string; content: JsonObject } | null {
     const tuple = stateTuple(ev.pdu.type, ev.pdu.state_key!);
     const prevId = stateIdsAt(this.storage.events, ev.pdu.room_id, ev.stream - 1).get(tuple);
     const prev = prevId ? this.storage.events.getEvent(prevId) : null;
-    if (!prev) return undefined;
-    return this.redactions.redactedBy(prev.eventId) === null ? prev.pdu.content : this.format(prev, null, false).content;
+    if (!prev) return null;
+    const content = this.redactions.redactedBy(prev.eventId) === null ? prev.pdu.content : this.format(prev, null, false).content;
+    return { eventId: prev.eventId, content };
   }
 
   private redactionOf(eventId: string, pdu: Pdu, viewer: Requester | null, includeRoomId: boolean, now: number) {

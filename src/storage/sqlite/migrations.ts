@@ -307,6 +307,16 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE fast_tokens ADD COLUMN secret BLOB;
   `,
+  // Reports about users (spec v1.14, POST /users/{userId}/report), for the server's admins
+  `
+  CREATE TABLE user_reports (
+    id INTEGER PRIMARY KEY,
+    target_user_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    reason TEXT,
+    ts INTEGER NOT NULL
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

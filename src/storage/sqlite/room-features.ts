@@ -80,9 +80,14 @@ export function sqliteReportStore(db: Database.Database): ReportStore {
   const ins = db.prepare('INSERT INTO event_reports (room_id, event_id, user_id, reason, score, ts) VALUES (?, ?, ?, ?, ?, ?)');
   type Row = { id: number; room_id: string; event_id: string | null; user_id: string; reason: string | null; score: number | null; ts: number };
   const list = db.prepare<[], Row>('SELECT * FROM event_reports ORDER BY id');
+  const insUser = db.prepare('INSERT INTO user_reports (target_user_id, user_id, reason, ts) VALUES (?, ?, ?, ?)');
+  type UserRow = { id: number; target_user_id: string; user_id: string; reason: string | null; ts: number };
+  const listUsers = db.prepare<[], UserRow>('SELECT * FROM user_reports ORDER BY id');
   return {
     add: (r) => Number(ins.run(r.roomId, r.eventId, r.userId, r.reason, r.score, r.ts).lastInsertRowid),
     list: () => list.all().map((r) => ({ id: r.id, roomId: r.room_id, eventId: r.event_id, userId: r.user_id, reason: r.reason, score: r.score, ts: r.ts })),
+    addUser: (r) => Number(insUser.run(r.targetUserId, r.userId, r.reason, r.ts).lastInsertRowid),
+    listUsers: () => listUsers.all().map((r) => ({ id: r.id, targetUserId: r.target_user_id, userId: r.user_id, reason: r.reason, ts: r.ts })),
   };
 }
 
