@@ -210,6 +210,45 @@ describe('Simplified Sliding Sync (raw requests)', () => {
       const r3 = await sssOk(alice, { conn_id: 'grow', room_subscriptions: { [second]: { timeline_limit: 4 } } }, `pos=${enc(r2.pos)}`);
       assert.deepEqual(r3.rooms, {});
     });
+    it('a room whose only change is the user\'s own read receipt comes again with its new counts; others\' receipts do not', async () => {
+      const roomId = await createRoom(bob, { name: 'unread', invite: [alice.userId] });
+      await ok('POST', `${v3}/rooms/${enc(roomId)}/join`, { token: alice.token, body: {} });
+      await send(bob, roomId, 'one');
+      const last = await send(bob, roomId, 'two');
+      const body = { conn_id: 'unread', lists: { all: list([[0, 0]]) } };
+      const r = await sssOk(alice, body);
+      assert.equal(r.rooms[roomId].notification_count, 2);
+      // Bob's receipt changes nothing alice counts: the long-poll times out empty.
+      await ok('POST', `${v3}/rooms/${enc(roomId)}/receipt/m.read/${enc(last)}`, { token: bob.token, body: {} });
+      const idle = await sssOk(alice, body, `pos=${enc(r.pos)}&timeout=300`);
+      assert.deepEqual(idle.rooms, {});
+      // Alice reads on another device: this connection gets the room with its counts, and no events.
+      const other = await user('alice');
+      const pending = sssOk(alice, body, `pos=${enc(idle.pos)}&timeout=10000`);
+      await new Promise((res) => setTimeout(res, 100));
+      await ok('POST', `${v3}/rooms/${enc(roomId)}/receipt/m.read.private/${enc(last)}`, { token: other.token, body: {} });
+      const read = (await pending).rooms[roomId];
+      assert.equal(read.notification_count, 0);
+      assert.equal(read.highlight_count, 0);
+      assert.equal(read.timeline, undefined);
+      assert.equal(read.initial, undefined);
+    });
+
+    it('history_visibility `joined`: events from before the user joined stay out of the timeline', async () => {
+      const hv = (v: string) => [{ type: 'm.room.history_visibility', state_key: '', content: { history_visibility: v } }];
+      const hidden = await createRoom(bob, { name: 'joined-only', initial_state: hv('joined') });
+      const shared = await createRoom(bob, { name: 'shared', initial_state: hv('shared') });
+      for (const roomId of [hidden, shared]) {
+        await send(bob, roomId, 'before');
+        await ok('POST', `${v3}/rooms/${enc(roomId)}/invite`, { token: bob.token, body: { user_id: alice.userId } });
+        await ok('POST', `${v3}/rooms/${enc(roomId)}/join`, { token: alice.token, body: {} });
+        await send(bob, roomId, 'after');
+      }
+      const r = await sssOk(alice, { conn_id: 'hv', room_subscriptions: { [hidden]: { timeline_limit: 10 }, [shared]: { timeline_limit: 10 } } });
+      assert.deepEqual(bodies(r.rooms[hidden]), ['after']);
+      assert.ok(r.rooms[hidden].timeline.some((e: any) => e.type === 'm.room.member' && e.state_key === alice.userId && e.content.membership === 'join'));
+      assert.deepEqual(bodies(r.rooms[shared]), ['before', 'after']);
+    });
   });
 
   describe('required_state', () => {

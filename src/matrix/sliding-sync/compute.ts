@@ -61,7 +61,7 @@ export function computeSliding(d: SlidingDeps, viewer: Requester, req: SlidingRe
   for (const [roomId, m] of matches) {
     const prev = held.rooms.get(roomId);
     if (!prev) fresh.add(roomId);
-    const built = buildRoom(d, viewer, { room: byId.get(roomId)!, config: mergeConfigs(m.configs), lists: m.lists, prev, prevPos, upto });
+    const built = buildRoom(d, viewer, { room: byId.get(roomId)!, config: mergeConfigs(m.configs), lists: m.lists, prev, prevPos, upto, viewerId: viewer.userId });
     sent.set(roomId, built.sent);
     if (built.result) rooms[roomId] = built.result;
   }

@@ -19,6 +19,8 @@ export interface SentRoom {
   isDm: boolean;
   /** Members sent through lazy loading. */
   lazySent: ReadonlySet<string>;
+  /** notification_count and highlight_count as last sent (joined rooms). */
+  counts?: readonly [number, number];
 }
 
 /** Extension configs stay in force until the client sends new ones (to_device's `since` does not). */

@@ -23,6 +23,7 @@ export interface RoomInput {
   /** The position of the request's `pos`; null on the first request of a connection. */
   prevPos: number | null;
   upto: number;
+  viewerId: string;
 }
 
 export interface BuiltRoom { result: JsonObject | null; sent: SentRoom }
@@ -64,10 +65,12 @@ function strippedRoom(d: RoomResultDeps, viewer: Requester, input: RoomInput): B
   const name = stripped.find((e) => e.type === 'm.room.name')?.content.name;
   const result: JsonObject = {
     initial: true, membership: room.membership, bump_stamp: room.m.stream,
-    // `invite_state` is what matrix-js-sdk and matrix-rust-sdk read; `stripped_state` is the MSC's later name.
-    [room.membership === 'invite' ? 'invite_state' : 'knock_state']: stripped as unknown as JsonObject[],
+    // `stripped_state` is the MSC's name. matrix-js-sdk and matrix-rust-sdk read `invite_state`, for
+    // knocks too: Element X tells a knock from an invite by the user's own member event in it.
+    invite_state: stripped as unknown as JsonObject[],
     stripped_state: stripped as unknown as JsonObject[],
   };
+  if (room.membership === 'knock') result.knock_state = stripped as unknown as JsonObject[];
   if (typeof name === 'string' && name !== '') result.name = name;
   if (room.isDm) result.is_dm = true;
   if (input.lists.length > 0) result.lists = input.lists;
@@ -111,7 +114,8 @@ function timelineRoom(d: RoomResultDeps, viewer: Requester, input: RoomInput): B
   const latest = Math.min(d.notifier.latestIn(room.roomId), end);
   const grows = !initial && config.timelineLimit > prev!.timelineLimit;
   if (!initial && latest <= prev!.at && !widened && !isDmChanged && !grows && prev!.membership === room.membership) {
-    return { result: null, sent: { ...prev!, timelineLimit: config.timelineLimit, stateSpec: spec } };
+    // No new event since `at`: moving `at` up skips nothing, and keeps receipts from being looked at twice.
+    return countsOnly(d, input, { ...prev!, at: Math.max(prev!.at, end), timelineLimit: config.timelineLimit, stateSpec: spec });
   }
   let tl: Timeline;
   if (visible === null) {
@@ -122,9 +126,12 @@ function timelineRoom(d: RoomResultDeps, viewer: Requester, input: RoomInput): B
     tl = timeline(d, input, initial, end);
   }
   if (!initial && tl.page.length === 0 && !widened && !isDmChanged && !tl.expanded && prev!.membership === room.membership) {
-    return { result: null, sent: { ...prev!, at: Math.max(prev!.at, end), timelineLimit: config.timelineLimit, stateSpec: spec } };
+    return countsOnly(d, input, { ...prev!, at: Math.max(prev!.at, end), timelineLimit: config.timelineLimit, stateSpec: spec });
   }
-  const shown = d.formatter.withoutIgnored(tl.page, viewer);
+  // Per-event history visibility, as in /sync: events before the user's join that the room's
+  // history_visibility hides from them are left out (the page may then hold fewer than the limit).
+  const seen = tl.page.length > 0 ? d.history.visibility(room.roomId, userId).filter(tl.page) : tl.page;
+  const shown = d.formatter.withoutIgnored(seen, viewer);
   const state = requiredState(d, room.roomId, userId, spec, initial || widened ? null : prev!.at, visible === null ? room.m.stream : end, shown, tl.limited, initial ? new Set() : prev!.lazySent);
   const result: JsonObject = {
     membership: room.membership,
@@ -140,16 +147,44 @@ function timelineRoom(d: RoomResultDeps, viewer: Requester, input: RoomInput): B
   if (input.lists.length > 0) result.lists = input.lists;
   if (initial ? room.isDm : isDmChanged) result.is_dm = room.isDm;
   Object.assign(result, summaryFields(d, room.roomId, userId, initial, state.changedTypes));
-  if (joined) {
-    const counts = d.ephemeral.counts.roomCounts(room.roomId, userId, room.m.stream, upto, false).unread_notifications as JsonObject;
-    result.notification_count = counts.notification_count;
-    result.highlight_count = counts.highlight_count;
-  }
+  // matrix-rust-sdk reads a room without these counts as 0, so every joined room carries them
+  // (the MSC's changelog dropped them; Element X still needs them).
+  const counts = joined ? unreadCounts(d, input) : undefined;
+  if (counts) [result.notification_count, result.highlight_count] = counts;
   const from = initial || tl.limited ? (tl.page[0]?.stream ?? end + 1) : prev!.from;
   return {
     result,
-    sent: { at: end, from, membership: room.membership, timelineLimit: config.timelineLimit, stateSpec: spec, isDm: room.isDm, lazySent: state.lazySent },
+    sent: { at: end, from, membership: room.membership, timelineLimit: config.timelineLimit, stateSpec: spec, isDm: room.isDm, lazySent: state.lazySent, counts },
   };
+}
+
+function unreadCounts(d: RoomResultDeps, input: RoomInput): [number, number] {
+  const c = d.ephemeral.counts.roomCounts(input.room.roomId, input.viewerId, input.room.m.stream, input.upto, false).unread_notifications;
+  return [c.notification_count, c.highlight_count];
+}
+
+/** True when the user's own read receipt in the room moved in (from, to]. */
+function ownReceiptMoved(d: RoomResultDeps, roomId: string, userId: string, from: number, to: number): boolean {
+  const ev = d.ephemeral.receipts.eventFor(roomId, userId, from, to);
+  if (!ev) return false;
+  for (const byType of Object.values(ev.content as Record<string, Record<string, Record<string, unknown>>>)) {
+    if (byType['m.read']?.[userId] || byType['m.read.private']?.[userId]) return true;
+  }
+  return false;
+}
+
+/**
+ * A joined room with no new events is sent again, with its counts alone, when the user's own read
+ * receipt changed them (read on another device, or here): the room list's unread badge follows.
+ */
+function countsOnly(d: RoomResultDeps, input: RoomInput, sent: SentRoom): BuiltRoom {
+  const { room, prev } = input;
+  if (room.membership !== 'join' || !prev || !ownReceiptMoved(d, room.roomId, input.viewerId, prev.at, input.upto)) return { result: null, sent };
+  const counts = unreadCounts(d, input);
+  if (prev.counts && prev.counts[0] === counts[0] && prev.counts[1] === counts[1]) return { result: null, sent };
+  const result: JsonObject = { membership: room.membership, notification_count: counts[0], highlight_count: counts[1] };
+  if (input.lists.length > 0) result.lists = input.lists;
+  return { result, sent: { ...sent, counts } };
 }
 
 interface SelectedState { events: StoredEvent[]; changedTypes: Set<string>; lazySent: ReadonlySet<string> }
