@@ -344,6 +344,19 @@ export interface ForgottenRoomStore {
   isForgotten(userId: string, roomId: string, membershipEventId?: string): boolean;
 }
 
+/**
+ * Sliding sync (MSC4186) connections as the Matrix API serialized them, so that a `pos` outlives
+ * a restart. One row per user, device and conn_id.
+ */
+export interface SlidingConnectionStore {
+  get(userId: string, deviceId: string, connId: string): { lastUsed: number; data: string } | null;
+  /** Saves a connection, then drops the user's least recently used ones beyond `keepPerUser`. */
+  put(userId: string, deviceId: string, connId: string, lastUsed: number, data: string, keepPerUser: number): void;
+  remove(userId: string, deviceId: string, connId: string): void;
+  /** Drops the connections last used before `before` (ms since the epoch); returns how many. */
+  expire(before: number): number;
+}
+
 /** Whole-server figures and destructive room operations, for the admin API only. */
 export interface AdminStore {
   counts(): { users: number; deactivatedUsers: number; rooms: number; events: number; devices: number };
@@ -385,6 +398,7 @@ export interface Storage {
   publicRooms: PublicRoomStore;
   reports: ReportStore;
   forgottenRooms: ForgottenRoomStore;
+  slidingConnections: SlidingConnectionStore;
   e2ee: E2eeStore;
   keyBackup: KeyBackupStore;
   pep: PepStore;

@@ -19,6 +19,8 @@ export interface MatrixContext {
   ephemeral: Ephemeral;
   /** The base URL clients should use (well-known, login's well_known). */
   baseUrl(): string;
+  /** Runs `fn` when the API closes, before storage's last commit (state to save at shutdown). */
+  onClose(fn: () => void): void;
 }
 
 /** A local user's profile as it goes into member events and /profile. */

@@ -50,6 +50,7 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
   let url = '';
   const redactions = new Redactions(core.storage, core.rooms);
   const echo = new TxnEcho();
+  const closers: (() => void)[] = [];
   const m: MatrixContext = {
     core,
     echo,
@@ -60,6 +61,7 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
     ephemeral: new Ephemeral(core),
     // The configured public URL, unless it was derived from a listen address with port 0.
     baseUrl: () => (core.config.matrix.public_baseurl === null && core.config.publicBaseUrl.endsWith(':0') ? url : core.config.publicBaseUrl),
+    onClose: (fn) => { closers.push(fn); },
   };
   const mounts = new Map<string, MountedHandlers>();
   const mounted = (req: IncomingMessage) => mounts.get((req.url ?? '').split('?')[0]!);
@@ -105,7 +107,10 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
       mounts.set(path, handlers);
     },
     async close() {
-        m.notifier.close();
+      for (const fn of closers.splice(0)) {
+        try { fn(); } catch (err) { logger.error({ err }, 'Matrix close hook failed'); }
+      }
+      m.notifier.close();
       m.ephemeral.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Long-polls would hold close() for their whole timeout.

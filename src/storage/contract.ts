@@ -16,6 +16,30 @@ function pdu(roomId: string, type: string, sender: string, depth: number, stateK
 
 export function runStorageContract(name: string, open: () => Storage): void {
   runMediaStoreContract(name, open);
+  test(`${name}: sliding sync connections are kept per user, device and conn_id, bounded per user and expired`, () => {
+    const s = open();
+    const c = s.slidingConnections;
+    assert.equal(c.get('@a:h', 'D', 'x'), null);
+    c.put('@a:h', 'D', 'x', 10, 'one', 3);
+    c.put('@a:h', 'D', 'x', 11, 'two', 3);
+    assert.deepEqual(c.get('@a:h', 'D', 'x'), { lastUsed: 11, data: 'two' });
+    assert.equal(c.get('@a:h', 'E', 'x'), null);
+    assert.equal(c.get('@b:h', 'D', 'x'), null);
+    c.put('@a:h', 'E', 'x', 12, 'e', 3);
+    c.put('@a:h', 'D', 'y', 13, 'y', 3);
+    c.put('@b:h', 'D', 'x', 5, 'b', 3);
+    // A fourth connection of @a: the least recently used one goes.
+    c.put('@a:h', 'F', 'x', 14, 'f', 3);
+    assert.equal(c.get('@a:h', 'D', 'x'), null);
+    assert.equal(c.get('@a:h', 'F', 'x')?.data, 'f');
+    assert.equal(c.get('@b:h', 'D', 'x')?.data, 'b');
+    c.remove('@a:h', 'F', 'x');
+    assert.equal(c.get('@a:h', 'F', 'x'), null);
+    assert.equal(c.expire(13), 2);
+    assert.equal(c.get('@a:h', 'D', 'y')?.data, 'y');
+    assert.equal(c.get('@b:h', 'D', 'x'), null);
+    s.close();
+  });
   test(`${name}: accounts keep credentials and refuse a taken name`, async () => {
     const s = open();
     const cred = await makeCredential('sha256', 'pw', 4096);

@@ -253,4 +253,23 @@ describe('Element X (matrix-rust-sdk) sliding sync, replayed', () => {
     assert.ok(r.rooms[invite].invite_state.some((e: any) => e.type === 'm.room.member' && e.state_key === alice.userId));
     assert.equal(lastInNamed.startsWith('$'), true);
   });
+
+  it('after a server restart the app resumes its connections with the pos it holds: no M_UNKNOWN_POS, nothing sent twice', async () => {
+    const body = { conn_id: 'room-list', lists: { all_rooms: allRooms(19) }, extensions: LIST_EXTENSIONS };
+    const list = await sssOk(alice, body, null, 0);
+    const enc1 = await sssOk(alice, { conn_id: 'encryption', extensions: { to_device: { enabled: true }, e2ee: { enabled: true } } }, null, 0);
+    server = await server.restart();
+    const resumed = await sssOk(alice, body, list.pos, 0);
+    assert.deepEqual(resumed.rooms, {});
+    assert.equal(resumed.lists.all_rooms.count, list.lists.all_rooms.count);
+    const polling = sssOk(alice, body, resumed.pos, 30000);
+    await new Promise((r) => setTimeout(r, 100));
+    await send(bob, named, 'after the restart');
+    const live = await polling;
+    assert.deepEqual(Object.keys(live.rooms), [named]);
+    assert.deepEqual(bodies(live.rooms[named]), ['after the restart']);
+    assert.equal(live.rooms[named].initial, undefined);
+    const encAgain = await sssOk(alice, { conn_id: 'encryption', extensions: { to_device: { enabled: true, since: enc1.extensions.to_device.next_batch }, e2ee: { enabled: true } } }, enc1.pos, 0);
+    assert.deepEqual(encAgain.extensions.to_device.events, []);
+  });
 });

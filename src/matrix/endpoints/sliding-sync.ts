@@ -44,6 +44,12 @@ async function slidingSync(m: MatrixContext, deps: SlidingDeps, conns: Connectio
 
 export function slidingSyncRoutes(m: MatrixContext): Route[] {
   const deps: SlidingDeps = { core: m.core, formatter: m.formatter, history: m.history, notifier: m.notifier, ephemeral: m.ephemeral };
-  const conns = new Connections();
+  const storage = m.core.storage;
+  const conns = new Connections(Date.now, {
+    store: storage.slidingConnections,
+    write: (fn) => { storage.writes.enqueueDeferred(fn).catch((err) => m.core.logger.warn({ err }, 'saving a sliding sync connection failed')); },
+  });
+  // Saved before storage's last commit, so that clients resume after a restart.
+  m.onClose(() => conns.flush());
   return [{ method: 'POST', path: SLIDING_SYNC_PATH, auth: 'required', handler: (ctx) => slidingSync(m, deps, conns, ctx) }];
 }

@@ -25,6 +25,7 @@ import { sqliteKeyBackupStore } from './e2ee-backup.js';
 import { sqliteMediaStore } from './media.js';
 import { sqliteWriteQueue } from './write-queue.js';
 import { sqlitePusherStore, sqliteReceiptStore } from './receipts.js';
+import { sqliteSlidingConnectionStore } from './sliding-connections.js';
 
 export interface SqliteOptions {
   /** Database file path, or ':memory:' for tests. */
@@ -74,6 +75,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     publicRooms: sqlitePublicRoomStore(db),
     reports: sqliteReportStore(db),
     forgottenRooms: sqliteForgottenRoomStore(db),
+    slidingConnections: sqliteSlidingConnectionStore(db),
     pep: sqlitePepStore(db),
     privateXml: sqlitePrivateXmlStore(db),
     e2ee: sqliteE2eeStore(db, inboxes),

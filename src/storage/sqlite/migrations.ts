@@ -317,6 +317,18 @@ export const MIGRATIONS: string[] = [
     ts INTEGER NOT NULL
   );
   `,
+  // Sliding sync (MSC4186) connection state, so that a client's pos outlives a restart
+  `
+  CREATE TABLE sliding_connections (
+    user_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    conn_id TEXT NOT NULL,
+    last_used INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (user_id, device_id, conn_id)
+  );
+  CREATE INDEX sliding_connections_last_used ON sliding_connections(last_used);
+  `,
 ];
 
 export function migrate(db: Database.Database): number {
