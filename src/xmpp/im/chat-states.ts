@@ -29,8 +29,9 @@ export function isTyping(state: ChatState): boolean {
  * The standalone notification for a Matrix typing change. Not for archives or offline storage
  * (XEP-0334 <no-store/>; XEP-0085 §5.4 and XEP-0313 leave such messages out anyway).
  */
-export function chatStateStanza(a: { from: string; to: string; typing: boolean }): XmlElement {
-  return x('message', { type: 'chat', from: a.from, to: a.to },
+export function chatStateStanza(a: { from: string; to: string; typing: boolean; type?: 'chat' | 'groupchat'; extra?: XmlElement[] }): XmlElement {
+  return x('message', { type: a.type ?? 'chat', from: a.from, to: a.to },
     x(a.typing ? 'composing' : 'paused', { xmlns: NS_CHATSTATES }),
-    x('no-store', { xmlns: NS_HINTS }));
+    x('no-store', { xmlns: NS_HINTS }),
+    a.extra ?? []);
 }

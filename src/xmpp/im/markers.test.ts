@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFragment } from './payload.js';
 import { displayedStanza, isMarkable, NS_MARKERS, readMarker } from './markers.js';
+import { x } from '../xml/element.js';
 
 const msg = (inner: string) => parseFragment(`<message xmlns='jabber:client' type='chat'>${inner}</message>`)!;
 
@@ -26,4 +27,11 @@ test('displayedStanza: a chat message with only the marker', () => {
   assert.equal(el.attr('type'), 'chat');
   assert.equal(el.elements().length, 1);
   assert.equal(el.getChild('displayed', NS_MARKERS)?.attr('id'), 'm1');
+});
+
+test('displayedStanza in a room: groupchat, with the reader\'s occupant id', () => {
+  const el = displayedStanza({ from: 'r@muc/Ann', to: 'b@d/x', id: '$ev', type: 'groupchat', extra: [x('occupant-id', { xmlns: 'urn:xmpp:occupant-id:0', id: 'o1' })] });
+  assert.equal(el.attr('type'), 'groupchat');
+  assert.equal(el.getChild('displayed', NS_MARKERS)?.attr('id'), '$ev');
+  assert.equal(el.getChild('occupant-id', 'urn:xmpp:occupant-id:0')?.attr('id'), 'o1');
 });

@@ -32,7 +32,10 @@ export function markableElement(): XmlElement {
   return x('markable', { xmlns: NS_MARKERS });
 }
 
-/** The marker for a Matrix read receipt: only the marker element (XEP-0333 §5). */
-export function displayedStanza(a: { from: string; to: string; id: string }): XmlElement {
-  return x('message', { type: 'chat', from: a.from, to: a.to }, x('displayed', { xmlns: NS_MARKERS, id: a.id }));
+/**
+ * The marker for a Matrix read receipt: only the marker element (XEP-0333 §5); in a room, type
+ * groupchat with the reader's occupant id among `extra` (XEP-0333 §4.3, security considerations).
+ */
+export function displayedStanza(a: { from: string; to: string; id: string; type?: 'chat' | 'groupchat'; extra?: XmlElement[] }): XmlElement {
+  return x('message', { type: a.type ?? 'chat', from: a.from, to: a.to }, x('displayed', { xmlns: NS_MARKERS, id: a.id }), a.extra ?? []);
 }

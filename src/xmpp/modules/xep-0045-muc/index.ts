@@ -11,6 +11,7 @@ import { handleRoomMessage } from './messages.js';
 import { handleRoomPresence } from './presence.js';
 import { MucService } from './service.js';
 import { NS_CONFERENCE, directInvitation } from './invite.js';
+import { receiptsToOccupants, typingToOccupants } from './room-ephemeral.js';
 
 /** Hooks run by priority; MUC traffic is recognised by its domain and taken first. */
 const PRIORITY = 1000;
@@ -62,7 +63,12 @@ export function mucModule(core: CoreServices): XmppModule & { service(): MucServ
         if (name === 'presence') return guard('presence', () => handleRoomPresence(s, ctx, ctx.to!));
       });
       server.onSessionClosed((session) => guard('session end', () => sessionGone(s, session.jid, false)));
-      unsubscribe = core.bus.onRoomEvent((n) => guard('room event', () => onRoomEvent(s, n)));
+      const stops = [
+        core.bus.onRoomEvent((n) => guard('room event', () => onRoomEvent(s, n))),
+        typingToOccupants(s), // XEP-0085 <- m.typing
+        receiptsToOccupants(s), // XEP-0333 <- m.read
+      ];
+      unsubscribe = () => stops.forEach((stop) => stop());
     },
   };
 }

@@ -20,6 +20,8 @@ import { privateMessage } from './private.js';
 import { retractOwn } from './moderation.js';
 import { readRetraction } from '../../im/retraction.js';
 import { invitationsIn, mediatedInvitations } from './invite.js';
+import { occupantIdElement } from './occupant-id.js';
+import { ephemeralFromOccupant } from './room-ephemeral.js';
 
 export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid): void {
   const stanza = ctx.stanza;
@@ -44,6 +46,9 @@ export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid):
   if (type !== 'groupchat') return fail('feature-not-implemented', 'only groupchat messages are accepted by this room');
   const occ = room?.occupants.get(ctx.from.toString());
   if (!room || !occ) return fail('not-acceptable', 'only occupants may send messages to the room');
+  // XEP-0085 / XEP-0333: typing and read receipts of the Matrix room (also on messages with a body).
+  const badMarker = ephemeralFromOccupant(svc, room, occ, stanza);
+  if (badMarker) return fail(...badMarker);
   const retractId = readRetraction(stanza);
   // XEP-0424: the fallback body of a retraction is not a new message.
   if (retractId !== null) return retractOwn(svc, room, occ, retractId, fail);
@@ -94,13 +99,15 @@ function roomErrorCondition(err: unknown, svc: MucService, room: MucRoom): [Stan
 
 /**
  * A groupchat message with neither body nor subject (chat states, markers): passed to the other
- * XMPP occupants as it is and not stored; mapping these onto Matrix (typing, receipts) is the
- * bridge's feature mapping.
+ * XMPP occupants as it is, with the sender's occupant id (XEP-0421; XEP-0333 §7 matches markers
+ * to occupants by it), and not stored; Matrix clients got its typing or receipt
+ * (room-ephemeral.ts).
  */
 function relayEphemeral(svc: MucService, room: MucRoom, occ: RoomOccupant, ctx: StanzaContext): void {
   const from = `${room.jid}/${occ.nick}`;
-  const children = unknownChildren(ctx.stanza, undefined, svc.addr);
-  if (children.length === 0) return;
+  const payload = unknownChildren(ctx.stanza, undefined, svc.addr);
+  if (payload.length === 0) return;
+  const children = [...payload, occupantIdElement(svc.occupantIds.of(room.roomId, occ.mxid))];
   for (const o of room.occupants.values()) {
     if (o.fullJid === occ.fullJid) continue;
     svc.send(o.fullJid, x('message', { from, to: o.fullJid, type: 'groupchat', id: ctx.stanza.attr('id') }, children));
