@@ -68,7 +68,7 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
   const avatars = new MatrixAvatar(core, vcards);
   const bookmarks = new BookmarkSync(pep, im.server.domain);
   return [
-    mucModule(core),
+    mucModule(core, offline),
     discoModule,
     pingModule,
     rosterModule(im),

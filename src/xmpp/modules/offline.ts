@@ -13,6 +13,7 @@
 // such session goes, and replaced by a marker while one exists; the first login of an account
 // starts from 0 (all of its DM history up to the limit). A marker found at login means the
 // process stopped while the account was online: what came after this process started is due.
+// Other modules deliver what they keep from the same position (onDue: MUC invitations still open).
 import type { StoredEvent } from '../../core/ports.js';
 import type { XmppModule } from '../module.js';
 import type { C2sSession } from '../stream/types.js';
@@ -30,6 +31,8 @@ export class OfflineQueue {
   private readonly sentWhileOffline = new Map<string, Set<string>>();
   /** Positions queued for the next group commit, read before the database (see setPosition). */
   private readonly pending = new Map<string, { value: string }>();
+  /** What other modules deliver from the same position (MUC invitations). */
+  private readonly dueFns: ((session: C2sSession, since: number, skip: ReadonlySet<string>) => void)[] = [];
 
   constructor(private readonly im: ImContext) {
     this.bootStream = im.core.storage.events.maxStream();
@@ -39,6 +42,16 @@ export class OfflineQueue {
     let set = this.sentWhileOffline.get(bareJid);
     if (!set) this.sentWhileOffline.set(bareJid, (set = new Set()));
     set.add(eventId);
+  }
+
+  /** An event that a module wrote to the account's sessions: not repeated at coming online if none was online. */
+  reached(bareJid: string, eventId: string): void {
+    if (!this.im.tracker.onlineForMessages(bareJid)) this.deliveredLive(bareJid, eventId);
+  }
+
+  /** Called at coming online with the position the account was offline since, and the events it already got. */
+  onDue(fn: (session: C2sSession, since: number, skip: ReadonlySet<string>) => void): void {
+    this.dueFns.push(fn);
   }
 
   wentOffline(bareJid: string): void {
@@ -74,6 +87,9 @@ export class OfflineQueue {
       if (skip.has(ev.eventId)) continue;
       const stanza = dmStanza(this.im, ev, session.bareJid, session.bareJid, 'offline');
       if (stanza) session.send(stanza);
+    }
+    for (const fn of this.dueFns) {
+      try { fn(session, since, skip); } catch (err) { this.im.server.logger.warn({ err }, 'offline: a delivery hook failed'); }
     }
   }
 

@@ -10,21 +10,24 @@ import { onRoomEvent } from './matrix-events.js';
 import { handleRoomMessage } from './messages.js';
 import { handleRoomPresence } from './presence.js';
 import { MucService } from './service.js';
-import { NS_CONFERENCE, directInvitation } from './invite.js';
+import { NS_CONFERENCE, directInvitation, pendingInvitations } from './invite.js';
+import type { OfflineQueue } from '../offline.js';
 import { receiptsToOccupants, typingToOccupants } from './room-ephemeral.js';
 
 /** Hooks run by priority; MUC traffic is recognised by its domain and taken first. */
 const PRIORITY = 1000;
 
-export function mucModule(core: CoreServices): XmppModule & { service(): MucService | null } {
+/** `offline`: the account's offline position, from which invitations are delivered at coming online. */
+export function mucModule(core: CoreServices, offline?: OfflineQueue): XmppModule & { service(): MucService | null } {
   let svc: MucService | null = null;
   let unsubscribe: (() => void) | null = null;
+  let dueHooked = false;
   return {
     name: 'muc',
     service: () => svc,
     load(server) {
       unsubscribe?.();
-      const s = (svc = new MucService(core, server));
+      const s = (svc = new MucService(core, server, offline));
       const domain = s.addr.mucDomain;
       const forMuc = (ctx: StanzaContext) => ctx.to !== null && ctx.to.domain === domain;
       const guard = (what: string, fn: () => void) => {
@@ -62,6 +65,10 @@ export function mucModule(core: CoreServices): XmppModule & { service(): MucServ
         if (name === 'message') return guard('message', () => handleRoomMessage(s, ctx, ctx.to!));
         if (name === 'presence') return guard('presence', () => handleRoomPresence(s, ctx, ctx.to!));
       });
+      if (offline && !dueHooked) {
+        dueHooked = true;
+        offline.onDue((session, since, skip) => guard('offline invitations', () => { if (svc) pendingInvitations(svc, session, since, skip); }));
+      }
       server.onSessionClosed((session) => guard('session end', () => sessionGone(s, session.jid, false)));
       const stops = [
         core.bus.onRoomEvent((n) => guard('room event', () => onRoomEvent(s, n))),

@@ -99,20 +99,42 @@ export function onInvite(svc: MucService, n: RoomEventNotice): void {
   const target = n.pdu.state_key!;
   if (svc.directInvites.has(`${n.roomId} ${target}`)) return;
   const reason = typeof n.pdu.content.reason === 'string' ? n.pdu.content.reason : undefined;
-  sendInvitation(svc, n.roomId, n.pdu.sender, target, reason);
+  const bare = sendInvitation(svc, n.roomId, n.pdu.sender, target, reason);
+  // Reached a session that is not online for messages: coming online must not repeat it.
+  if (bare) svc.offline?.reached(bare, n.eventId);
 }
 
-function sendInvitation(svc: MucService, roomId: string, inviter: string, mxid: string, reason: string | undefined): void {
+/** The invitation to each XMPP session of the invitee; returns its bare JID when any got it. */
+function sendInvitation(svc: MucService, roomId: string, inviter: string, mxid: string, reason: string | undefined, only?: string): string | null {
   const lp = svc.core.accounts.localpartOf(mxid);
   const roomJid = roomJidOf(svc, roomId);
-  if (lp === null || !roomJid) return;
+  if (lp === null || !roomJid) return null;
   const secret = roomSecret(svc, roomId);
   const bare = `${lp}@${svc.addr.serverName}`;
-  for (const s of svc.server.sessionsOf(bare)) {
-    svc.send(s.jid, x('message', { from: roomJid, to: s.jid, id: `invite-${roomId}-${Date.now()}` },
+  const sessions = only ? [only] : svc.server.sessionsOf(bare).map((s) => s.jid);
+  for (const jid of sessions) {
+    svc.send(jid, x('message', { from: roomJid, to: jid, id: `invite-${roomId}-${Date.now()}` },
       x('x', { xmlns: NS_MUC_USER },
         x('invite', { from: svc.jidOfMxid(inviter) }, reason ? x('reason', {}, reason) : null),
         secret !== null ? x('password', {}, secret) : null)));
+  }
+  return sessions.length > 0 ? bare : null;
+}
+
+/**
+ * Offline delivery (modules/offline.ts): invites that came while the account had no XMPP client
+ * online and are still open (not accepted, rejected or withdrawn meanwhile) reach the session that
+ * comes online as mediated invitations, as an offline store would keep them. The invite events in
+ * the rooms are the store; a XEP-0249 invitation comes back in the mediated form too.
+ */
+export function pendingInvitations(svc: MucService, session: { username: string; jid: string }, since: number, skip: ReadonlySet<string>): void {
+  const mxid = svc.mxidOfAccount(session.username);
+  for (const r of svc.core.storage.rooms.roomsForUser(mxid, ['invite'])) {
+    if (r.stream <= since || skip.has(r.eventId)) continue;
+    const invite = svc.core.storage.events.getEvent(r.eventId);
+    if (!invite) continue;
+    const reason = typeof invite.pdu.content.reason === 'string' ? invite.pdu.content.reason : undefined;
+    sendInvitation(svc, r.roomId, invite.pdu.sender, mxid, reason, session.jid);
   }
 }
 

@@ -16,6 +16,7 @@ import { occupantPresence, type Removal } from './stanzas.js';
 import { computeView, diffViews, nickOfMember, type MemberInfo, type View, type ViewEntry } from './view.js';
 import { Status } from './ns.js';
 import { OccupantIds } from './occupant-id.js';
+import type { OfflineQueue } from '../offline.js';
 
 export interface AnnounceOptions {
   /** An occupant that is told separately (the joiner, who gets the whole roster). */
@@ -37,7 +38,7 @@ export class MucService {
   readonly addr: MucAddressing;
   readonly occupantIds: OccupantIds;
 
-  constructor(readonly core: CoreServices, readonly server: ModuleApi) {
+  constructor(readonly core: CoreServices, readonly server: ModuleApi, readonly offline?: OfflineQueue) {
     this.occupantIds = new OccupantIds(core.storage.kv);
     this.addr = { serverName: core.config.server_name, mucDomain: core.config.mucDomain.toLowerCase() };
   }
