@@ -53,8 +53,11 @@ export function parseUserId(s: string): { id: UserId; localpart: string; server:
   return { id: s as UserId, localpart: parts[0], server: parts[1] as ServerName };
 }
 
+// Room version 12 room ids have no domain: `!` and the create event's hash (URL-safe Base64).
+const DOMAINLESS_ROOM_ID = /^![A-Za-z0-9_-]{1,254}$/;
+
 export function parseRoomId(s: string): RoomId | null {
-  return splitSigil(s, '!') ? (s as RoomId) : null;
+  return splitSigil(s, '!') || DOMAINLESS_ROOM_ID.test(s) ? (s as RoomId) : null;
 }
 
 export function parseRoomAlias(s: string): { alias: RoomAlias; localpart: string; server: ServerName } | null {
@@ -71,6 +74,7 @@ export function localpartOf(id: UserId): string {
   return id.slice(1, id.indexOf(':'));
 }
 
+/** The domain of a user id or alias (and of a room id of versions before 12, which have one). */
 export function serverOf(id: UserId | RoomId | RoomAlias): ServerName {
   return id.slice(id.indexOf(':') + 1) as ServerName;
 }

@@ -95,3 +95,12 @@ test('checkAuthEvents rejects duplicates, extras, a missing create and other roo
   assert.equal(checkAuthEvents(create.pdu, [pl.pdu], v11).allowed, false);
   assert.equal(checkAuthEvents(create.pdu, [], v11).allowed, true);
 });
+
+test('v12: the create event is never cited, and not missed', () => {
+  const v12 = getRoomVersion('12')!;
+  assert.deepEqual(names(authEventTypesFor('m.room.message', undefined, ALICE, { body: 'x' }, v12)), ['m.room.power_levels|', `m.room.member|${ALICE}`]);
+  assert.deepEqual(checkAuthEvents(message, [pl.pdu, aliceJoin.pdu], v12), { allowed: true });
+  const cited = checkAuthEvents(message, [create.pdu, aliceJoin.pdu], v12);
+  assert.equal(cited.allowed, false);
+  if (!cited.allowed) assert.match(cited.reason, /not one the event needs/);
+});

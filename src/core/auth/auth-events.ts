@@ -16,7 +16,9 @@ export function authEventTypesFor(
   rules: RoomVersionRules,
 ): StateTuple[] {
   if (type === 'm.room.create') return [];
-  const tuples = [stateTuple('m.room.create', ''), stateTuple('m.room.power_levels', ''), stateTuple('m.room.member', sender)];
+  // v12: the room id names the create event, so it is never cited (auth rule 3.2).
+  const tuples = rules.roomIdFromCreateEvent ? [] : [stateTuple('m.room.create', '')];
+  tuples.push(stateTuple('m.room.power_levels', ''), stateTuple('m.room.member', sender));
   if (type !== 'm.room.member' || stateKey === undefined) return tuples;
   const membership = content.membership;
   add(tuples, stateTuple('m.room.member', stateKey));
@@ -72,9 +74,10 @@ export function selectAuthEvents(
 }
 
 /**
- * Auth rule 2 on the events an event cites (2.3, "were themselves rejected", is the caller's:
+ * Auth rule 2 (v12: 3) on the events an event cites ("were themselves rejected" is the caller's:
  * only it knows). Rejects duplicates per (type, state_key), entries the selection algorithm
- * would not pick, a missing m.room.create, and events of another room.
+ * would not pick (in v12 that includes m.room.create), a missing m.room.create before v12, and
+ * events of another room.
  */
 export function checkAuthEvents(pdu: Pdu, authEvents: readonly Pdu[], rules: RoomVersionRules): AuthResult {
   const expected = new Set(authEventTypesFor(pdu.type, pdu.state_key, pdu.sender, pdu.content, rules));
@@ -87,7 +90,7 @@ export function checkAuthEvents(pdu: Pdu, authEvents: readonly Pdu[], rules: Roo
     if (!expected.has(tuple)) return deny(`auth event (${ev.type}, ${ev.state_key}) is not one the event needs`);
     if (ev.room_id !== pdu.room_id) return deny(`auth event (${ev.type}, ${ev.state_key}) belongs to another room`);
   }
-  if (pdu.type !== 'm.room.create' && !seen.has(stateTuple('m.room.create', ''))) {
+  if (pdu.type !== 'm.room.create' && !rules.roomIdFromCreateEvent && !seen.has(stateTuple('m.room.create', ''))) {
     return deny('auth events hold no m.room.create event');
   }
   return allow();

@@ -11,6 +11,7 @@ export {
   mapLevel,
   powerLevelsEvent,
   roomCreator,
+  roomCreators,
   userLevel,
   sendLevel,
   actionLevel,

@@ -1,10 +1,9 @@
 // Auth rule 4 (v6+ numbering; rule 5 in v1-v5): m.room.member events. Each function is one
 // membership of the spec's list, in the spec's order, so the two can be read side by side.
 
-import { eventIdFor } from '../events/hashes.js';
 import { actionLevel, roomCreator } from './power-levels.js';
 import { allow, deny, type AuthResult } from './result.js';
-import { createEventOf, joinRuleOf, levelOf, membershipOf, userServer, type AuthContext } from './state.js';
+import { createEventIdOf, createEventOf, joinRuleOf, levelOf, membershipOf, userServer, type AuthContext } from './state.js';
 import { authorizeThirdPartyInvite } from './third-party-invite.js';
 
 export function authorizeMember(ctx: AuthContext): AuthResult {
@@ -73,15 +72,8 @@ function isCreatorFirstJoin(ctx: AuthContext, target: string): boolean {
   // v1/v2 cite prev events as [event_id, hashes] pairs.
   const first: unknown = pdu.prev_events[0];
   const prevId = Array.isArray(first) ? first[0] : first;
-  return prevId === createEventId(create, ctx);
-}
-
-function createEventId(create: AuthContext['pdu'], ctx: AuthContext): string | undefined {
-  try {
-    return eventIdFor(create, ctx.rules);
-  } catch {
-    return undefined; // a v1/v2 create event without event_id cannot be a prev event
-  }
+  // A v1/v2 create event without event_id has no id, and so cannot be a prev event.
+  return prevId === createEventIdOf(create, rules);
 }
 
 // 4.3.5.2: the authorising user must be joined and able to invite.

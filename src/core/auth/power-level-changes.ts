@@ -1,12 +1,12 @@
-// Auth rule 9 (v6+ numbering; rule 10 in v1-v5): who may change m.room.power_levels, and how.
+// Auth rule 9 (v6-v11 numbering; rule 10 in v1-v5 and v12): who may change m.room.power_levels, and how.
 // In short: nobody may grant or take away more than their own level, and nobody may change
 // the level of a user at or above their own (except themselves).
 
 import { parseUserId } from '../ids.js';
 import type { JsonObject } from '../events/types.js';
-import { LEVEL_KEYS, isObject, parseLevel, powerLevelsEvent, type LevelMapKey } from './power-levels.js';
+import { LEVEL_KEYS, isObject, parseLevel, powerLevelsEvent, roomCreators, type LevelMapKey } from './power-levels.js';
 import { allow, deny, type AuthResult } from './result.js';
-import { levelOf, type AuthContext } from './state.js';
+import { createEventOf, levelOf, type AuthContext } from './state.js';
 
 export function authorizePowerLevels(ctx: AuthContext): AuthResult {
   const content = ctx.pdu.content;
@@ -51,6 +51,11 @@ function checkShape(content: JsonObject, ctx: AuthContext): AuthResult {
   for (const [user, v] of Object.entries(users)) {
     if (!parseUserId(user)) return deny(`power levels users key ${user} is not a user id`);
     if (parseLevel(v, ctx.rules) === undefined) return deny(`power level of ${user} is not an integer`);
+  }
+  // v12 10.4: creators' power is not the power levels' to give or take.
+  if (ctx.rules.privilegedCreators) {
+    const creator = roomCreators(createEventOf(ctx.state), ctx.rules).find((u) => Object.hasOwn(users, u));
+    if (creator !== undefined) return deny(`power levels may not list ${creator}, a room creator`);
   }
   return allow();
 }

@@ -73,12 +73,30 @@ export function roomCreator(create: Pdu | undefined, rules: RoomVersionRules): s
   return typeof creator === 'string' ? creator : undefined;
 }
 
-/** A user's level: `users[user]`, else `users_default`; with no power levels, creator 100. */
+/**
+ * v12's room creators: the create event's sender and its `additional_creators` (only strings
+ * count; auth rule 1.4 refused a create event with anything else there).
+ */
+export function roomCreators(create: Pdu | undefined, rules: RoomVersionRules): string[] {
+  if (!create) return [];
+  const creators = [create.sender];
+  const extra = create.content.additional_creators;
+  if (rules.privilegedCreators && Array.isArray(extra)) {
+    for (const u of extra) if (typeof u === 'string' && !creators.includes(u)) creators.push(u);
+  }
+  return creators;
+}
+
+/**
+ * A user's level: from v12 a creator's is infinite; otherwise `users[user]`, else
+ * `users_default`; with no power levels, the creator has 100.
+ */
 export function userLevel(state: StateMap, userId: string, rules: RoomVersionRules): number {
+  const create = state.get(stateTuple('m.room.create', ''));
+  if (rules.privilegedCreators && roomCreators(create, rules).includes(userId)) return Infinity;
   const pl = powerLevelsEvent(state);
   if (pl) return mapLevel(pl.content, 'users', userId, rules) ?? levelIn(pl.content, 'users_default', rules);
-  const creator = roomCreator(state.get(stateTuple('m.room.create', '')), rules);
-  return userId === creator ? CREATOR_DEFAULT_LEVEL : 0;
+  return userId === roomCreator(create, rules) ? CREATOR_DEFAULT_LEVEL : 0;
 }
 
 /** The level needed to send an event: `events[type]`, else state_default or events_default. */

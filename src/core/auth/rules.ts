@@ -1,21 +1,25 @@
-// The authorization rules of room versions 1-11 (content/rooms/v*.md, "Authorisation rules").
-// Comments give v6+ rule numbers; v1-v5 have the m.room.aliases rule as 4 and so are one
-// higher from there on. Redactions are allowed here like any event from v3 on; whether a
+// The authorization rules of room versions 1-12 (content/rooms/v*.md, "Authorisation rules").
+// Comments give v6-v11 rule numbers; v1-v5 have the m.room.aliases rule as 4 and so are one
+// higher from there on, and v12 inserted a rule 2 (the room id names the create event), so its
+// numbers from 2 on are one higher. Redactions are allowed here like any event from v3 on; whether a
 // redaction is *applied* is decided later ("Handling redactions"), by the caller.
 
 import type { RoomVersionRules } from '../events/room-versions.js';
 import { getRoomVersion } from '../events/room-versions.js';
+import { roomIdOfCreateEvent } from '../events/wire.js';
 import type { Pdu, StateMap } from '../events/types.js';
 import { authEventTypesFor } from './auth-events.js';
 import { authorizeMember } from './membership.js';
 import { authorizePowerLevels } from './power-level-changes.js';
 import { actionLevel, sendLevel } from './power-levels.js';
 import { allow, deny, type AuthOptions, type AuthResult } from './result.js';
-import { createEventOf, levelOf, membershipOf, sigilDomain, userServer, type AuthContext } from './state.js';
+import { createEventIdOf, createEventOf, levelOf, membershipOf, sigilDomain, userServer, type AuthContext } from './state.js';
 
 /**
  * Whether `pdu` is allowed given `authState`: its auth events, or the room state before it,
- * or the current state (the three checks of "Checks performed on receipt of a PDU"). Hashes,
+ * or the current state (the three checks of "Checks performed on receipt of a PDU"). From v12
+ * `authState` must also hold the room's create event, which the room id names instead of the
+ * auth events. Hashes,
  * signatures and whether the auth events were themselves rejected are checked elsewhere.
  */
 export function authorizeEvent(pdu: Pdu, authState: StateMap, rules: RoomVersionRules, options: AuthOptions = {}): AuthResult {
@@ -35,22 +39,38 @@ type Step = (ctx: AuthContext) => AuthResult | undefined;
 // 1
 function authorizeCreate(pdu: Pdu, rules: RoomVersionRules): AuthResult {
   if (pdu.prev_events.length > 0) return deny('m.room.create must have no prev_events');
-  const senderServer = userServer(pdu.sender);
-  if (senderServer === undefined || sigilDomain(pdu.room_id) !== senderServer) {
-    return deny('room id domain does not match the sender domain');
+  if (rules.roomIdFromCreateEvent) {
+    // v12 1.2: the room id is derived from this event, so it carries none (on the wire: wire.ts).
+    if (Object.hasOwn(pdu, 'room_id')) return deny('m.room.create must not have a room_id');
+  } else {
+    const senderServer = userServer(pdu.sender);
+    if (senderServer === undefined || sigilDomain(pdu.room_id) !== senderServer) {
+      return deny('room id domain does not match the sender domain');
+    }
   }
   const version = pdu.content.room_version;
   if (version !== undefined && (typeof version !== 'string' || !getRoomVersion(version))) {
     return deny(`unknown room version ${JSON.stringify(version)}`);
   }
+  // v12 1.4
+  const additional = pdu.content.additional_creators;
+  if (rules.privilegedCreators && additional !== undefined) {
+    if (!Array.isArray(additional) || !additional.every((u) => typeof u === 'string' && userServer(u) !== undefined)) {
+      return deny('additional_creators must be a list of user ids');
+    }
+  }
   if (!rules.implicitRoomCreator && pdu.content.creator === undefined) return deny('m.room.create has no creator');
   return allow();
 }
 
-// 2.4, 2.5 as far as the given state shows them (checkAuthEvents does all of 2 on a list).
+// 2.4, 2.5 as far as the given state shows them (checkAuthEvents does all of 2 on a list); v12 2.
 const checkAuthState: Step = (ctx) => {
-  if (!createEventOf(ctx.state)) return deny('no m.room.create event in the auth events');
+  const create = createEventOf(ctx.state);
+  if (!create) return deny('no m.room.create event in the auth events');
   const { pdu, rules } = ctx;
+  if (rules.roomIdFromCreateEvent && pdu.room_id !== roomIdOfCreateEvent(createEventIdOf(create, rules)!)) {
+    return deny('room id is not the id of the room\'s create event');
+  }
   for (const tuple of authEventTypesFor(pdu.type, pdu.state_key, pdu.sender, pdu.content, rules)) {
     const ev = ctx.state.get(tuple);
     if (ev && ev.room_id !== pdu.room_id) return deny(`auth event ${ev.type} belongs to another room`);

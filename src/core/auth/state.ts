@@ -1,6 +1,7 @@
 // Small readers of the room state that the auth rules ask about.
 
 import { parseUserId } from '../ids.js';
+import { eventIdFor } from '../events/hashes.js';
 import type { RoomVersionRules } from '../events/room-versions.js';
 import { stateTuple, type Pdu, type StateMap } from '../events/types.js';
 import { userLevel } from './power-levels.js';
@@ -31,6 +32,23 @@ export function joinRuleOf(state: StateMap): string {
 
 export function createEventOf(state: StateMap): Pdu | undefined {
   return state.get(stateTuple('m.room.create', ''));
+}
+
+// A room's create event is hashed for every event of a v12 room (auth rule 2): once is enough.
+const createIds = new WeakMap<Pdu, string>();
+
+/** The create event's id, or undefined for a v1/v2 create event that carries none. */
+export function createEventIdOf(create: Pdu, rules: RoomVersionRules): string | undefined {
+  let id = createIds.get(create);
+  if (id === undefined) {
+    try {
+      id = eventIdFor(create, rules);
+    } catch {
+      return undefined;
+    }
+    createIds.set(create, id);
+  }
+  return id;
 }
 
 /** The server part of a user id, or undefined if it is not a user id. */

@@ -5,13 +5,15 @@ import { assertCanonicalizable, canonicalJsonBytes } from './canonical-json.js';
 import { addContentHash, eventIdFor } from './hashes.js';
 import type { RoomVersionRules } from './room-versions.js';
 import type { JsonObject, Pdu, RoomEvent } from './types.js';
+import { roomIdOfCreateEvent } from './wire.js';
 
 /** The spec's limit on a whole PDU in canonical JSON, signatures included. */
 export const MAX_PDU_BYTES = 65_536;
 
 export interface EventDraft {
   type: string;
-  roomId: string;
+  /** Absent only for a create event of a version whose room id derives from it (v12). */
+  roomId?: string;
   sender: string;
   content: JsonObject;
   /** Present (possibly '') for state events, absent for message events. */
@@ -38,16 +40,26 @@ export function buildEvent(draft: EventDraft, rules: RoomVersionRules): RoomEven
     hashes: { sha256: '' },
     origin_server_ts: draft.originServerTs,
     prev_events: [...draft.prevEvents],
-    room_id: draft.roomId,
+    room_id: '',
     sender: draft.sender,
     type: draft.type,
     signatures: {},
   };
+  if (derivesRoomId(draft, rules)) delete (pdu as Partial<Pdu>).room_id;
+  else if (draft.roomId === undefined) throw new Error(`a ${draft.type} event needs a room id`);
+  else pdu.room_id = draft.roomId;
   if (draft.stateKey !== undefined) pdu.state_key = draft.stateKey;
   if (draft.redacts !== undefined && !rules.redactsInContent) pdu.redacts = draft.redacts;
   assertCanonicalizable(pdu);
   const hashed = addContentHash(pdu, rules);
-  return { eventId: eventIdFor(hashed, rules), pdu: hashed };
+  const eventId = eventIdFor(hashed, rules);
+  // v12: the room id comes from the create event's id; hashes and id ignore it (wire.ts).
+  if (derivesRoomId(draft, rules)) hashed.room_id = roomIdOfCreateEvent(eventId);
+  return { eventId, pdu: hashed };
+}
+
+function derivesRoomId(draft: EventDraft, rules: RoomVersionRules): boolean {
+  return rules.roomIdFromCreateEvent && draft.type === 'm.room.create';
 }
 
 // v11 moved `redacts` into content; earlier versions carry it at the top level only.

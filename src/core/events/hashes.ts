@@ -7,6 +7,7 @@ import { canonicalJsonBytes } from './canonical-json.js';
 import { redactEvent } from './redaction.js';
 import type { RoomVersionRules } from './room-versions.js';
 import type { JsonObject, Pdu } from './types.js';
+import { wireEvent } from './wire.js';
 
 type EventLike = Pdu | JsonObject;
 
@@ -33,7 +34,7 @@ function encodingFor(rules?: RoomVersionRules): { allowUnsafeNumbers: boolean } 
  * unpadded Base64: the value of `hashes.sha256`.
  */
 export function contentHash(event: EventLike, rules?: RoomVersionRules): string {
-  const body = without(event, ['unsigned', 'signatures', 'hashes']);
+  const body = without(rules ? wireEvent(event, rules) : event, ['unsigned', 'signatures', 'hashes']);
   return encodeUnpaddedBase64(sha256(canonicalJsonBytes(body, encodingFor(rules))));
 }
 
@@ -64,7 +65,7 @@ export function checkContentHash(event: EventLike, rules?: RoomVersionRules): bo
 
 /** SHA-256 over the redacted event minus `signatures` and `unsigned`: the raw reference hash. */
 export function referenceHash(event: EventLike, rules: RoomVersionRules): Buffer {
-  const redacted = without(redactEvent(event as JsonObject, rules), ['signatures', 'unsigned']);
+  const redacted = without(redactEvent(wireEvent(event as JsonObject, rules), rules), ['signatures', 'unsigned']);
   return sha256(canonicalJsonBytes(redacted, encodingFor(rules)));
 }
 

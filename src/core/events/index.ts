@@ -7,3 +7,4 @@ export * from './redaction.js';
 export * from './hashes.js';
 export * from './signing.js';
 export * from './build.js';
+export * from './wire.js';

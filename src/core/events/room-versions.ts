@@ -1,5 +1,5 @@
 // Room versions as data: each version is the previous one plus the flags the spec changed
-// (content/rooms/v1.md .. v11.md). Code asks "does this version do X", never "is it >= 7".
+// (content/rooms/v1.md .. v12.md). Code asks "does this version do X", never "is it >= 7".
 
 /** What the redaction algorithm keeps, beyond what every version keeps. */
 export interface RedactionRules {
@@ -32,7 +32,11 @@ export type EventIdFormat =
 export interface RoomVersionRules {
   id: string;
   stability: 'stable' | 'unstable';
-  stateRes: 'v1' | 'v2';
+  /**
+   * v12 changes state resolution v2 (MSC4297: start from empty state, the conflicted state
+   * subgraph). Hearth resolves no forks yet: without federation a room's graph is a line.
+   */
+  stateRes: 'v1' | 'v2' | 'v2.1';
   eventIdFormat: EventIdFormat;
   /** v1, v2: events also need a signature from the server named in `event_id`. */
   signedByEventIdDomain: boolean;
@@ -61,6 +65,16 @@ export interface RoomVersionRules {
   implicitRoomCreator: boolean;
   /** v11+: `m.room.redaction` carries `redacts` in content, not at the top level. */
   redactsInContent: boolean;
+  /**
+   * v12+: the room id is the create event's id with `!` for `$`; the create event has no
+   * `room_id` and is never cited in `auth_events` (MSC4291).
+   */
+  roomIdFromCreateEvent: boolean;
+  /**
+   * v12+: the create event's sender and `content.additional_creators` are the room's creators,
+   * with infinite power; `m.room.power_levels` may not list them (MSC4289).
+   */
+  privilegedCreators: boolean;
   redaction: RedactionRules;
 }
 
@@ -81,6 +95,8 @@ const v1: RoomVersionRules = {
   integerPowerLevels: false,
   implicitRoomCreator: false,
   redactsInContent: false,
+  roomIdFromCreateEvent: false,
+  privilegedCreators: false,
   redaction: {
     keepOriginMembershipPrevState: true,
     keepAliasesContent: true,
@@ -149,13 +165,16 @@ const v11: RoomVersionRules = {
   },
 };
 
+// Redaction as in v11.
+const v12: RoomVersionRules = { ...v11, id: '12', stateRes: 'v2.1', roomIdFromCreateEvent: true, privilegedCreators: true };
+
 export const ROOM_VERSIONS: Readonly<Record<string, RoomVersionRules>> = Object.freeze(
-  Object.fromEntries([v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11].map((v) => [v.id, Object.freeze(v)])),
+  Object.fromEntries([v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12].map((v) => [v.id, Object.freeze(v)])),
 );
 
 /**
- * The version new rooms get. The spec now recommends 12 (hashed room ids, creators with
- * unlimited power); Hearth does not implement 12 yet, so 11 is the default here.
+ * The version new rooms get. The spec names 12 the default but says servers SHOULD keep using 11
+ * for a while (v1.16, MSC4304): 11 here until servers that cannot join 12 are rare.
  */
 export const DEFAULT_ROOM_VERSION = '11';
 

@@ -6,6 +6,7 @@ import { decodeBase64, encodeUnpaddedBase64 } from './base64.js';
 import { canonicalJsonBytes } from './canonical-json.js';
 import { addContentHash } from './hashes.js';
 import { redactEvent } from './redaction.js';
+import { wireEvent } from './wire.js';
 import type { RoomVersionRules } from './room-versions.js';
 import type { JsonObject, Pdu } from './types.js';
 
@@ -130,7 +131,7 @@ function verifyJsonWith(obj: object, serverName: string, keyId: string, publicKe
  * set; the event id does not change because signatures are outside the reference hash.
  */
 export function signEvent<T extends Pdu | JsonObject>(event: T, serverName: string, key: SigningKey, rules: RoomVersionRules): T {
-  const signed = signJsonWith(redactEvent(event as JsonObject, rules), serverName, key, lenientFor(rules));
+  const signed = signJsonWith(redactEvent(wireEvent(event as JsonObject, rules), rules), serverName, key, lenientFor(rules));
   return { ...event, signatures: signed.signatures } as T;
 }
 
@@ -147,5 +148,5 @@ export function verifyEventSignature(
   publicKeyBase64: string,
   rules: RoomVersionRules,
 ): boolean {
-  return verifyJsonWith(redactEvent(event as JsonObject, rules), serverName, keyId, publicKeyBase64, lenientFor(rules));
+  return verifyJsonWith(redactEvent(wireEvent(event as JsonObject, rules), rules), serverName, keyId, publicKeyBase64, lenientFor(rules));
 }

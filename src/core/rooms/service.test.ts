@@ -150,3 +150,35 @@ test('a write sent along with an event commits in the event\'s own transaction, 
   await assert.rejects(core.rooms.send(roomId, { type: 'm.room.message', sender: A, content: { msgtype: 'm.text', body: 'y' } }, () => { throw new Error('disk full'); }));
   core.storage.close();
 });
+
+test('room version 12: the room id is the create event id, creators have infinite power, trusted invitees become creators', async () => {
+  const core = makeCore();
+  const C = '@carol:h.test';
+  const { roomId, events } = await createRoom(core.rooms, { creator: A, version: '12', preset: 'trusted_private_chat', invite: [B] });
+  const rules = getRoomVersion('12')!;
+  const [create, , pl] = events;
+  assert.equal(roomId, `!${create.eventId.slice(1)}`);
+  assert.deepEqual(create.pdu.content, { room_version: '12', additional_creators: [B] });
+  // Creators are not listed; upgrading needs more than any listed user can be given (spec createRoom).
+  assert.deepEqual(pl.pdu.content.users, {});
+  assert.equal((pl.pdu.content.events as Record<string, number>)['m.room.tombstone'], 150);
+  for (const e of events) {
+    assert.equal(eventIdFor(e.pdu, rules), e.eventId);
+    assert.ok(!e.pdu.auth_events.includes(create.eventId), `${e.pdu.type} cites the create event`);
+  }
+  const wire = core.rooms.signed(create.pdu, '12');
+  assert.equal(Object.hasOwn(wire, 'room_id'), false);
+  assert.ok(verifyEventSignature(wire, 'h.test', key.keyId, key.publicKeyBase64, rules));
+  // The additional creator (invited, then joined) outranks anyone the power levels can name.
+  await core.rooms.send(roomId, { type: 'm.room.member', sender: B, stateKey: B, content: { membership: 'join' } });
+  await core.rooms.send(roomId, { type: 'm.room.member', sender: A, stateKey: C, content: { membership: 'invite' } });
+  await core.rooms.send(roomId, { type: 'm.room.member', sender: C, stateKey: C, content: { membership: 'join' } });
+  await core.rooms.send(roomId, { type: 'm.room.power_levels', sender: B, stateKey: '', content: { ...pl.pdu.content, users: { [C]: 1000 } } });
+  await assert.rejects(core.rooms.send(roomId, { type: 'm.room.member', sender: C, stateKey: A, content: { membership: 'ban' } }),
+    (e: RoomError) => e.code === 'forbidden');
+  await assert.rejects(core.rooms.send(roomId, { type: 'm.room.power_levels', sender: A, stateKey: '', content: { users: { [A]: 100 } } }),
+    (e: RoomError) => e.code === 'forbidden' && /room creator/.test(e.message));
+  await core.rooms.send(roomId, { type: 'm.room.member', sender: A, stateKey: C, content: { membership: 'leave' } });
+  assert.equal(core.rooms.membership(roomId, C), 'leave');
+  core.storage.close();
+});

@@ -3,7 +3,7 @@
 // per step; everything up to the queued write is synchronous, so events of one room chain in
 // the order they were sent.
 import { randomBytes } from 'node:crypto';
-import { getRoomVersion, DEFAULT_ROOM_VERSION, buildEvent, signEvent, type RoomVersionRules, type SigningKey } from '../events/index.js';
+import { getRoomVersion, DEFAULT_ROOM_VERSION, buildEvent, signEvent, wireEvent, type RoomVersionRules, type SigningKey } from '../events/index.js';
 import type { JsonObject, Pdu } from '../events/types.js';
 import type { Storage } from '../ports.js';
 import type { Bus, StreamCounter } from '../bus.js';
@@ -87,12 +87,14 @@ export class RoomService {
   async create(sender: string, version: string = DEFAULT_ROOM_VERSION, extraContent: JsonObject = {}): Promise<{ roomId: string; create: AcceptedEvent }> {
     const rules = getRoomVersion(version);
     if (!rules) throw new RoomError('unsupported_version', `room version ${version} is not supported`);
-    const roomId = `!${randomBytes(12).toString('base64url')}:${this.deps.serverName}`;
+    // v12 room ids are the create event's hash (buildEvent derives it); earlier ones are minted here.
+    const minted = rules.roomIdFromCreateEvent ? undefined : `!${randomBytes(12).toString('base64url')}:${this.deps.serverName}`;
     const ts = this.now();
     const { eventId, pdu } = buildEvent({
-      type: 'm.room.create', roomId, sender, content: { ...extraContent, room_version: version }, stateKey: '',
+      type: 'm.room.create', roomId: minted, sender, content: { ...extraContent, room_version: version }, stateKey: '',
       prevEvents: [], authEvents: [], depth: 1, originServerTs: ts,
     }, rules);
+    const roomId = pdu.room_id;
     checkSize(pdu);
     authorizeCreate(rules, pdu);
     const head: RoomHead = {
@@ -120,7 +122,7 @@ export class RoomService {
   /** The event as it leaves this server: with the server's signature (signing is deferred to here, DESIGN §5). */
   signed(pdu: Pdu, version: string): Pdu {
     const rules = getRoomVersion(version)!;
-    return signEvent(structuredClone(pdu), this.deps.serverName, this.deps.signingKey, rules);
+    return wireEvent(signEvent(structuredClone(pdu), this.deps.serverName, this.deps.signingKey, rules), rules);
   }
 
   private async commit(

@@ -2,6 +2,7 @@
 // GET/PUT /directory/list/room/{roomId}. Only this server's directory; other servers' need
 // federation.
 import type { JsonObject } from '../../core/events/types.js';
+import { sendLevel, userLevel } from '../../core/auth/index.js';
 import { requireRoom, type MatrixContext } from '../context.js';
 import { ErrCode, MatrixError, forbidden, invalidParam } from '../errors.js';
 import type { AuthedCtx, RequestCtx, Route } from '../http/types.js';
@@ -72,14 +73,9 @@ function postList(m: MatrixContext, ctx: AuthedCtx): JsonObject {
 /** Publishing needs the power to change the room's canonical alias, as Synapse checks. */
 function mayPublish(m: MatrixContext, roomId: string, userId: string): boolean {
   if (m.core.rooms.membership(roomId, userId) !== 'join') return false;
-  const pl = m.core.rooms.stateContent(roomId, 'm.room.power_levels');
-  if (!pl) return m.core.storage.rooms.getRoom(roomId)?.creator === userId;
-  const users = isObject(pl.users) ? pl.users : {};
-  const mine = typeof users[userId] === 'number' ? users[userId] as number : typeof pl.users_default === 'number' ? pl.users_default : 0;
-  const events = isObject(pl.events) ? pl.events : {};
-  const needed = typeof events['m.room.canonical_alias'] === 'number' ? events['m.room.canonical_alias'] as number
-    : typeof pl.state_default === 'number' ? pl.state_default : 50;
-  return mine >= needed;
+  const head = requireRoom(m, roomId);
+  const rules = m.core.rooms.rules(head);
+  return userLevel(head.state, userId, rules) >= sendLevel(head.state, 'm.room.canonical_alias', '', rules);
 }
 
 function setVisibility(m: MatrixContext, ctx: AuthedCtx): JsonObject {

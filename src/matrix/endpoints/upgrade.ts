@@ -1,39 +1,53 @@
 // Room upgrades (spec room_upgrades.yaml and client-server-api "Room Upgrades"): a new room of
-// the requested version with the old one as predecessor and its important state copied, a
+// the requested version (to v12: with `additional_creators`) with the old one as predecessor and its important state copied, a
 // tombstone in the old room, the old room's power levels raised so only moderators speak,
 // local aliases and the directory listing moved.
 import { createRoom, type Preset } from '../../core/rooms/create-room.js';
 import { getRoomVersion } from '../../core/events/index.js';
 import type { JsonObject } from '../../core/events/types.js';
 import { profileOf, requireJoined, type MatrixContext } from '../context.js';
-import { ErrCode, MatrixError, forbidden } from '../errors.js';
+import { ErrCode, MatrixError, badJson, forbidden } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
-import { bodyObject, isObject, requiredString, roomIdParam } from '../http/validate.js';
+import { bodyObject, isObject, requiredString, roomIdParam, userIdParam } from '../http/validate.js';
+import { sendLevel, userLevel } from '../../core/auth/index.js';
 
 /** State carried over unchanged (spec's list, less power levels and aliases handled apart). */
 const COPIED = ['m.room.join_rules', 'm.room.history_visibility', 'm.room.guest_access', 'm.room.encryption', 'm.room.server_acl', 'm.room.avatar'];
 
-function levelOf(pl: JsonObject, userId: string): number {
-  const users = isObject(pl.users) ? pl.users : {};
-  const v = users[userId];
-  return typeof v === 'number' ? v : typeof pl.users_default === 'number' ? pl.users_default : 0;
+/** v12 `additional_creators` of the request: user ids (ignored for versions without creators). */
+function additionalCreators(body: JsonObject): string[] {
+  const v = body.additional_creators;
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((u) => typeof u === 'string')) throw badJson("'additional_creators' must be a list of user IDs");
+  for (const u of v) userIdParam(u);
+  return [...new Set(v)];
 }
 
-function stateLevel(pl: JsonObject, type: string): number {
-  const events = isObject(pl.events) ? pl.events : {};
-  const v = events[type];
-  return typeof v === 'number' ? v : typeof pl.state_default === 'number' ? pl.state_default : 50;
+/**
+ * The new room's power levels: the old ones, with the upgrader given the top level so they can
+ * write the copied state (Synapse does the same), or, in a version with creators (v12), with
+ * the creators left out since their power is infinite and may not be listed.
+ */
+function newPowerLevels(pl: JsonObject, me: string, creators: string[] | null): JsonObject {
+  const users: JsonObject = { ...(isObject(pl.users) ? pl.users : {}) };
+  if (creators === null) users[me] = 100;
+  else for (const c of creators) delete users[c];
+  return { ...pl, users };
 }
 
 async function upgrade(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
   const oldId = roomIdParam(ctx.params.roomId);
   const me = ctx.requester.userId;
   const head = requireJoined(m, oldId, me);
-  const version = requiredString(bodyObject(ctx.body), 'new_version');
-  if (!getRoomVersion(version)) throw new MatrixError(400, ErrCode.UNSUPPORTED_ROOM_VERSION, `Room version ${version} is not supported`);
+  const body = bodyObject(ctx.body);
+  const version = requiredString(body, 'new_version');
+  const newRules = getRoomVersion(version);
+  if (!newRules) throw new MatrixError(400, ErrCode.UNSUPPORTED_ROOM_VERSION, `Room version ${version} is not supported`);
+  const extraCreators = additionalCreators(body);
+  const oldRules = m.core.rooms.rules(head);
+  if (userLevel(head.state, me, oldRules) < sendLevel(head.state, 'm.room.tombstone', '', oldRules)) throw forbidden('You may not upgrade this room');
   const state = (type: string) => m.core.rooms.stateContent(oldId, type);
   const pl = state('m.room.power_levels') ?? {};
-  if (levelOf(pl, me) < stateLevel(pl, 'm.room.tombstone')) throw forbidden('You may not upgrade this room');
 
   const joinRule = state('m.room.join_rules')?.join_rule;
   const preset: Preset = joinRule === 'public' ? 'public_chat' : 'private_chat';
@@ -42,10 +56,8 @@ async function upgrade(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
   const createContent = state('m.room.create') ?? {};
   const creationContent: JsonObject = { predecessor: { room_id: oldId, event_id: head.latestEventId } };
   if (typeof createContent.type === 'string') creationContent.type = createContent.type;
-  // The upgrader must be able to write the copied state in the new room; they had the power
-  // to tombstone the old one, so they get the top level there (Synapse does the same for the
-  // creator of the replacement room).
-  const override: JsonObject = { ...pl, users: { ...(isObject(pl.users) ? pl.users : {}), [me]: 100 } };
+  if (newRules.privilegedCreators && extraCreators.length) creationContent.additional_creators = extraCreators;
+  const override = newPowerLevels(pl, me, newRules.privilegedCreators ? [me, ...extraCreators] : null);
   const initialState = COPIED.flatMap((type) => { const c = state(type); return c ? [{ type, state_key: '', content: c }] : []; });
   const { roomId: newId } = await createRoom(m.core.rooms, {
     creator: me, version, preset, creationContent, powerLevelOverride: override, initialState,

@@ -5,6 +5,8 @@ import type { RoomHead } from '../../core/rooms/head.js';
 import { memberLists, stateEvent } from '../../core/rooms/head.js';
 import type { JsonObject, Pdu } from '../../core/events/types.js';
 import type { PushContext, PushEvent } from './evaluate.js';
+import { getRoomVersion } from '../../core/events/room-versions.js';
+import { roomCreators } from '../../core/auth/index.js';
 
 function numberOr(v: unknown, dflt: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : dflt;
@@ -20,7 +22,11 @@ export function roomPushContext(head: RoomHead, userId: string): (sender: string
   const pl = stateEvent(head, 'm.room.power_levels')?.content;
   const member = stateEvent(head, 'm.room.member', userId)?.content;
   const memberCount = memberLists(head).joined.length;
-  const creator = stateEvent(head, 'm.room.create')?.sender;
+  const create = stateEvent(head, 'm.room.create');
+  const creator = create?.sender;
+  // v12: the room's creators have infinite power, whatever the power levels say.
+  const rules = getRoomVersion(head.version);
+  const creators = rules?.privilegedCreators ? roomCreators(create, rules) : [];
   const users = objectAt(pl, 'users');
   const notifications = objectAt(pl, 'notifications');
   const displayName = typeof member?.displayname === 'string' ? member.displayname : null;
@@ -29,7 +35,7 @@ export function roomPushContext(head: RoomHead, userId: string): (sender: string
     displayName,
     memberCount,
     // No power levels yet: the creator has 100 (auth rules), everyone else 0.
-    senderPowerLevel: pl ? numberOr(users[sender], numberOr(pl.users_default, 0)) : sender === creator ? 100 : 0,
+    senderPowerLevel: creators.includes(sender) ? Infinity : pl ? numberOr(users[sender], numberOr(pl.users_default, 0)) : sender === creator ? 100 : 0,
     notificationPowerLevel: (key) => numberOr(notifications[key], 50),
   });
 }
