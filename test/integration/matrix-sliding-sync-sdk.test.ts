@@ -151,4 +151,24 @@ describe('matrix-js-sdk SlidingSync against Hearth', () => {
     const counts = (await alice.client.uploadKeysRequest({})).one_time_key_counts;
     assert.ok((counts.signed_curve25519 ?? 0) > 0, JSON.stringify(counts));
   });
+
+  it('read on another device: the room\'s unread count goes back to 0 with no new event', async () => {
+    const { room_id: roomId } = await bob.client.createRoom({ name: 'shed', invite: [alice.userId] });
+    await until('alice is invited to the shed', () => alice.client.getRoom(roomId)?.getMyMembership() === 'invite', WAIT);
+    await alice.client.joinRoom(roomId);
+    const { event_id: eventId } = await bob.client.sendTextMessage(roomId, 'unread in the shed');
+    const unread = () => alice.client.getRoom(roomId)?.getUnreadNotificationCount(sdk.NotificationCountType.Total);
+    await until('the message counts as unread', () => unread() === 1, WAIT);
+    const phone = (await login('alice')).json.access_token as string;
+    await ok('POST', `${v3}/rooms/${enc(roomId)}/receipt/m.read/${enc(eventId)}`, { token: phone, body: {} });
+    await until('the count clears', () => unread() === 0, WAIT);
+  });
+
+  it('a list filtered with room_name_like (Element Web\'s room search) counts only the matching rooms', async () => {
+    alice.sliding.setList('search', { ...ROOM_LIST, ranges: [[0, 5]], filters: { room_name_like: 'GARD' } });
+    await until('the search list answers', () => alice.sliding.getListData('search')?.joinedCount === 1, WAIT);
+    alice.sliding.setList('search', { ...ROOM_LIST, ranges: [[0, 5]], filters: { room_name_like: 'a' } });
+    // attic, garden and vault; not kitchen, porch or shed.
+    await until('the wider search answers', () => alice.sliding.getListData('search')?.joinedCount === 3, WAIT);
+  });
 });

@@ -251,6 +251,48 @@ describe('Simplified Sliding Sync (raw requests)', () => {
     });
   });
 
+  describe('MSC3575 filters matrix-js-sdk still sends: room_name_like and include_old_rooms', () => {
+    it('room_name_like keeps the rooms whose name contains the term, ignoring case; an unnamed room goes by its members', async () => {
+      await server.addUser('carol');
+      const carol = await user('carol');
+      await ok('PUT', `${v3}/profile/${enc(carol.userId)}/displayname`, { token: carol.token, body: { displayname: 'Carol Quux' } });
+      const club = await createRoom(carol, { name: 'Quuxbook Club', invite: [alice.userId] });
+      const unnamed = await createRoom(carol, { invite: [alice.userId] });
+      await createRoom(carol, { name: 'quux things' });
+      for (const id of [club, unnamed]) await ok('POST', `${v3}/rooms/${enc(id)}/join`, { token: alice.token, body: {} });
+      const r = await sssOk(alice, { conn_id: 'like', lists: {
+        club: list([[0, 9]], { filters: { room_name_like: 'BOOK c' } }),
+        quux: list([[0, 9]], { filters: { room_name_like: 'quux' } }),
+      } });
+      assert.equal(r.lists.club.count, 1);
+      assert.deepEqual(r.rooms[club].lists, ['club', 'quux']);
+      // The unnamed room is named after Carol; the room alice is not in is not hers to list.
+      assert.equal(r.lists.quux.count, 2);
+      assert.deepEqual(r.rooms[unnamed].lists, ['quux']);
+      assertError(await sss(alice, { lists: { a: list([[0, 1]], { filters: { room_name_like: 7 } }) } }), 400, 'M_BAD_JSON');
+    });
+
+    it('include_old_rooms sends the rooms a matched room replaced, with their own config, outside the lists', async () => {
+      const old = await createRoom(alice, { name: 'before the upgrade' });
+      const replacement = (await ok('POST', `${v3}/rooms/${enc(old)}/upgrade`, { token: alice.token, body: { new_version: '11' } })).replacement_room;
+      await send(alice, replacement, 'in the new room');
+      const oldRooms = { timeline_limit: 0, required_state: [['m.room.tombstone', ''], ['m.room.create', '']] };
+      const r = await sssOk(alice, { conn_id: 'old', lists: { top: list([[0, 0]], { include_old_rooms: oldRooms }) } });
+      assert.deepEqual(Object.keys(r.rooms).sort(), [old, replacement].sort());
+      assert.deepEqual(r.rooms[replacement].lists, ['top']);
+      const o = r.rooms[old];
+      assert.equal(o.lists, undefined);
+      assert.deepEqual(o.timeline, []);
+      assert.equal(o.required_state.find((e: any) => e.type === 'm.room.tombstone').content.replacement_room, replacement);
+      // Subscriptions too; without include_old_rooms only the room itself.
+      const s1 = await sssOk(alice, { conn_id: 'old-sub', room_subscriptions: { [replacement]: { timeline_limit: 1, include_old_rooms: oldRooms } } });
+      assert.deepEqual(Object.keys(s1.rooms).sort(), [old, replacement].sort());
+      const s2 = await sssOk(alice, { conn_id: 'old-none', room_subscriptions: { [replacement]: { timeline_limit: 1 } } });
+      assert.deepEqual(Object.keys(s2.rooms), [replacement]);
+      assertError(await sss(alice, { room_subscriptions: { [replacement]: { timeline_limit: 1, include_old_rooms: [] } } }), 400, 'M_BAD_JSON');
+    });
+  });
+
   describe('required_state', () => {
     let roomId: string;
     before(async () => {

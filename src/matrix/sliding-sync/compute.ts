@@ -5,7 +5,7 @@ import type { JsonObject } from '../../core/events/types.js';
 import type { Requester } from '../http/types.js';
 import type { ConnState, SentRoom } from './connection.js';
 import { computeExtensions, extensionsEmpty, type ExtensionDeps } from './extensions.js';
-import { spaceChildren, userRooms, type UserRoom } from './facts.js';
+import { predecessors, spaceChildren, userRooms, type UserRoom } from './facts.js';
 import { listWindow, sortByActivity } from './lists.js';
 import type { RoomConfig, SlidingRequest } from './request.js';
 import { buildRoom, type RoomResultDeps } from './room-result.js';
@@ -54,6 +54,12 @@ export function computeSliding(d: SlidingDeps, viewer: Requester, req: SlidingRe
     if (!byId.has(roomId)) continue;
     subscribed.add(roomId);
     match(roomId, config);
+  }
+  // MSC3575 include_old_rooms: the rooms a matched room replaced come along, outside every list.
+  for (const [roomId, m] of [...matches]) {
+    for (const config of m.configs) {
+      if (config.oldRooms) for (const old of predecessors(d.core, roomId, byId)) match(old, config.oldRooms);
+    }
   }
   const sent = new Map<string, SentRoom>(held.rooms);
   const rooms: Record<string, JsonObject> = {};

@@ -8,6 +8,8 @@ import type { History } from '../events/history.js';
 import type { Requester } from '../http/types.js';
 import type { SyncNotifier } from '../sync/notifier.js';
 import { membershipsAt, type Membership } from '../sync/compute.js';
+import { summaryOf } from '../sync/rooms.js';
+import type { RoomHead } from '../../core/rooms/head.js';
 import type { RoomFacts } from './lists.js';
 import type { SentRoom } from './connection.js';
 
@@ -56,6 +58,7 @@ export function userRooms(d: FactsDeps, viewer: Requester, upto: number, sent: R
     const create = head.state.get(stateTuple('m.room.create', ''));
     const type = create?.content.type;
     let tags: Set<string> | undefined;
+    let name: string | undefined;
     out.push({
       roomId: m.roomId, membership: m.membership, m,
       // A member sees the room move with each event; anyone else sees it where their membership changed.
@@ -64,14 +67,55 @@ export function userRooms(d: FactsDeps, viewer: Requester, upto: number, sent: R
       isEncrypted: head.state.has(stateTuple('m.room.encryption', '')),
       roomType: typeof type === 'string' ? type : null,
       tags: () => (tags ??= roomTags(d.core, userId, m.roomId)),
+      name: () => (name ??= roomName(head, userId, m.membership)),
     });
   }
   return out;
 }
 
+/**
+ * The room's display name (spec "Calculating the display name for a room"): its name, else its
+ * canonical alias, else its heroes' display names. Invitees and knockers see no members, so for
+ * them it is the name or alias only ('' when neither).
+ */
+export function roomName(head: RoomHead, userId: string, membership: string): string {
+  const text = (type: string, key: string) => {
+    const v = head.state.get(stateTuple(type, ''))?.content[key];
+    return typeof v === 'string' && v !== '' ? v : null;
+  };
+  const named = text('m.room.name', 'name') ?? text('m.room.canonical_alias', 'alias');
+  if (named !== null || membership === 'invite' || membership === 'knock') return named ?? '';
+  return (summaryOf(head, userId)['m.heroes'] as string[]).map((u) => {
+    const dn = head.state.get(stateTuple('m.room.member', u))?.content.displayname;
+    return typeof dn === 'string' && dn !== '' ? dn : u;
+  }).join(', ');
+}
+
 function roomTags(core: CoreServices, userId: string, roomId: string): Set<string> {
   const t = core.storage.accountData.get(userId, roomId, 'm.tag')?.tags;
   return new Set(t && typeof t === 'object' && !Array.isArray(t) ? Object.keys(t) : []);
+}
+
+/** Longest chain of room upgrades walked back (each step is one in-memory head lookup). */
+const MAX_PREDECESSORS = 10;
+
+/**
+ * The rooms `roomId` replaced, newest first: each room's m.room.create `predecessor`, as long as
+ * the user is joined to it (MSC3575 `include_old_rooms`: "The user MUST be joined to old rooms").
+ */
+export function predecessors(core: CoreServices, roomId: string, rooms: ReadonlyMap<string, UserRoom>): string[] {
+  const out: string[] = [];
+  const seen = new Set([roomId]);
+  let id = roomId;
+  for (let i = 0; i < MAX_PREDECESSORS; i++) {
+    const pred = core.rooms.head(id)?.state.get(stateTuple('m.room.create', ''))?.content.predecessor;
+    const prevId = pred && typeof pred === 'object' && !Array.isArray(pred) && typeof pred.room_id === 'string' ? pred.room_id : null;
+    if (prevId === null || seen.has(prevId) || rooms.get(prevId)?.membership !== 'join') break;
+    seen.add(prevId);
+    out.push(prevId);
+    id = prevId;
+  }
+  return out;
 }
 
 /**

@@ -2,9 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { listWindow, matchesFilters, sortByActivity, type RoomFacts } from './lists.js';
 
-function room(roomId: string, activity: number, extra: Partial<Omit<RoomFacts, 'tags'>> & { tags?: string[] } = {}): RoomFacts {
-  const tags = new Set(extra.tags ?? []);
-  return { roomId, activity, membership: 'join', isDm: false, isEncrypted: false, roomType: null, ...extra, tags: () => tags };
+function room(roomId: string, activity: number, extra: Partial<Omit<RoomFacts, 'tags' | 'name'>> & { tags?: string[]; title?: string } = {}): RoomFacts {
+  const { tags: t, title, ...rest } = extra;
+  const tags = new Set(t ?? []);
+  return { roomId, activity, membership: 'join', isDm: false, isEncrypted: false, roomType: null, ...rest, tags: () => tags, name: () => title ?? '' };
 }
 
 describe('sliding sync lists', () => {
@@ -44,5 +45,14 @@ describe('sliding sync lists', () => {
     assert.ok(matchesFilters(space, { tags: ['m.favourite', 'u.work'] }, null));
     assert.ok(!matchesFilters(dm, { tags: ['m.favourite'] }, null));
     assert.ok(!matchesFilters(space, { tags: ['m.favourite'], notTags: ['m.favourite'] }, null));
+  });
+
+  it('room_name_like matches part of the name, ignoring case; an empty term matches all', () => {
+    const r = room('!n', 1, { title: 'Book Club Friday' });
+    assert.ok(matchesFilters(r, { roomNameLike: 'club' }, null));
+    assert.ok(matchesFilters(r, { roomNameLike: 'BOOK C' }, null));
+    assert.ok(!matchesFilters(r, { roomNameLike: 'clubs' }, null));
+    assert.ok(matchesFilters(room('!e', 1), { roomNameLike: '' }, null));
+    assert.ok(!matchesFilters(room('!e', 1), { roomNameLike: 'x' }, null));
   });
 });

@@ -14,6 +14,8 @@ export interface RoomFacts {
   roomType: string | null;
   /** The room's tags (m.tag account data); read only when a list filters on tags. */
   tags(): ReadonlySet<string>;
+  /** The room's display name as the user sees it; computed only when a list filters on it. */
+  name(): string;
 }
 
 /** Newest activity first; ties (rare: one event per position) broken by room id so the order is stable. */
@@ -41,6 +43,8 @@ export function matchesFilters(r: RoomFacts, f: ListFilters, spaceChildren: Read
     const tags = r.tags();
     if (!f.tags.some((t) => tags.has(t))) return false;
   }
+  // MSC3575: case-insensitive partial match, like SQL's LIKE '%term%'.
+  if (f.roomNameLike && !r.name().toLowerCase().includes(f.roomNameLike.toLowerCase())) return false;
   return true;
 }
 

@@ -14,7 +14,7 @@ describe('sliding sync connection state as saved text', () => {
         ['!a:h', { at: 40, from: 30, membership: 'join', timelineLimit: 1, stateSpec: spec, isDm: true, lazySent: new Set(['@b:h']), counts: [2, 1] as const }],
         ['!b:h', { at: 41, from: 42, membership: 'invite', timelineLimit: 1, stateSpec: spec, isDm: false, lazySent: new Set<string>() }],
       ]),
-      subscriptions: new Map([['!a:h', { timelineLimit: 20, requiredState: other }]]),
+      subscriptions: new Map([['!a:h', { timelineLimit: 20, requiredState: other }], ['!c:h', { timelineLimit: 5, requiredState: spec, oldRooms: { timelineLimit: 0, requiredState: other } }]]),
       extensions: { e2ee: { enabled: true }, receipts: { enabled: true, rooms: ['*'] }, to_device: { enabled: true, limit: 100 } },
       listCounts: new Map([['all_rooms', 2]]),
     };

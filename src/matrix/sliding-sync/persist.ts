@@ -9,8 +9,8 @@ const VERSION = 1;
 
 /** roomId, at, from, membership, timelineLimit, spec index, isDm, lazily sent members, counts. */
 type RoomRow = [string, number, number, string, number, number, 0 | 1, string[], [number, number] | null];
-/** roomId, timelineLimit, spec index. */
-type SubRow = [string, number, number];
+/** roomId, timelineLimit, spec index, and include_old_rooms' timelineLimit and spec index. */
+type SubRow = [string, number, number, number?, number?];
 interface StateRow { upto: number | null; rooms: RoomRow[]; subs: SubRow[]; ext: StickyExtensions; counts: [string, number][] }
 interface Saved { v: number; specs: RequiredStateSpec[]; states: [string, StateRow][] }
 
@@ -33,7 +33,9 @@ export function serializeStates(states: ReadonlyMap<string, ConnState>): string 
     rows.push([pos, {
       upto: st.upto,
       rooms: [...st.rooms].map(([id, r]) => [id, r.at, r.from, r.membership, r.timelineLimit, specIndex(r.stateSpec), r.isDm ? 1 : 0, [...r.lazySent], r.counts ? [r.counts[0], r.counts[1]] : null]),
-      subs: [...st.subscriptions].map(([id, c]) => [id, c.timelineLimit, specIndex(c.requiredState)]),
+      subs: [...st.subscriptions].map(([id, c]): SubRow => (c.oldRooms
+        ? [id, c.timelineLimit, specIndex(c.requiredState), c.oldRooms.timelineLimit, specIndex(c.oldRooms.requiredState)]
+        : [id, c.timelineLimit, specIndex(c.requiredState)])),
       ext: st.extensions,
       counts: [...st.listCounts],
     }]);
@@ -65,7 +67,12 @@ export function parseStates(text: string): Map<string, ConnState> | null {
         if (counts) room.counts = counts;
         rooms.set(id, room);
       }
-      const subscriptions = new Map<string, RoomConfig>(st.subs.map(([id, timelineLimit, si]) => [id, { timelineLimit, requiredState: spec(si) }]));
+      const subscriptions = new Map<string, RoomConfig>();
+      for (const [id, timelineLimit, si, oldLimit, oldSi] of st.subs) {
+        const config: RoomConfig = { timelineLimit, requiredState: spec(si) };
+        if (oldLimit !== undefined && oldSi !== undefined) config.oldRooms = { timelineLimit: oldLimit, requiredState: spec(oldSi) };
+        subscriptions.set(id, config);
+      }
       out.set(pos, { upto: st.upto, rooms, subscriptions, extensions: st.ext, listCounts: new Map(st.counts) });
     }
     return out;

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MatrixError } from '../errors.js';
-import { MAX_TIMELINE_LIMIT, parseSlidingRequest } from './request.js';
+import { MAX_SUBSCRIPTIONS, MAX_TIMELINE_LIMIT, parseSlidingRequest } from './request.js';
 
 const q = (s = '') => new URLSearchParams(s);
 const parse = (body: unknown, query = '') => parseSlidingRequest(body, q(query), 30000);
@@ -75,6 +75,21 @@ describe('sliding sync request', () => {
     assert.throws(() => parse({ lists: { 'a b': {} } }), code('M_INVALID_PARAM'));
     const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`l${i}`, {}]));
     assert.throws(() => parse({ lists: many }), code('M_INVALID_PARAM'));
+    const subs = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`!r${i}:h`, { timeline_limit: 1 }]));
+    assert.equal(parse({ room_subscriptions: subs(MAX_SUBSCRIPTIONS) }).roomSubscriptions.size, 100);
+    assert.throws(() => parse({ room_subscriptions: subs(MAX_SUBSCRIPTIONS + 1) }), code('M_INVALID_PARAM'));
+  });
+
+  it('reads MSC3575 room_name_like and include_old_rooms, and refuses them with the wrong type', () => {
+    const r = parse({
+      lists: { a: { ranges: [[0, 1]], filters: { room_name_like: 'club' }, include_old_rooms: { timeline_limit: 0, required_state: [['m.room.tombstone', '']] } } },
+      room_subscriptions: { '!r:h': { timeline_limit: 1, include_old_rooms: { timeline_limit: 2 } } },
+    });
+    assert.equal(r.lists.get('a')!.filters.roomNameLike, 'club');
+    assert.deepEqual(r.lists.get('a')!.oldRooms!.requiredState.include, [['m.room.tombstone', '']]);
+    assert.equal(r.roomSubscriptions.get('!r:h')!.oldRooms!.timelineLimit, 2);
+    assert.throws(() => parse({ lists: { a: { filters: { room_name_like: ['x'] } } } }), code('M_BAD_JSON'));
+    assert.throws(() => parse({ lists: { a: { include_old_rooms: 'yes' } } }), code('M_BAD_JSON'));
   });
 
   it('accepts room_types with null for untyped rooms', () => {

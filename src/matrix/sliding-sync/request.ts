@@ -9,7 +9,12 @@ import { badJson, invalidParam } from '../errors.js';
 import { bodyObject, isObject } from '../http/validate.js';
 import { fromPairs, type RequiredStateSpec, type StatePair } from './required-state.js';
 
-export interface RoomConfig { timelineLimit: number; requiredState: RequiredStateSpec }
+export interface RoomConfig {
+  timelineLimit: number;
+  requiredState: RequiredStateSpec;
+  /** MSC3575 `include_old_rooms`: the predecessors of the matched rooms are sent too, with this config. */
+  oldRooms?: RoomConfig;
+}
 
 export interface ListFilters {
   isDm?: boolean;
@@ -21,6 +26,8 @@ export interface ListFilters {
   spaces?: string[];
   tags?: string[];
   notTags?: string[];
+  /** MSC3575 `room_name_like`: the room's name contains this, ignoring case. */
+  roomNameLike?: string;
 }
 
 export interface ListConfig extends RoomConfig {
@@ -55,7 +62,8 @@ export const MAX_LISTS = 100;
 export const MAX_TIMELINE_LIMIT = 100;
 export const MAX_TO_DEVICE_LIMIT = 1000;
 const MAX_RANGES = 100;
-const MAX_SUBSCRIPTIONS = 1000;
+/** MSC4186 "Max subscriptions: 100"; more is M_INVALID_PARAM. */
+export const MAX_SUBSCRIPTIONS = 100;
 // The spec's grammar for opaque identifiers.
 const OPAQUE_ID = /^[0-9A-Za-z._~-]{1,255}$/;
 
@@ -77,6 +85,12 @@ function strings(v: unknown, name: string, allowNull = false): (string | null)[]
     throw badJson(`'${name}' must be an array of strings`);
   }
   return v as (string | null)[];
+}
+
+function optionalString(v: unknown, name: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw badJson(`'${name}' must be a string`);
+  return v;
 }
 
 function range(v: unknown, name: string): [number, number] {
@@ -129,9 +143,16 @@ export function parseRequiredState(v: unknown, name: string): RequiredStateSpec 
   return { include: spec.include, exclude: elements(v.exclude, `${name}.exclude`), lazyMembers: spec.lazyMembers || lazy };
 }
 
-function roomConfig(o: JsonObject, name: string): RoomConfig {
+function roomConfig(o: JsonObject, name: string, nested = false): RoomConfig {
   const limit = o.timeline_limit === undefined || o.timeline_limit === null ? 0 : int(o.timeline_limit, `${name}.timeline_limit`, 0, MAX_TIMELINE_LIMIT);
-  return { timelineLimit: limit, requiredState: parseRequiredState(o.required_state, `${name}.required_state`) };
+  const config: RoomConfig = { timelineLimit: limit, requiredState: parseRequiredState(o.required_state, `${name}.required_state`) };
+  const old = o.include_old_rooms;
+  // One level: the old rooms' own include_old_rooms would say nothing more (the chain is walked anyway).
+  if (!nested && old !== undefined && old !== null) {
+    if (!isObject(old)) throw badJson(`'${name}.include_old_rooms' must be an object`);
+    config.oldRooms = roomConfig(old, `${name}.include_old_rooms`, true);
+  }
+  return config;
 }
 
 function filters(v: unknown, name: string): ListFilters {
@@ -146,6 +167,7 @@ function filters(v: unknown, name: string): ListFilters {
     spaces: strings(v.spaces, `${name}.spaces`) as string[] | undefined,
     tags: strings(v.tags, `${name}.tags`) as string[] | undefined,
     notTags: strings(v.not_tags, `${name}.not_tags`) as string[] | undefined,
+    roomNameLike: optionalString(v.room_name_like, `${name}.room_name_like`),
   };
   for (const k of Object.keys(f) as (keyof ListFilters)[]) if (f[k] === undefined) delete f[k];
   return f;
