@@ -364,6 +364,8 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.deepEqual(s.search.search('brown FOX', 10).map((h) => h.eventId), ['$root']);
     assert.deepEqual(s.search.search('"; DROP', 10), []);
     assert.deepEqual(s.search.search('   ', 10), []);
+    assert.deepEqual(s.search.search('\u0000\ud800', 10), [], 'NUL and a lone surrogate are no error');
+    assert.deepEqual(s.search.search('brown\u0000fox\udc00', 10).map((h) => h.eventId), ['$root']);
     s.events.writeEvent({ stream: 5, eventId: '$red', pdu: pdu(r, 'm.room.redaction', '@a:h', 5), stateGroup: 1, redacts: '$root' });
     assert.deepEqual(s.search.search('fox', 10), []);
     assert.equal(s.events.redactedBy('$root'), '$red');

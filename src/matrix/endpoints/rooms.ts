@@ -34,7 +34,7 @@ function parsePreset(body: JsonObject): Preset {
 function parseInvites(m: MatrixContext, body: JsonObject): string[] {
   const list = optionalArray(body, 'invite') ?? [];
   for (const u of list) {
-    if (typeof u !== 'string' || !parseUserId(u)) throw invalidParam(`'${String(u)}' is not a valid user ID`);
+    if (typeof u !== 'string' || !parseUserId(u)) throw invalidParam(`${JSON.stringify(u)} is not a valid user ID`);
     if (!isReachable(m, u)) throw notFound(`Unknown user ${u}`);
   }
   return list as string[];

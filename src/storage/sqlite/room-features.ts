@@ -51,13 +51,17 @@ export function sqliteRelationStore(db: Database.Database, links: EventLinks): R
   };
 }
 
+/** Control characters, and surrogates that are not half of a pair. */
+const UNSEARCHABLE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 export function sqliteSearchStore(db: Database.Database): SearchStore {
   const q = db.prepare<[string, number], { event_id: string; room_id: string; stream: number; rank: number }>(
     'SELECT event_id, room_id, CAST(stream AS INTEGER) AS stream, rank FROM event_search WHERE event_search MATCH ? ORDER BY rank LIMIT ?');
   return {
     search(terms, limit): SearchHit[] {
-      // Each word becomes a quoted FTS5 string, so user input can never be FTS5 syntax.
-      const words = terms.split(/\s+/).filter(Boolean).map((w) => `"${w.replace(/"/g, '""')}"`);
+      // Each word becomes a quoted FTS5 string, so user input can never be FTS5 syntax. FTS5 ends
+      // a string at NUL and refuses broken UTF-16: control characters and lone surrogates go.
+      const words = terms.replace(UNSEARCHABLE, ' ').split(/\s+/).filter(Boolean).map((w) => `"${w.replace(/"/g, '""')}"`);
       if (words.length === 0) return [];
       return q.all(words.join(' '), limit).map((r) => ({ eventId: r.event_id, roomId: r.room_id, stream: r.stream, rank: r.rank }));
     },
