@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from './harness.js';
 import { matrixFetch, v3, enc } from './matrix-fetch.js';
 import { mutateBody, oddSegment, oddValue, pick, rng, type Rand } from './fuzz/mutate.js';
 
-// CI runs one fixed seed; FUZZ_SEED and FUZZ_CASES run others by hand (docs/testing.md).
+// CI runs one fixed seed; FUZZ_SEED and FUZZ_CASES run others by hand (README, Development).
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 const CASES = Number(process.env.FUZZ_CASES ?? 1500);
 let server: TestServer;
