@@ -103,16 +103,37 @@ export function authBackend(core: CoreServices): C2sAuthBackend {
   };
 }
 
+/**
+ * Which local accounts exist, asked twice for every 1:1 message (recipient, blocking): known
+ * active accounts are remembered, so that only the first question reads the database. An account
+ * leaves the set when this process settles its deactivation (at once for the Matrix and admin
+ * APIs, at the next sweep for the CLI, which is also when its sessions end and it leaves its rooms).
+ */
+function activeAccounts(core: CoreServices): { has: (localpart: string) => boolean; forget: (localpart: string) => void } {
+  const known = new Set<string>();
+  return {
+    has(localpart) {
+      if (known.has(localpart)) return true;
+      if (core.accounts.active(localpart) === null) return false;
+      known.add(localpart);
+      return true;
+    },
+    forget: (localpart) => { known.delete(localpart); },
+  };
+}
+
 export async function startXmpp(core: CoreServices): Promise<RunningXmpp> {
   const { config } = core;
   const logger = core.logger.child({ part: 'xmpp' });
   const tls = await ensureCertificate(resolve(config.data_dir), [config.server_name, config.mucDomain]);
-  const server = new XmppServer({ domain: config.server_name, logger, userExists: (u) => core.accounts.active(u) !== null });
+  const active = activeAccounts(core);
+  const server = new XmppServer({ domain: config.server_name, logger, userExists: active.has });
   const im = createImContext(core, server);
   const modules = xmppModules(core, im);
   for (const m of modules) server.load(m);
   // RFC 6120 §4.9.3.10 not-authorized: the account behind the stream no longer exists.
   core.deactivations.onDeactivated((localpart) => {
+    active.forget(localpart);
     for (const s of server.sessionsOf(`${localpart}@${server.domain}`)) s.close('not-authorized', 'the account was deactivated');
   });
 

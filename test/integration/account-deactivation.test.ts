@@ -8,6 +8,7 @@ import { main as cli } from '../../src/admin/cli.js';
 import { startMixedPair, stopMixedPair, type MixedPair } from './clients/mixed-pair.js';
 import { loginAndSync, until } from './clients/matrix-sdk.js';
 import { startTestServer } from './harness.js';
+import { ImClient, isMessage, xml, type XmlNode } from './xmpp-im-support/im-client.js';
 
 async function pairInOneRoom(): Promise<MixedPair & { roomId: string }> {
   const p = await startMixedPair();
@@ -26,11 +27,21 @@ test('hearth user delete: the running server makes the account leave its rooms a
   try {
     const config = join(p.server.dataDir, 'cli.yaml');
     writeFileSync(config, `server_name: localhost\ndata_dir: ${JSON.stringify(p.server.dataDir)}\n`);
+    // carol writes to bob over XMPP before and after: the server knows bob's account by then.
+    await p.server.addUser('carol');
+    const carol = await ImClient.login(p.server.xmppPorts.starttls!, 'carol', 'secret-pw', 'pc');
+    await carol.send(xml('message', { to: 'bob@localhost', type: 'chat', id: 'm1' }, xml('body', {}, 'hello')));
+    await p.bob.next(isMessage('hello'), 'carol\'s message');
     const ended = streamError(p);
     assert.equal(await cli(['user', 'delete', 'bob', '--config', config]), 0);
     // The sweep runs every 30 s; run it now rather than wait.
     assert.equal(await p.server.core.deactivations.sweep(), 1);
     assert.equal(await ended, 'not-authorized');
+    await carol.send(xml('message', { to: 'bob@localhost', type: 'chat', id: 'm2' }, xml('body', {}, 'still there?')));
+    const bounced = await carol.next((el: XmlNode) => el.name === 'message' && el.attrs.id === 'm2', 'the bounce');
+    assert.equal(bounced.attrs.type, 'error');
+    assert.ok(bounced.getChild('error')?.getChild('service-unavailable'), 'a deactivated account is no longer there');
+    await carol.stop();
     await until('alice sees bob leave', () => p.alice.client.getRoom(p.roomId)?.getMember('@bob:localhost')?.membership === 'leave');
     assert.equal(await p.server.core.deactivations.sweep(), 0, 'an account is finished once');
   } finally {
