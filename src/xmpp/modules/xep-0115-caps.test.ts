@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { capsInput, capsVer } from './xep-0115-caps.js';
+import { capsInput, capsModule, capsVer, serverCapsVer } from './xep-0115-caps.js';
+import { XmppServer } from '../router.js';
 
 const FEATURES = ['http://jabber.org/protocol/caps', 'http://jabber.org/protocol/disco#info',
   'http://jabber.org/protocol/disco#items', 'http://jabber.org/protocol/muc'];
@@ -33,4 +34,18 @@ test('a changed feature set changes the string', () => {
   const ids = [{ category: 'server', type: 'im' }];
   assert.notEqual(capsVer(ids, ['a']), capsVer(ids, ['a', 'b']));
   assert.equal(capsVer(ids, ['b', 'a', 'a']), capsVer(ids, ['a', 'b']));
+});
+
+test('the server\'s <c/> follows what disco#info says, also after a feature is added', () => {
+  const server = new XmppServer({ domain: 'example.org', logger: { debug() {}, info() {}, warn() {} } });
+  server.load(capsModule);
+  const ver = () => server.streamFeatures()[0]!.attr('ver');
+  const first = ver();
+  assert.equal(first, serverCapsVer(server));
+  assert.equal(ver(), first);
+  server.features.add('urn:example:later');
+  assert.notEqual(ver(), first);
+  assert.equal(ver(), serverCapsVer(server));
+  server.infoForms.set('urn:example:form', { field: ['a'] });
+  assert.equal(ver(), serverCapsVer(server));
 });

@@ -44,14 +44,27 @@ export function capsElement(ver: string): XmlElement {
 
 /** The server's own 'ver': what its disco#info answers, XEP-0128 forms included (§5.4). */
 export function serverCapsVer(server: ModuleApi): string {
-  return capsVer(server.identities.values(), server.features,
-    [...server.infoForms].map(([type, fields]) => ({ ...fields, FORM_TYPE: [type] })));
+  return capsVer(server.identities.values(), server.features, serverForms(server));
+}
+
+function serverForms(server: ModuleApi): CapsForm[] {
+  return [...server.infoForms].map(([type, fields]) => ({ ...fields, FORM_TYPE: [type] }));
 }
 
 export const capsModule: XmppModule = {
   name: 'xep-0115-caps',
   load(server) {
     server.features.add(NS_CAPS);
-    server.streamFeature(() => capsElement(serverCapsVer(server)));
+    // Every stream (two per login) announces it: hash again only when what disco#info says changed.
+    let key = '';
+    let el: XmlElement | null = null;
+    server.streamFeature(() => {
+      const now = JSON.stringify([[...server.identities.values()], [...server.features], serverForms(server)]);
+      if (el === null || now !== key) {
+        key = now;
+        el = capsElement(serverCapsVer(server));
+      }
+      return el;
+    });
   },
 };
