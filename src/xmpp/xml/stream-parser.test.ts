@@ -166,3 +166,48 @@ test('CDATA is text', () => {
   const ev = feedAll(new StreamParser(), HEADER, '<message><body><![CDATA[<b>&]]></body></message>');
   assert.deepEqual(stanzas(ev), ['<message><body>&lt;b&gt;&amp;</body></message>']);
 });
+
+test('characters XML does not allow are refused, in text, attributes and references', () => {
+  assert.equal(errorOf(feedAll(new StreamParser(), HEADER, '<message><body>a\u0001b</body></message>')), 'not-well-formed');
+  assert.equal(errorOf(feedAll(new StreamParser(), HEADER, "<message id='a\u0008'/>")), 'not-well-formed');
+  assert.equal(errorOf(feedAll(new StreamParser(), HEADER, '<message><body>&#0;</body></message>')), 'not-well-formed');
+  assert.equal(errorOf(feedAll(new StreamParser(), HEADER, '<message><body>&#xD800;</body></message>')), 'not-well-formed');
+  assert.equal(errorOf(feedAll(new StreamParser(), HEADER, '<message><body>a & b</body></message>')), 'not-well-formed');
+  assert.equal(errorOf(feedAll(new StreamParser(), HEADER, '<message><body>]]></body></message>')), 'not-well-formed');
+  // Text handed over as a string (XMPP over WebSocket, stored fragments) may hold a lone surrogate.
+  const p = new StreamParser();
+  p.feed(HEADER);
+  assert.equal(errorOf(p.feed('<message><body>\uD800</body></message>')), 'not-well-formed');
+});
+
+test('line ends and attribute whitespace are normalized as XML 1.0 says; references keep them', () => {
+  const ev = feedAll(new StreamParser(), HEADER, "<message id='a\tb\r\nc&#10;d'><body>1\r\n2\r3&#13;</body></message>");
+  const el = ev.find((e) => e.type === 'stanza');
+  assert.ok(el?.type === 'stanza');
+  assert.equal(el.element.attr('id'), 'a b c\nd');
+  assert.equal(el.element.getChildText('body'), '1\n2\n3\r');
+});
+
+test('tags: names, quoting, end tags that do not match, the stream end tag', () => {
+  for (const bad of ['<1a/>', '<a b/>', "<a b='1'c='2'/>", '<a b=1/>', "<a b='<'/>", '<a></b>', '<a:b:c/>', '</message>']) {
+    assert.equal(errorOf(feedAll(new StreamParser(), HEADER, bad)), 'not-well-formed', bad);
+  }
+  assert.deepEqual(stanzas(feedAll(new StreamParser(), HEADER, "<a b = '>' c=\"'\" ></a >")), ['<a b="&gt;" c="&apos;"/>']);
+  assert.deepEqual(feedAll(new StreamParser(), HEADER, '</stream:stream >').map((e) => e.type), ['open', 'close']);
+  assert.deepEqual(feedAll(new StreamParser(), "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'/>").map((e) => e.type), ['open', 'close']);
+});
+
+test('namespaces of attributes: xml: is built in, others must be bound, and one attribute cannot come twice', () => {
+  assert.deepEqual(stanzas(feedAll(new StreamParser(), HEADER, "<message xml:lang='fr'/>")), ['<message xml:lang="fr"/>']);
+  assert.equal(errorOf(feedAll(new StreamParser(), HEADER, "<message y:a='1'/>")), 'bad-namespace-prefix');
+  assert.equal(errorOf(feedAll(new StreamParser(), HEADER, "<m xmlns:p='u' xmlns:q='u' p:a='1' q:a='2'/>")), 'not-well-formed');
+  assert.equal(errorOf(feedAll(new StreamParser(), HEADER, "<m xmlns:p=''/>")), 'not-well-formed');
+});
+
+test('a stanza spread over many chunks counts all of its bytes against the limit', () => {
+  const p = new StreamParser({ maxStanzaSize: 1000 });
+  feedAll(p, HEADER, '<message>');
+  let ev: StreamEvent[] = [];
+  for (let i = 0; i < 30 && errorOf(ev) === undefined; i++) ev = feedAll(p, `<x a='${'y'.repeat(40)}'/>`);
+  assert.equal(errorOf(ev), 'policy-violation');
+});
