@@ -22,7 +22,7 @@ export interface AdminReply {
   error(condition: StanzaErrorCondition, text?: string): void;
 }
 
-interface Request { svc: MucService; roomJid: string; roomId: string; mxid: string; reply: AdminReply }
+export interface Request { svc: MucService; roomJid: string; roomId: string; mxid: string; reply: AdminReply }
 
 export async function adminIq(req: Request, type: 'get' | 'set', query: XmlElement): Promise<void> {
   const items = parseAdminItems(query);
@@ -31,7 +31,7 @@ export async function adminIq(req: Request, type: 'get' | 'set', query: XmlEleme
     if (items.length !== 1) return req.reply.error('bad-request', 'a list request has one <item/>');
     return listRequest(req, items[0]!);
   }
-  return changeRequest(req, items);
+  return changeRoles(req, items);
 }
 
 function rulesOf(svc: MucService, roomId: string): RoomRules {
@@ -66,7 +66,8 @@ function resolve(req: Request, view: View, item: AdminItem): Target | Refusal {
   return { mxid, level: req.svc.levelOf(req.roomId, mxid), membership: req.svc.core.rooms.membership(req.roomId, mxid) };
 }
 
-async function changeRequest(req: Request, items: AdminItem[]): Promise<void> {
+/** A set of role and affiliation changes, all or nothing (§9.5), as the requester; also how voice requests are granted (voice.ts). */
+export async function changeRoles(req: Request, items: AdminItem[]): Promise<void> {
   const { svc, roomId } = req;
   const view = svc.viewOf(req.roomJid, roomId);
   const rules = rulesOf(svc, roomId);

@@ -22,6 +22,7 @@ import { readRetraction } from '../../im/retraction.js';
 import { invitationsIn, mediatedInvitations } from './invite.js';
 import { occupantIdElement } from './occupant-id.js';
 import { ephemeralFromOccupant } from './room-ephemeral.js';
+import { voiceForm, voiceFormIn } from './voice.js';
 
 export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid): void {
   const stanza = ctx.stanza;
@@ -43,9 +44,11 @@ export function handleRoomMessage(svc: MucService, ctx: StanzaContext, to: Jid):
     });
     return;
   }
-  if (type !== 'groupchat') return fail('feature-not-implemented', 'only groupchat messages are accepted by this room');
+  const voice = type === 'normal' ? voiceFormIn(stanza) : null;
+  if (type !== 'groupchat' && !voice) return fail('feature-not-implemented', 'only groupchat messages are accepted by this room');
   const occ = room?.occupants.get(ctx.from.toString());
   if (!room || !occ) return fail('not-acceptable', 'only occupants may send messages to the room');
+  if (voice) return voiceForm(svc, room, occ, voice, fail); // §7.13, §8.6
   // XEP-0085 / XEP-0333: typing and read receipts of the Matrix room (also on messages with a body).
   const badMarker = ephemeralFromOccupant(svc, room, occ, stanza);
   if (badMarker) return fail(...badMarker);
