@@ -80,7 +80,12 @@ const TEMPLATES: Template[] = [
   { method: 'PUT', path: '/directory/room/{alias}', body: { room_id: '{room}' } },
   { method: 'POST', path: '/publicRooms', body: { limit: 5, filter: { generic_search_term: 'f' } } },
   { method: 'POST', path: '/keys/signatures/upload', body: { '@alice:localhost': { DEV: { signatures: {} } } } },
-  { method: 'POST', path: '@SLIDING', body: { lists: { all: { ranges: [[0, 10]], timeline_limit: 1, required_state: [['*', '*']] } }, extensions: { e2ee: { enabled: true } } } },
+  { method: 'PUT', path: '/profile/{user}/m.tz', body: { 'm.tz': 'Europe/Paris' } },
+  { method: 'POST', path: '/users/{user}/report', body: { reason: 'spam' } },
+  { method: 'POST', path: '/rooms/{room}/report', body: { reason: 'spam' } },
+  { method: 'GET', path: '/_matrix/client/v1/mutual_rooms', query: { user_id: '@bob:localhost' } },
+  { method: 'GET', path: '/_matrix/client/v1/room_summary/{room}', query: { via: 'localhost' } },
+  { method: 'POST', path: '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync', body: { lists: { all: { ranges: [[0, 10]], timeline_limit: 1, required_state: [['*', '*']] } }, extensions: { e2ee: { enabled: true } } } },
 ];
 
 const fill = (s: string, txn: string) => s.replaceAll('{room}', room).replaceAll('{event}', event).replaceAll('{user}', '@alice:localhost')
@@ -95,7 +100,7 @@ interface Case { method: string; url: string; body?: string; what: string }
 function makeCase(r: Rand, i: number): Case {
   const t = pick(r, TEMPLATES);
   const txn = `f${i}`;
-  let path = t.path === '@SLIDING' ? '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync' : `${v3}${t.path}`;
+  let path = t.path.startsWith('/_matrix/') ? t.path : `${v3}${t.path}`;
   // Placeholders are IDs, encoded as a client would; one of them may be replaced by junk.
   const holes = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[0]);
   const junk = holes.length > 0 && r() < 0.25 ? pick(r, holes) : null;
