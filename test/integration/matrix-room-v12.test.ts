@@ -56,6 +56,9 @@ describe('room version 12', () => {
     assert.ok(msgs.chunk.some((e: { content: { body?: string } }) => e.content.body === 'hello twelve'));
     const members = await ok('GET', `${v3}/rooms/${enc(roomId)}/joined_members`, { token: tok.bob });
     assert.deepEqual(Object.keys(members.joined).sort(), [alice.userId, bob.userId]);
+    // The SDK syncs with MSC4222 state_after: a rename reaches bob's room state from there.
+    await alice.client.setRoomName(roomId, 'Twelve renamed');
+    await until('bob sees the new name', () => bob.client.getRoom(roomId)?.name === 'Twelve renamed');
   });
 
   test('the creator kicks anyone; nobody the power levels name can touch the creator', async () => {

@@ -22,9 +22,9 @@ describe('spec v1.12-v1.19 client-server changes', () => {
   });
   after(() => server.destroy());
 
-  test('/versions advertises v1.12 to v1.15 (docs/spec-versions.md)', async () => {
+  test('/versions advertises v1.12 to v1.19 (docs/spec-versions.md)', async () => {
     const { versions } = await ok('GET', '/_matrix/client/versions');
-    for (const v of ['v1.11', 'v1.12', 'v1.13', 'v1.14', 'v1.15']) assert.ok(versions.includes(v), v);
+    for (const v of ['v1.11', 'v1.12', 'v1.13', 'v1.14', 'v1.15', 'v1.16', 'v1.17', 'v1.18', 'v1.19']) assert.ok(versions.includes(v), v);
   });
 
   test('v1.12: join and knock take `via` server names', async () => {
@@ -135,6 +135,82 @@ describe('spec v1.12-v1.19 client-server changes', () => {
     await ok('DELETE', `${me}/org.example.big`, { token: tok.alice });
     assertError(await call('PUT', `${v3}/profile/${enc('@bob:localhost')}/org.example.x`, { token: tok.alice, body: { 'org.example.x': 1 } }), 403, 'M_FORBIDDEN');
     assertError(await call('GET', `${me}/Bad`, { token: tok.bob }), 400, 'M_INVALID_PARAM');
+  });
+
+  test('v1.16: /sync with use_state_after sends the state up to the end of the timeline in state_after', async () => {
+    const room = (await ok('POST', `${v3}/createRoom`, { token: tok.alice, body: { preset: 'public_chat', name: 'before' } })).room_id;
+    await ok('POST', `${v3}/join/${enc(room)}`, { token: tok.bob, body: {} });
+    const sync = (q: string) => ok('GET', `${v3}/sync?timeout=0${q}`, { token: tok.bob });
+    const names = (events: { type: string; content: { name?: string } }[]) => events.filter((e) => e.type === 'm.room.name').map((e) => e.content.name);
+
+    const initial = await sync('&use_state_after=true');
+    const joined = initial.rooms.join[room];
+    assert.equal(joined.state, undefined, 'state is omitted');
+    assert.deepEqual(names(joined.state_after.events), ['before']);
+    assert.ok(joined.state_after.events.some((e: { type: string }) => e.type === 'm.room.create'));
+    const plain = await sync('');
+    assert.equal(plain.rooms.join[room].state_after, undefined);
+    assert.ok(Array.isArray(plain.rooms.join[room].state.events));
+
+    // A name change inside an unlimited timeline: only state_after carries it as state.
+    await ok('PUT', `${v3}/rooms/${enc(room)}/state/m.room.name/`, { token: tok.alice, body: { name: 'after' } });
+    await ok('PUT', `${v3}/rooms/${enc(room)}/send/m.room.message/sa1`, { token: tok.alice, body: { msgtype: 'm.text', body: 'x' } });
+    const inc = (await sync(`&use_state_after=true&since=${initial.next_batch}`)).rooms.join[room];
+    assert.equal(inc.timeline.limited, false);
+    assert.deepEqual(names(inc.timeline.events), ['after']);
+    assert.deepEqual(names(inc.state_after.events), ['after']);
+    assert.equal(inc.state, undefined);
+    const old = (await sync(`&since=${initial.next_batch}`)).rooms.join[room];
+    assert.deepEqual(old.state.events, [], 'without it the change is in the timeline only');
+
+    // Nothing changed in state since: state_after is there and empty.
+    const mid = await sync(`&use_state_after=true&since=${initial.next_batch}`);
+    await ok('PUT', `${v3}/rooms/${enc(room)}/send/m.room.message/sa2`, { token: tok.alice, body: { msgtype: 'm.text', body: 'y' } });
+    const quiet = (await sync(`&use_state_after=true&since=${mid.next_batch}`)).rooms.join[room];
+    assert.deepEqual(quiet.state_after, { events: [] });
+    // The MSC4222 name that matrix-js-sdk 37 sends gets the MSC's key back.
+    const msc = (await sync('&org.matrix.msc4222.use_state_after=true')).rooms.join[room];
+    assert.equal(msc.state, undefined);
+    assert.deepEqual(names(msc['org.matrix.msc4222.state_after'].events), ['after']);
+  });
+
+  test('v1.18: invite blocking: M_INVITE_BLOCKED on every way to invite, and earlier invites leave /sync', async () => {
+    await server.addUser('dora');
+    const dora = (await login('dora')).json.access_token;
+    const earlier = (await ok('POST', `${v3}/createRoom`, { token: tok.alice, body: { invite: ['@dora:localhost'] } })).room_id;
+    const room = (await ok('POST', `${v3}/createRoom`, { token: tok.alice, body: {} })).room_id;
+    const config = `${v3}/user/${enc('@dora:localhost')}/account_data/m.invite_permission_config`;
+    await ok('PUT', config, { token: dora, body: { default_action: 'block' } });
+
+    assertError(await call('POST', `${v3}/rooms/${enc(room)}/invite`, { token: tok.alice, body: { user_id: '@dora:localhost' } }), 403, 'M_INVITE_BLOCKED');
+    assertError(await call('PUT', `${v3}/rooms/${enc(room)}/state/m.room.member/${enc('@dora:localhost')}`, { token: tok.alice, body: { membership: 'invite' } }), 403, 'M_INVITE_BLOCKED');
+    const before = (await ok('GET', `${v3}/joined_rooms`, { token: tok.alice })).joined_rooms.length;
+    assertError(await call('POST', `${v3}/createRoom`, { token: tok.alice, body: { invite: ['@dora:localhost'] } }), 403, 'M_INVITE_BLOCKED');
+    assert.equal((await ok('GET', `${v3}/joined_rooms`, { token: tok.alice })).joined_rooms.length, before, 'no room was made');
+    assert.equal((await ok('GET', `${v3}/sync?timeout=0`, { token: dora })).rooms.invite[earlier], undefined);
+    const sss = await ok('POST', '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync', { token: dora, body: { lists: { all: { ranges: [[0, 10]] } } } });
+    assert.equal(sss.rooms?.[earlier], undefined, 'sliding sync leaves the invite out too');
+
+    // Any other value, or an empty object, lets invites through again.
+    await ok('PUT', config, { token: dora, body: { default_action: 'allow' } });
+    await ok('POST', `${v3}/rooms/${enc(room)}/invite`, { token: tok.alice, body: { user_id: '@dora:localhost' } });
+    await ok('PUT', config, { token: dora, body: {} });
+    const synced = await ok('GET', `${v3}/sync?timeout=0`, { token: dora });
+    assert.ok(synced.rooms.invite[earlier] && synced.rooms.invite[room]);
+    const sssAgain = await ok('POST', '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync', { token: dora, body: { lists: { all: { ranges: [[0, 10]] } } } });
+    assert.ok(sssAgain.rooms[earlier], 'and shows it again once unblocked');
+  });
+
+  test('v1.18: a redaction through PUT /send/m.room.redaction', async () => {
+    const room = (await ok('POST', `${v3}/createRoom`, { token: tok.alice, body: { preset: 'public_chat' } })).room_id;
+    const ev = (await ok('PUT', `${v3}/rooms/${enc(room)}/send/m.room.message/rd1`, { token: tok.alice, body: { msgtype: 'm.text', body: 'oops' } })).event_id;
+    await ok('POST', `${v3}/join/${enc(room)}`, { token: tok.bob, body: {} });
+    assertError(await call('PUT', `${v3}/rooms/${enc(room)}/send/m.room.redaction/rd2`, { token: tok.bob, body: { redacts: ev } }), 403, 'M_FORBIDDEN');
+    assertError(await call('PUT', `${v3}/rooms/${enc(room)}/send/m.room.redaction/rd3`, { token: tok.alice, body: {} }), 400, 'M_MISSING_PARAM');
+    const red = (await ok('PUT', `${v3}/rooms/${enc(room)}/send/m.room.redaction/rd4`, { token: tok.alice, body: { redacts: ev, reason: 'typo' } })).event_id;
+    const got = await ok('GET', `${v3}/rooms/${enc(room)}/event/${enc(ev)}`, { token: tok.bob });
+    assert.deepEqual(got.content, {});
+    assert.equal(got.unsigned.redacted_because.event_id, red);
   });
 
   test('v1.19: mutual rooms: only rooms both users are joined to, with a count', async () => {

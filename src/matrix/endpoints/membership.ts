@@ -7,6 +7,7 @@ import { isReachable, profileOf, requireRoom, type MatrixContext } from '../cont
 import { ErrCode, MatrixError, forbidden, notFound } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { bodyObject, optionalString, requiredString, roomIdParam, userIdParam } from '../http/validate.js';
+import { checkInviteAllowed } from '../invite-permission.js';
 
 function withReason(content: JsonObject, body: JsonObject): JsonObject {
   const reason = optionalString(body, 'reason');
@@ -47,6 +48,7 @@ async function invite(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
   const body = bodyObject(ctx.body);
   const target = userIdParam(requiredString(body, 'user_id'));
   if (!isReachable(m, target)) throw notFound('Unknown user');
+  checkInviteAllowed(m.core.accountData, target);
   await setMembership(m, roomId, ctx.requester.userId, target, withReason({ membership: 'invite' }, body));
   return {};
 }

@@ -5,6 +5,7 @@ import { requireJoined, requireReadable, requireRoom, type MatrixContext } from 
 import { ErrCode, MatrixError, notFound } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { contentBody, roomIdParam } from '../http/validate.js';
+import { checkInviteAllowed } from '../invite-permission.js';
 import { stateIdsAt } from '../events/history.js';
 import { tokenParam } from '../tokens.js';
 
@@ -71,6 +72,7 @@ async function putState(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
   const content = contentBody(ctx.body);
   requireRoom(m, roomId);
   if (ctx.params.eventType === 'm.room.canonical_alias') checkCanonicalAlias(m, roomId, content);
+  if (ctx.params.eventType === 'm.room.member' && content.membership === 'invite' && ctx.params.stateKey) checkInviteAllowed(m.core.accountData, ctx.params.stateKey);
   const sent = await m.core.rooms.send(roomId, {
     type: ctx.params.eventType, sender: ctx.requester.userId, content, stateKey: ctx.params.stateKey ?? '',
   });

@@ -9,6 +9,7 @@ import type { Route } from '../http/types.js';
 import {
   bodyObject, isObject, optionalArray, optionalBoolean, optionalObject, optionalString,
 } from '../http/validate.js';
+import { checkInviteAllowed } from '../invite-permission.js';
 
 const PRESETS: readonly Preset[] = ['private_chat', 'public_chat', 'trusted_private_chat'];
 
@@ -36,6 +37,8 @@ function parseInvites(m: MatrixContext, body: JsonObject): string[] {
   for (const u of list) {
     if (typeof u !== 'string' || !parseUserId(u)) throw invalidParam(`${JSON.stringify(u)} is not a valid user ID`);
     if (!isReachable(m, u)) throw notFound(`Unknown user ${u}`);
+    // Checked before anything is created, so a refused invite leaves no half-made room.
+    checkInviteAllowed(m.core.accountData, u);
   }
   return list as string[];
 }

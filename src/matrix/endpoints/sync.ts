@@ -44,7 +44,10 @@ async function sync(m: MatrixContext, deps: SyncDeps, ctx: AuthedCtx): Promise<u
   const since = sinceToken?.pos ?? null;
   const fullState = ctx.query.get('full_state') === 'true';
   const timeout = intQuery(ctx.query, 'timeout', 0, 0, m.core.config.matrix.max_sync_timeout_ms);
-  const req = { viewer: ctx.requester, since, toDeviceSince: sinceToken?.toDevice, fullState, filter: resolveFilter(m, ctx.requester.userId, ctx.query.get('filter')) };
+  // v1.16 `use_state_after`, or the MSC4222 name matrix-js-sdk 37 sends; the answer uses the same naming.
+  const stateAfter = ctx.query.get('use_state_after') === 'true' ? 'state_after' as const
+    : ctx.query.get('org.matrix.msc4222.use_state_after') === 'true' ? 'org.matrix.msc4222.state_after' as const : undefined;
+  const req = { viewer: ctx.requester, since, toDeviceSince: sinceToken?.toDevice, fullState, stateAfter, filter: resolveFilter(m, ctx.requester.userId, ctx.query.get('filter')) };
   await presenceFromSync(m, ctx.requester.userId, ctx.query.get('set_presence'));
   const deadline = Date.now() + timeout;
   let res = computeSync(deps, req);

@@ -6,7 +6,10 @@ import type { Route } from '../http/types.js';
 // The spec versions whose Client-Server API changes are all in place here; docs/spec-versions.md
 // says change by change what each needs and what is still missing for the later ones. Clients
 // gate features on this list.
-const SPEC_VERSIONS = ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10', 'v1.11', 'v1.12', 'v1.13', 'v1.14', 'v1.15'];
+const SPEC_VERSIONS = [
+  'v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10',
+  'v1.11', 'v1.12', 'v1.13', 'v1.14', 'v1.15', 'v1.16', 'v1.17', 'v1.18', 'v1.19',
+];
 
 // Unstable features clients look for: MSC4186 Simplified Sliding Sync (endpoints/sliding-sync.ts);
 // extended profiles, which matrix-js-sdk 37 only uses when these two flags say so (the second

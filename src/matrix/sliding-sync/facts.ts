@@ -12,6 +12,7 @@ import { summaryOf } from '../sync/rooms.js';
 import type { RoomHead } from '../../core/rooms/head.js';
 import type { RoomFacts } from './lists.js';
 import type { SentRoom } from './connection.js';
+import { blocksInvites } from '../invite-permission.js';
 
 export interface FactsDeps { core: CoreServices; formatter: Formatter; history: History; notifier: Pick<SyncNotifier, 'latestIn' | 'latestMembershipIn'> }
 
@@ -51,9 +52,9 @@ export function userRooms(d: FactsDeps, viewer: Requester, upto: number, sent: R
     if (!head) continue;
     if ((m.membership === 'leave' || m.membership === 'ban') && !keepsLeft(d, userId, m, sent.get(m.roomId))) continue;
     if (m.membership === 'invite') {
-      // Spec "Ignoring Users": invites from an ignored user are not shown.
+      // Spec "Ignoring Users": invites from an ignored user are not shown; v1.18: none while the user blocks invites.
       const inviter = d.core.storage.events.getEvent(m.eventId)?.pdu.sender;
-      if (inviter && d.formatter.ignores(viewer, inviter)) continue;
+      if ((inviter && d.formatter.ignores(viewer, inviter)) || blocksInvites(d.core.accountData, userId)) continue;
     }
     const create = head.state.get(stateTuple('m.room.create', ''));
     const type = create?.content.type;

@@ -7,10 +7,11 @@ import { stateIdsAt } from '../events/history.js';
 import { formatSyncToken, formatToken } from '../tokens.js';
 import { eventMatches, roomMatches, type SyncFilter } from './filter.js';
 import type { SyncNotifier } from './notifier.js';
-import { accountDataEvents, inviteState, summaryOf, timelineAndState, type RoomSyncDeps, type TimelineAndState } from './rooms.js';
+import { accountDataEvents, inviteState, stateEventsOf, summaryOf, timelineAndState, type RoomSyncDeps, type StateAfterKey, type TimelineAndState } from './rooms.js';
 import type { StrippedStateEvent } from '../events/format.js';
 import type { Ephemeral } from '../ephemeral/index.js';
 import { e2eeSync, isEmptyE2ee, type E2eeSyncSections } from '../e2ee/sync.js';
+import { blocksInvites } from '../invite-permission.js';
 
 export interface SyncDeps extends RoomSyncDeps {
   ephemeral: Ephemeral;
@@ -26,6 +27,8 @@ export interface SyncRequest {
   filter: SyncFilter;
   /** Where to-device delivery resumes when the previous response held some back (else `since`). */
   toDeviceSince?: number;
+  /** `use_state_after`: rooms carry this key instead of `state` (rooms.ts). */
+  stateAfter?: StateAfterKey;
 }
 
 export interface SyncResponse extends E2eeSyncSections {
@@ -80,9 +83,9 @@ function joinedRoom(d: SyncDeps, req: SyncRequest, m: Membership, upto: number, 
   const summary = head ? summaryOf(head, userId) : {};
   const ts = timelineAndState(d, {
     roomId: m.roomId, from: fresh ? 0 : since!, to: upto, since: fresh ? null : since, fullState: fresh || req.fullState,
-    nextBatch: upto, visibleFrom: m.stream, heroes: summary['m.heroes'] as string[] | undefined,
+    nextBatch: upto, visibleFrom: m.stream, heroes: summary['m.heroes'] as string[] | undefined, stateAfter: req.stateAfter,
   }, req.filter, req.viewer);
-  if (!fresh && !req.fullState && ts.timeline.events.length === 0 && ts.state.events.length === 0 && !roomData && ephemeral.length === 0) return null;
+  if (!fresh && !req.fullState && ts.timeline.events.length === 0 && stateEventsOf(ts).length === 0 && !roomData && ephemeral.length === 0) return null;
   return {
     ...ts,
     account_data: accountDataEvents(roomData?.filter((e) => eventMatches(req.filter.room.accountData, e))),
@@ -100,10 +103,11 @@ function leftRoom(d: SyncDeps, req: SyncRequest, m: Membership, upto: number, ro
     // Never joined (a rejected or withdrawn invite): the membership change is all they may see.
     const own = d.core.storage.events.getEvent(m.eventId);
     const events = own ? d.formatter.formatTimeline([own], req.viewer, false) : [];
-    return { timeline: { events, limited: false, prev_batch: formatToken(m.stream) }, state: { events: [] }, account_data };
+    return { timeline: { events, limited: false, prev_batch: formatToken(m.stream) }, [req.stateAfter ?? 'state']: { events: [] }, account_data };
   }
   const ts = timelineAndState(d, {
     roomId: m.roomId, from: req.since ?? 0, to: m.stream, since: req.since, fullState: req.since === null || req.fullState, nextBatch: upto,
+    stateAfter: req.stateAfter,
   }, req.filter, req.viewer);
   return { ...ts, account_data };
 }
@@ -130,9 +134,10 @@ export function computeSync(d: SyncDeps, req: SyncRequest): SyncResponse {
       if (section) rooms.join[m.roomId] = section;
     } else if (m.membership === 'invite') {
       const head = d.core.rooms.head(m.roomId);
-      // Spec "Ignoring Users": invites from an ignored user are not shown.
+      // Spec "Ignoring Users": invites from an ignored user are not shown; v1.18: none while the user blocks invites.
       const inviter = head?.state.get(stateTuple('m.room.member', userId))?.sender;
-      if (changed && head && !(inviter && d.formatter.ignores(req.viewer, inviter))) rooms.invite[m.roomId] = { invite_state: inviteState(head, userId) };
+      const hidden = (inviter && d.formatter.ignores(req.viewer, inviter)) || blocksInvites(d.core.accountData, userId);
+      if (changed && head && !hidden) rooms.invite[m.roomId] = { invite_state: inviteState(head, userId) };
     } else if (((since !== null && changed) || (since === null && req.filter.room.includeLeave))
       // A room the user forgot (POST /forget) stays out until their membership changes again.
       && !d.core.storage.forgottenRooms.isForgotten(userId, m.roomId, m.eventId)) {

@@ -34,11 +34,23 @@ export interface TimelineSpan {
   visibleFrom?: number;
   /** The summary's heroes, whose member events lazy loading must send. */
   heroes?: string[];
+  /**
+   * `use_state_after` (v1.16, MSC4222): the state up to the end of the timeline goes under this
+   * key (the stable one, or the MSC's, which matrix-js-sdk 37 asks for) instead of `state`.
+   */
+  stateAfter?: StateAfterKey;
 }
 
-export interface TimelineAndState {
+export type StateAfterKey = 'state_after' | 'org.matrix.msc4222.state_after';
+
+/** `timeline`, and exactly one of `state` (up to the timeline's start) and a state-after key (up to its end). */
+export type TimelineAndState = {
   timeline: { events: ClientEvent[]; limited: boolean; prev_batch: string };
-  state: { events: ClientEvent[] };
+} & { [K in 'state' | StateAfterKey]?: { events: ClientEvent[] } };
+
+/** The state events of a response in whichever form it has them. */
+export function stateEventsOf(ts: TimelineAndState): ClientEvent[] {
+  return (ts.state ?? ts.state_after ?? ts['org.matrix.msc4222.state_after'])?.events ?? [];
 }
 
 /** Entries of `now` that differ from `before`: the state changes between two points. */
@@ -57,20 +69,23 @@ export function timelineAndState(d: RoomSyncDeps, span: TimelineSpan, filter: Sy
   // The point just before the first event of the timeline: where state is taken and where
   // backwards pagination starts.
   const start = page.length > 0 ? page[0].stream - 1 : span.to;
+  // With state_after the state is taken at the end of the timeline, and every change since
+  // `since` is in it (the client takes none from the timeline).
+  const at = span.stateAfter ? span.to : start;
   let stateIds: ReadonlyMap<StateTuple, string>;
-  if (span.fullState || span.since === null) stateIds = stateIdsAt(events, span.roomId, start);
-  else if (limited) stateIds = stateDiff(stateIdsAt(events, span.roomId, start), stateIdsAt(events, span.roomId, span.since));
+  if (span.fullState || span.since === null) stateIds = stateIdsAt(events, span.roomId, at);
+  else if (limited || span.stateAfter) stateIds = stateDiff(stateIdsAt(events, span.roomId, at), stateIdsAt(events, span.roomId, span.since));
   else stateIds = new Map();
   // Filters apply after the page is read, so a filtered timeline may hold fewer than `limit`.
   const matching = page.filter((e) => eventMatches(filter.room.timeline, e.pdu));
   const checked = matching.length > 0 && matching[0].stream < (span.visibleFrom ?? Infinity)
     ? d.history.visibility(span.roomId, viewer.userId).filter(matching) : matching;
   const shown = d.formatter.withoutIgnored(checked, viewer);
-  if (filter.room.state.lazyLoadMembers) stateIds = lazyState(d, span, viewer, filter, { stateIds, start, limited, shown });
+  if (filter.room.state.lazyLoadMembers) stateIds = lazyState(d, span, viewer, filter, { stateIds, start: at, limited: limited || !!span.stateAfter, shown });
   const state = loadEvents(events, stateIds.values()).filter((e) => eventMatches(filter.room.state, e.pdu));
   return {
     timeline: { events: d.formatter.formatTimeline(shown, viewer, false), limited, prev_batch: formatToken(start) },
-    state: { events: d.formatter.formatAll(state, viewer, false) },
+    [span.stateAfter ?? 'state']: { events: d.formatter.formatAll(state, viewer, false) },
   };
 }
 
