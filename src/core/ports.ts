@@ -377,6 +377,11 @@ export interface WriteQueue {
   enqueueDeferred(write: () => void): Promise<void>;
   /** Commits what is queued now (used at shutdown and by tests). */
   flush(): Promise<void>;
+  /**
+   * While a committed batch waits for its disk sync: a promise that settles once its writers have
+   * been told (the batch is durable). Null when no sync is in flight.
+   */
+  inFlight(): Promise<void> | null;
 }
 
 export interface Storage {

@@ -39,6 +39,25 @@ function resolveFilter(m: MatrixContext, userId: string, raw: string | null): Sy
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Longest a woken long-poll waits for a batch being synced to disk to join its response. */
+const JOIN_BATCH_MS = 3;
+
+/**
+ * Under load another batch of events is nearly always being synced to disk when a long-poll
+ * wakes. Waiting for it (one disk sync at most, capped) lets one response carry both batches:
+ * half the responses to compute and send for the same events. At low load nothing is in flight
+ * and the response goes at once, so the latency of a lone message does not change.
+ */
+async function joinBatchInFlight(m: MatrixContext): Promise<void> {
+  const batch = m.core.storage.writes.inFlight();
+  if (!batch) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([batch, new Promise<void>((resolve) => { timer = setTimeout(resolve, JOIN_BATCH_MS); })]);
+  clearTimeout(timer);
+  // The batch's senders publish their events in the turn that told them.
+  await nextTurn();
+}
+
 async function sync(m: MatrixContext, deps: SyncDeps, ctx: AuthedCtx): Promise<unknown> {
   const sinceToken = syncSinceParam(ctx.query.get('since'));
   const since = sinceToken?.pos ?? null;
@@ -60,6 +79,7 @@ async function sync(m: MatrixContext, deps: SyncDeps, ctx: AuthedCtx): Promise<u
     // One turn later: the sender's own continuation (which records the txn id echo) has run,
     // and events committed together arrive together.
     await nextTurn();
+    if (!ctx.signal.aborted && !m.notifier.closed) await joinBatchInFlight(m);
     if (ctx.signal.aborted || m.notifier.closed) break;
     res = computeSync(deps, req);
   }

@@ -123,6 +123,7 @@ export function sqliteWriteQueue(db: Database.Database, onFatal: (err: unknown) 
       commit();
       while (syncing) await syncing;
     },
+    inFlight: () => syncing,
     close() {
       if (walFd !== null) closeSync(walFd);
       walFd = null;
