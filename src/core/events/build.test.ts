@@ -52,6 +52,9 @@ test('redacts goes into content in v11 and to the top level before', () => {
 
 test('refuses non-canonical content and versions it cannot mint ids for', () => {
   assert.throws(() => buildEvent({ ...draft, content: { n: 1.5 } }, v11), CanonicalJsonError);
+  assert.throws(() => buildEvent({ ...draft, content: { n: 2 ** 53 } }, v11), /out of the canonical range at \.content\.n/);
+  // Versions hashed leniently still refuse such content in new events.
+  assert.throws(() => buildEvent({ ...draft, content: { n: 1.5 } }, getRoomVersion('5')!), CanonicalJsonError);
   assert.throws(() => buildEvent(draft, getRoomVersion('2')!));
 });
 

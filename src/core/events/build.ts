@@ -50,7 +50,9 @@ export function buildEvent(draft: EventDraft, rules: RoomVersionRules): RoomEven
   else pdu.room_id = draft.roomId;
   if (draft.stateKey !== undefined) pdu.state_key = draft.stateKey;
   if (draft.redacts !== undefined && !rules.redactsInContent) pdu.redacts = draft.redacts;
-  assertCanonicalizable(pdu);
+  // The content hash encodes the same fields strictly in versions with strict canonical JSON
+  // (and refuses the same values); only older versions, hashed leniently, need a check here.
+  if (!rules.strictCanonicalJson) assertCanonicalizable(pdu);
   const hashed = addContentHash(pdu, rules);
   const eventId = eventIdFor(hashed, rules);
   // v12: the room id comes from the create event's id; hashes and id ignore it (wire.ts).
