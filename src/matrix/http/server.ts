@@ -53,7 +53,24 @@ function authenticate(deps: PipelineDeps, req: IncomingMessage, query: URLSearch
   return who;
 }
 
-async function dispatch(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+/**
+ * The request's abort signal, made when a handler first asks for it (long-polls do; most
+ * handlers never look, and an AbortController with its close listener per request was a
+ * measurable share of a PUT's cost). A client already gone by then gives an aborted signal.
+ */
+function abortSignalOf(res: ServerResponse): () => AbortSignal {
+  let abort: AbortController | null = null;
+  return () => {
+    if (!abort) {
+      const a = (abort = new AbortController());
+      if (res.destroyed && !res.writableFinished) a.abort();
+      else res.once('close', () => { if (!res.writableFinished) a.abort(); });
+    }
+    return abort.signal;
+  };
+}
+
+async function dispatch(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
   const m = deps.router.match(method, url.pathname);
@@ -63,7 +80,8 @@ async function dispatch(deps: PipelineDeps, req: IncomingMessage, res: ServerRes
   const requester = authenticate(deps, req, url.searchParams, m.route.auth);
   // DELETE too: DELETE /devices/{id} carries its user-interactive auth in the body.
   const body = method === 'POST' || method === 'PUT' || method === 'DELETE' ? await readJsonBody(req, deps.maxBodyBytes) : undefined;
-  const ctx: RequestCtx = { params: m.params, query: url.searchParams, body, requester, signal, ip: req.socket.remoteAddress };
+  const signal = abortSignalOf(res);
+  const ctx: RequestCtx = { params: m.params, query: url.searchParams, body, requester, get signal() { return signal(); }, ip: req.socket.remoteAddress };
   const result = m.route.auth === 'required' ? await m.route.handler(ctx as AuthedCtx) : await m.route.handler(ctx);
   sendJson(res, 200, result);
 }
@@ -75,9 +93,7 @@ export function requestListener(deps: PipelineDeps): (req: IncomingMessage, res:
       res.end();
       return;
     }
-    const abort = new AbortController();
-    res.on('close', () => { if (!res.writableFinished) abort.abort(); });
-    dispatch(deps, req, res, abort.signal).catch((err: unknown) => {
+    dispatch(deps, req, res).catch((err: unknown) => {
       const known = toMatrixError(err);
       if (!known) {
         deps.logger.error({ err, method: req.method, url: req.url?.split('?')[0] }, 'Matrix request failed');
