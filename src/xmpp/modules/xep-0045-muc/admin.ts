@@ -15,6 +15,7 @@ import { ADMIN_LEVEL, OWNER_LEVEL, actionLevel, affiliationFor, eventLevel, user
 import { listItem, parseAdminItems, planAll, planItem, withLevels, type AdminItem, type Refusal, type RoomRules, type Step, type Target } from './admin-rules.js';
 import { NS_MUC_ADMIN, Status } from './ns.js';
 import type { MucService } from './service.js';
+import { openRoom } from './password.js';
 import type { View } from './view.js';
 
 export interface AdminReply {
@@ -45,7 +46,7 @@ function rulesOf(svc: MucService, roomId: string): RoomRules {
     messageLevel: eventLevel(pl, 'm.room.message', false),
     kickLevel: actionLevel(pl, 'kick'), banLevel: actionLevel(pl, 'ban'), inviteLevel: actionLevel(pl, 'invite'),
     usersDefault: usersDefault(pl),
-    membersOnly: svc.core.rooms.stateContent(roomId, 'm.room.join_rules')?.join_rule !== 'public',
+    membersOnly: !openRoom(svc, roomId),
     owners,
   };
 }

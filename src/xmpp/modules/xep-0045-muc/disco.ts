@@ -1,13 +1,14 @@
 // Service discovery of the MUC service and its rooms (XEP-0045 §6). A room's features are read
 // from its Matrix state: join rules give open/members-only and public/hidden, the message power
-// level moderated or not; every room is persistent, non-anonymous and has no password.
+// level moderated or not (a room closed only by its password counts as open and public); every
+// room is persistent and non-anonymous.
 import { x, type XmlElement } from '../../xml/element.js';
 import { eventLevel } from './affiliation.js';
 import { roomJidOfAlias } from './addressing.js';
 import {
   FORM_ROOMINFO, NS_DATA, NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC, NS_MUC_STABLE_ID, NS_PING, NS_SID,
 } from './ns.js';
-import { roomSecret } from './password.js';
+import { openRoom, roomSecret } from './password.js';
 import { NS_OCCUPANT_ID } from './occupant-id.js';
 import type { MucService } from './service.js';
 
@@ -24,7 +25,7 @@ export function serviceInfo(): XmlElement {
 export function serviceItems(svc: MucService): XmlElement {
   const items: XmlElement[] = [];
   for (const r of svc.core.storage.rooms.listRooms()) {
-    if (svc.core.rooms.stateContent(r.roomId, 'm.room.join_rules')?.join_rule !== 'public') continue;
+    if (!openRoom(svc, r.roomId)) continue;
     const name = roomName(svc, r.roomId);
     for (const alias of svc.core.storage.rooms.aliasesOf(r.roomId)) {
       const jid = roomJidOfAlias(alias, svc.addr);
@@ -42,7 +43,7 @@ function roomName(svc: MucService, roomId: string): string | null {
 /** Features of a room, from its state. */
 export function roomFeatures(svc: MucService, roomId: string): string[] {
   const rooms = svc.core.rooms;
-  const open = rooms.stateContent(roomId, 'm.room.join_rules')?.join_rule === 'public';
+  const open = openRoom(svc, roomId);
   const pl = rooms.stateContent(roomId, 'm.room.power_levels');
   const usersDefault = typeof pl?.users_default === 'number' ? pl.users_default : 0;
   const moderated = eventLevel(pl, 'm.room.message', false) > usersDefault;

@@ -15,7 +15,7 @@ import { NS_MUC, Status } from './ns.js';
 import type { MucService } from './service.js';
 import type { MucRoom, RoomOccupant } from './state.js';
 import { presenceError, presencePayload } from './stanzas.js';
-import { passwordMatches, roomSecret } from './password.js';
+import { admitWithPassword, closedByPassword, passwordMatches, roomSecret } from './password.js';
 import { ADMIN_LEVEL } from './affiliation.js';
 import { nickConflict } from './view.js';
 
@@ -37,6 +37,9 @@ export async function enterRoom(svc: MucService, ctx: StanzaContext, session: C2
   try {
     if (nickConflict(room.occupants.size > 0 ? room.view : svc.computeView(room), nick, mxid)) return fail('conflict');
     if (!passwordAccepted(svc, room.roomId, mxid, stanza)) return fail('not-authorized', 'this room needs a password');
+    // A room closed to Matrix joins by its password: the right password earns the invite (password.ts).
+    if (closedByPassword(svc, room.roomId) && svc.core.rooms.membership(room.roomId, mxid) !== 'ban'
+      && !(await admitWithPassword(svc, room.roomId, mxid))) return fail('registration-required', 'nobody in the room can let you in');
     const refusal = await ensureMatrixJoin(svc, room, mxid, nick);
     if (refusal) return fail(refusal);
     // The session may have ended, or someone taken the nick, while the join was being written.

@@ -20,6 +20,8 @@ test('password room: the secret is server-side; no or a wrong password is not-au
   assert.equal((await until(c, (el) => el.attr('id') === 'cfg')).attr('type'), 'result');
   const state = JSON.stringify([...k.core.rooms.head(k.lobbyId)!.state.values()]);
   assert.ok(!state.includes('cauldronburn'), 'the password is in no room state');
+  const joinRule = () => k.core.rooms.stateContent(k.lobbyId, 'm.room.join_rules')?.join_rule;
+  assert.equal(joinRule(), 'knock', 'closed to Matrix joins while the password is set');
   c.stanza(x('iq', { type: 'get', id: 'info', to: LOBBY }, x('query', { xmlns: 'http://jabber.org/protocol/disco#info' })));
   const features = (await until(c, (el) => el.attr('id') === 'info')).getChild('query')!.getChildren('feature').map((f) => f.attr('var'));
   assert.ok(features.includes('muc_passwordprotected') && !features.includes('muc_unsecured'));
@@ -40,6 +42,7 @@ test('password room: the secret is server-side; no or a wrong password is not-au
   // Switching protection off opens the room again.
   c.stanza(x('iq', { type: 'set', id: 'off', to: LOBBY }, x('query', { xmlns: OWNER }, x('x', { xmlns: 'jabber:x:data', type: 'submit' }, field('muc#roomconfig_passwordprotectedroom', '0')))));
   await until(c, (el) => el.attr('id') === 'off');
+  assert.equal(joinRule(), 'public');
   const e = await k.session('erin');
   join(e, LOBBY, 'Erin');
   await until(e, isSubject);

@@ -10,7 +10,7 @@ import { x, type XmlElement } from '../../xml/element.js';
 import { userLevel } from './affiliation.js';
 import { FORM_ROOMCONFIG, NS_DATA, NS_MUC_OWNER } from './ns.js';
 import type { MucService } from './service.js';
-import { roomSecret, setRoomSecret } from './password.js';
+import { applySecret, openRoom, roomSecret } from './password.js';
 import { destroyRoom, readDestroy } from './destroy.js';
 
 export interface OwnerReply {
@@ -30,7 +30,7 @@ function bool(v: boolean): string {
 
 export function configForm(svc: MucService, roomId: string): XmlElement {
   const name = svc.core.rooms.stateContent(roomId, 'm.room.name')?.name;
-  const open = svc.core.rooms.stateContent(roomId, 'm.room.join_rules')?.join_rule === 'public';
+  const open = openRoom(svc, roomId);
   const secret = roomSecret(svc, roomId);
   const f = (v: string, type: string, label: string | undefined, value: string) => x('field', { var: v, type, label }, x('value', {}, value));
   return x('query', { xmlns: NS_MUC_OWNER },
@@ -40,7 +40,7 @@ export function configForm(svc: MucService, roomId: string): XmlElement {
       f('muc#roomconfig_roomname', 'text-single', 'Name', typeof name === 'string' ? name : ''),
       f('muc#roomconfig_publicroom', 'boolean', 'Listed in the room directory', bool(open)),
       f('muc#roomconfig_membersonly', 'boolean', 'Only invited members may enter', bool(!open)),
-      f('muc#roomconfig_passwordprotectedroom', 'boolean', 'Password required to enter from XMPP', bool(secret !== null)),
+      f('muc#roomconfig_passwordprotectedroom', 'boolean', 'Password required to enter (Matrix users then ask to join or are invited)', bool(secret !== null)),
       f('muc#roomconfig_roomsecret', 'text-private', 'Password', secret ?? ''),
       f('muc#roomconfig_persistentroom', 'fixed', 'Persistent', '1'),
       f('muc#roomconfig_whois', 'fixed', 'Real JIDs visible to', 'anyone')));
@@ -97,14 +97,18 @@ export async function ownerIq(svc: MucService, roomId: string, mxid: string, typ
   if (form.attr('type') === 'cancel') return reply.result();
   if (form.attr('type') !== 'submit') return reply.error('bad-request', 'expected a submitted form');
   const name = svc.core.rooms.stateContent(roomId, 'm.room.name')?.name;
-  const open = svc.core.rooms.stateContent(roomId, 'm.room.join_rules')?.join_rule === 'public';
+  const open = openRoom(svc, roomId);
   try {
     const values = submittedValues(form);
     for (const c of changesFromForm(values, { name: typeof name === 'string' ? name : '', open })) {
       await svc.core.rooms.send(roomId, { type: c.type, sender: mxid, stateKey: '', content: c.content });
     }
-    const secret = secretFromForm(values, roomSecret(svc, roomId));
-    if (secret !== undefined) setRoomSecret(svc, roomId, secret);
+    // The password, and the Matrix join rule that goes with it (password.ts), after the join rule the form set.
+    const current = roomSecret(svc, roomId);
+    const secret = secretFromForm(values, current);
+    const membersOnly = values.get('muc#roomconfig_membersonly');
+    const next = secret === undefined ? current : secret;
+    if (secret !== undefined || next !== null) await applySecret(svc, roomId, mxid, next, membersOnly === undefined ? undefined : TRUE.has(membersOnly));
     reply.result();
   } catch (err) {
     if (err instanceof RoomError && err.code === 'forbidden') return reply.error('forbidden', err.message);
