@@ -96,4 +96,43 @@ describe('history visibility per event', () => {
       client.stopClient();
     }
   });
+  test('bundled aggregations hold only relations the viewer may see: a former member gets none made after the leave', async () => {
+    await server.addUser('leaver');
+    const token = (await login('leaver')).json.access_token;
+    const room = (await ok('POST', `${v3}/createRoom`, { token: alice, body: { preset: 'public_chat' } })).room_id as string;
+    await ok('POST', `${v3}/join/${enc(room)}`, { token, body: {} });
+    const root = (await ok('PUT', `${v3}/rooms/${enc(room)}/send/m.room.message/b${++txn}`, { token: alice, body: { msgtype: 'm.text', body: 'root' } })).event_id;
+    await ok('PUT', `${v3}/rooms/${enc(room)}/send/m.reaction/b${++txn}`, { token, body: { 'm.relates_to': { rel_type: 'm.annotation', event_id: root, key: '👀' } } });
+    await ok('POST', `${v3}/rooms/${enc(room)}/leave`, { token, body: {} });
+    await ok('PUT', `${v3}/rooms/${enc(room)}/send/m.reaction/b${++txn}`, { token: alice, body: { 'm.relates_to': { rel_type: 'm.annotation', event_id: root, key: '👍' } } });
+    await ok('PUT', `${v3}/rooms/${enc(room)}/send/m.room.message/b${++txn}`, { token: alice, body: { msgtype: 'm.text', body: 'later', 'm.relates_to': { rel_type: 'm.thread', event_id: root } } });
+    await ok('PUT', `${v3}/rooms/${enc(room)}/send/m.room.message/b${++txn}`, { token: alice, body: { msgtype: 'm.text', body: '* edited', 'm.new_content': { msgtype: 'm.text', body: 'edited' }, 'm.relates_to': { rel_type: 'm.replace', event_id: root } } });
+
+    const theirs = (await ok('GET', `${v3}/rooms/${enc(room)}/event/${enc(root)}`, { token })).unsigned['m.relations'];
+    assert.deepEqual(theirs, { 'm.annotation': { chunk: [{ type: 'm.reaction', key: '👀', count: 1 }] } });
+    const hers = (await ok('GET', `${v3}/rooms/${enc(room)}/event/${enc(root)}`, { token: alice })).unsigned['m.relations'];
+    assert.equal(hers['m.annotation'].chunk.length, 2);
+    assert.equal(hers['m.thread'].count, 1);
+    assert.equal(hers['m.replace'].content.body, '* edited');
+  });
+
+  test('notification counts and /notifications leave out what a user could not see while away', async () => {
+    await server.addUser('away');
+    const token = (await login('away')).json.access_token;
+    const room = (await ok('POST', `${v3}/createRoom`, { token: alice, body: {
+      preset: 'public_chat', initial_state: [{ type: 'm.room.history_visibility', state_key: '', content: { history_visibility: 'joined' } }],
+    } })).room_id as string;
+    await ok('POST', `${v3}/join/${enc(room)}`, { token, body: {} });
+    const seen = (await ok('PUT', `${v3}/rooms/${enc(room)}/send/m.room.message/n${++txn}`, { token: alice, body: { msgtype: 'm.text', body: 'hello away', 'm.mentions': { user_ids: ['@away:localhost'] } } })).event_id;
+    await ok('POST', `${v3}/rooms/${enc(room)}/receipt/m.read/${enc(seen)}`, { token, body: {} });
+    await ok('POST', `${v3}/rooms/${enc(room)}/leave`, { token, body: {} });
+    await ok('PUT', `${v3}/rooms/${enc(room)}/send/m.room.message/n${++txn}`, { token: alice, body: { msgtype: 'm.text', body: 'while away', 'm.mentions': { user_ids: ['@away:localhost'] } } });
+    await ok('POST', `${v3}/join/${enc(room)}`, { token, body: {} });
+    const back = (await ok('PUT', `${v3}/rooms/${enc(room)}/send/m.room.message/n${++txn}`, { token: alice, body: { msgtype: 'm.text', body: 'welcome back', 'm.mentions': { user_ids: ['@away:localhost'] } } })).event_id;
+
+    const counts = (await ok('GET', `${v3}/sync`, { token })).rooms.join[room].unread_notifications;
+    assert.deepEqual(counts, { notification_count: 1, highlight_count: 1 });
+    const listed = (await ok('GET', `${v3}/notifications`, { token })).notifications.filter((n: { room_id: string }) => n.room_id === room);
+    assert.deepEqual(listed.map((n: { event: { event_id: string } }) => n.event.event_id), [back, seen]);
+  });
 });

@@ -13,8 +13,12 @@ import { formatToken, tokenParam } from '../tokens.js';
 /** Children read for one bundle; a parent with more shows counts of the newest ones only. */
 const BUNDLE_SCAN = 500;
 
-function readableChildren(m: MatrixContext, parentId: string, upTo: number): RelationRow[] {
-  return m.core.storage.relations.children(parentId, 0, upTo, BUNDLE_SCAN, true);
+/** The children the viewer may see (per-event history visibility), newest first. */
+function readableChildren(m: MatrixContext, parent: { eventId: string; pdu: Pdu }, upTo: number, viewer: Requester | null): RelationRow[] {
+  const rows = m.core.storage.relations.children(parent.eventId, 0, upTo, BUNDLE_SCAN, true);
+  if (viewer === null || rows.length === 0) return rows;
+  const vis = m.history.visibility(parent.pdu.room_id, viewer.userId);
+  return rows.filter((r) => vis.sees({ stream: r.stream, pdu: { type: r.type } }));
 }
 
 /** Reaction counts per (event type, key), most used first; undefined when there are none. */
@@ -34,7 +38,7 @@ export function annotations(rows: RelationRow[]): JsonObject | undefined {
 export function bundleFor(m: MatrixContext, ev: { eventId: string; pdu: Pdu }, viewer: Requester | null): JsonObject | undefined {
   const relations = m.core.storage.relations;
   if (!relations.hasChildren(ev.eventId)) return undefined;
-  const rows = readableChildren(m, ev.eventId, m.core.stream.committed);
+  const rows = readableChildren(m, ev, m.core.stream.committed, viewer);
   const out: JsonObject = {};
   const ann = annotations(rows);
   if (ann) out['m.annotation'] = ann;

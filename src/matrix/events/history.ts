@@ -5,8 +5,11 @@ import { stateTuple, type StateTuple } from '../../core/events/types.js';
 import { maySee, type Change, type VisibilityHistory } from './visibility.js';
 
 /** Which events of one room one user may see (built per request, reads storage only when needed). */
+/** What visibility needs of an event: where it is, and what it is (for the spec's own-membership and history_visibility cases). */
+export interface EventAt { stream: number; pdu: { type: string; state_key?: string } }
+
 export interface RoomVisibility {
-  sees(ev: StoredEvent): boolean;
+  sees(ev: EventAt): boolean;
   filter<T extends StoredEvent>(evs: T[]): T[];
 }
 
@@ -47,7 +50,7 @@ export class History {
    * Spec "Room History Visibility", simplified to room-level rules: a joined member reads the
    * whole history (the `shared` default of every preset), a former member reads up to the
    * membership change that ended their last join, and `world_readable` rooms are open to all.
-   * Per-event visibility (`joined`/`invited` applied at each event) is not implemented yet.
+   * It bounds reads; which events inside the bound a user sees is `visibility()` below.
    */
   visibleUpTo(roomId: string, userId: string, upto: number): number | null {
     const head = this.rooms.head(roomId);
@@ -78,7 +81,7 @@ export class History {
     let hist: VisibilityHistory | null = null;
     const changes = (type: string, stateKey: string, key: string): Change[] =>
       this.storage.events.stateHistory(roomId, type, stateKey).map((e) => ({ stream: e.stream, value: String(e.pdu.content[key]) }));
-    const sees = (ev: StoredEvent): boolean => {
+    const sees = (ev: EventAt): boolean => {
       if (ev.stream >= joinedFrom) return true;
       hist ??= { visibility: changes('m.room.history_visibility', '', 'history_visibility'), membership: changes('m.room.member', userId, 'membership') };
       return maySee(hist, { stream: ev.stream, type: ev.pdu.type, stateKey: ev.pdu.state_key }, userId);

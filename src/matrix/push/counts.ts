@@ -1,7 +1,9 @@
 // Notification counts and the notification list, computed from the push rules over the events
 // after the user's read receipt (spec push.md "Receiving notifications", notifications.yaml).
 // Computed when asked rather than stored per event: the counts are then always consistent with
-// the events and receipts a sync reads, at the cost of reading the unread events again.
+// the events and receipts a sync reads, at the cost of reading the unread events again. Only
+// events the user may see (per-event history visibility, events/visibility.ts) count or are listed:
+// a read receipt from before a leave and rejoin must not count what happened while away.
 import type { StoredEvent } from '../../core/ports.js';
 import type { CoreServices } from '../../core/services.js';
 import type { Receipts } from '../../core/ephemeral/receipts.js';
@@ -10,6 +12,7 @@ import { roomPushContext, pushEventOf } from './context.js';
 import type { PushContext } from './evaluate.js';
 import type { UserPushRules } from './user-rules.js';
 import { MAIN_THREAD, threadOf } from './threads.js';
+import { History } from '../events/history.js';
 
 /** Most unread events looked at per room; clients show "99+" long before this. */
 export const MAX_COUNTED = 1000;
@@ -31,7 +34,16 @@ function add(c: Counts, o: PushOutcome): void {
 export class PushCounts {
   /** The last unread count per (room, user), extended with new events while still valid. */
   private readonly memo = new Map<string, CountsMemo>();
-  constructor(private readonly core: CoreServices, private readonly rules: UserPushRules, private readonly receipts: Receipts) {}
+  private readonly history: History;
+  constructor(private readonly core: CoreServices, private readonly rules: UserPushRules, private readonly receipts: Receipts) {
+    this.history = new History(core.storage, core.rooms);
+  }
+
+  /** Whether the user may see an event of the room; the visibility is read at the first event asked about. */
+  private seer(roomId: string, userId: string): (ev: StoredEvent) => boolean {
+    let sees: ((ev: StoredEvent) => boolean) | undefined;
+    return (ev) => (sees ??= this.history.visibility(roomId, userId).sees)(ev);
+  }
 
   /** The user's push outcome for events of one room; null when the room is unknown. */
   evaluator(roomId: string, userId: string): ((ev: StoredEvent) => PushOutcome) | null {
@@ -68,9 +80,10 @@ export class PushCounts {
       if (this.extend(memo, roomId, userId, upto, outcome)) return { ...memo.counts };
     }
     const counts = { notification_count: 0, highlight_count: 0 };
+    const sees = this.seer(roomId, userId);
     for (const ev of this.core.storage.events.roomEventsBetween(roomId, from, upto, MAX_COUNTED, true)) {
       if (ev.pdu.sender === userId) break;
-      add(counts, outcome(ev));
+      if (sees(ev)) add(counts, outcome(ev));
     }
     if (this.memo.size >= MAX_MEMO) this.memo.clear();
     this.memo.set(key, { from, upto, stateGroup, rules, counts });
@@ -89,7 +102,8 @@ export class PushCounts {
     const added = this.core.storage.events.roomEventsBetween(roomId, memo.upto, upto, MAX_COUNTED, false);
     if (added.length >= MAX_COUNTED) return false;
     if (added.some((ev) => ev.pdu.sender === userId || ev.pdu.type === 'm.room.redaction')) return false;
-    for (const ev of added) add(memo.counts, outcome(ev));
+    const sees = this.seer(roomId, userId);
+    for (const ev of added) if (sees(ev)) add(memo.counts, outcome(ev));
     memo.upto = upto;
     return true;
   }
@@ -110,7 +124,9 @@ export class PushCounts {
     // Threads in which the user has written since (their own event reads the thread up to it).
     const answered = new Set<string>();
     const contentOf = (id: string) => this.core.storage.events.getEvent(id)?.pdu.content ?? null;
+    const sees = this.seer(roomId, userId);
     for (const ev of this.core.storage.events.roomEventsBetween(roomId, from, upto, MAX_COUNTED, true)) {
+      if (!sees(ev)) continue;
       const thread = threadOf(ev.pdu.content, contentOf);
       if (ev.pdu.sender === userId) { answered.add(thread); continue; }
       const readTo = marks.threads.get(thread);
@@ -131,8 +147,9 @@ export class PushCounts {
       const readTo = this.receipts.readUpTo(r.roomId, userId) ?? 0;
       const outcome = this.evaluator(r.roomId, userId);
       if (!outcome) continue;
+      const sees = this.seer(r.roomId, userId);
       for (const ev of this.core.storage.events.roomEventsBefore(r.roomId, before, NOTIFICATION_SCAN)) {
-        if (ev.pdu.sender === userId) continue;
+        if (ev.pdu.sender === userId || !sees(ev)) continue;
         const o = outcome(ev);
         if (!o.notify || (onlyHighlight && !o.highlight)) continue;
         found.push({ ev, outcome: o, read: ev.stream <= readTo });
