@@ -78,3 +78,15 @@ test('the room advertises MAM and serves the query form', async () => {
   const form = await alice.iqRaw('get', xml('query', { xmlns: NS_MAM }), LOBBY);
   assert.ok(form.getChild('query', NS_MAM).getChild('x', 'jabber:x:data'));
 });
+
+test('a subject change is archived too (XEP-0313 §6.2), from the setter\'s occupant JID', async () => {
+  const roomId = server.core.storage.rooms.getAlias('#lobby:localhost')!;
+  const { eventId } = await server.core.rooms.send(roomId, { type: 'm.room.topic', sender: CAROL, stateKey: '', content: { topic: 'Cake at four' } });
+  const { results } = await query(LOBBY, [xml('max', {}, '1'), xml('before')]);
+  assert.equal(results.length, 1);
+  assert.equal(results[0]!.getChild('result', NS_MAM).attrs.id, eventId);
+  const msg = inner(results[0]!);
+  assert.equal(msg.getChildText('subject'), 'Cake at four');
+  assert.equal(msg.attrs.from, `${LOBBY}/Carol`);
+  assert.ok(!msg.getChild('body'));
+});

@@ -7,7 +7,7 @@ import { exitRoom } from './leave.js';
 import { Status } from './ns.js';
 import type { MucService } from './service.js';
 import type { MucRoom } from './state.js';
-import { configChangedMessage, subjectMessage, type Removal } from './stanzas.js';
+import { configChangedMessage, type Removal } from './stanzas.js';
 import { nickOfMember } from './view.js';
 import { onInvite } from './invite.js';
 import { onRedaction } from './moderation.js';
@@ -40,9 +40,7 @@ export function onRoomEvent(svc: MucService, n: RoomEventNotice): void {
 }
 
 function onTopic(svc: MucService, n: RoomEventNotice): void {
-  const topic = typeof n.pdu.content.topic === 'string' ? n.pdu.content.topic : '';
-  svc.toOccupants(n.roomId, (room, to, seen) =>
-    n.stream <= seen ? null : subjectMessage(room.jid, svc.nickFor(room, n.pdu.sender), to, topic, { id: n.eventId }));
+  svc.toOccupants(n.roomId, (room, to, seen) => (n.stream <= seen ? null : roomStanza(svc, room, n, to, 'live')));
 }
 
 /**

@@ -10,6 +10,8 @@
 //   m.reaction                  XEP-0444: the reactor's current set on the message
 //   m.room.redaction            of a reaction: the reduced set; of a message: the XEP-0424
 //                               retraction from its author, or the XEP-0425 moderation from the room
+//   m.room.topic                the subject change from the setter's occupant JID (XEP-0313 §6.2
+//                               archives subject changes too)
 // Messages are named by their room stanza-id, which is the event id.
 import type { Pdu } from '../../../core/events/types.js';
 import type { StoredEvent } from '../../../core/ports.js';
@@ -23,7 +25,7 @@ import { fromContent } from './payload.js';
 import { heldReactions, withRoomRelationElements } from './room-rich.js';
 import type { MucService } from './service.js';
 import type { MucRoom } from './state.js';
-import { groupchatMessage } from './stanzas.js';
+import { groupchatMessage, subjectMessage } from './stanzas.js';
 
 export const NS_MODERATE = 'urn:xmpp:message-moderate:1';
 /** Event types an XMPP client sees as messages, and so can retract. */
@@ -47,7 +49,7 @@ export function redactedBy(svc: MucService, ev: RoomEvent): StoredEvent | null {
 /** Whether a room event is something an archive hands out (see the table above). */
 export function isRoomItem(svc: MucService, ev: RoomEvent): boolean {
   const { pdu } = ev;
-  if (pdu.state_key !== undefined) return false;
+  if (pdu.state_key !== undefined) return pdu.type === 'm.room.topic' && pdu.state_key === '';
   if (MESSAGE_TYPES.has(pdu.type)) return bodyOfEvent(pdu) !== null || svc.core.storage.events.redactedBy(ev.eventId) !== null;
   if (pdu.type === 'm.reaction') return annotationOf(pdu.content) !== null && svc.core.storage.events.redactedBy(ev.eventId) === null;
   if (pdu.type === 'm.room.redaction') {
@@ -60,7 +62,10 @@ export function isRoomItem(svc: MucService, ev: RoomEvent): boolean {
 /** The stanza a room event is for the occupant `to` ('' in the archive), or null when it is nothing for XMPP. */
 export function roomStanza(svc: MucService, room: MucRoom, ev: RoomEvent, to: string, view: RoomView): XmlElement | null {
   const { pdu } = ev;
-  if (pdu.state_key !== undefined) return null;
+  if (pdu.state_key !== undefined) {
+    if (pdu.type !== 'm.room.topic' || pdu.state_key !== '') return null;
+    return subjectMessage(room.jid, svc.nickFor(room, pdu.sender), to, typeof pdu.content.topic === 'string' ? pdu.content.topic : '', { id: ev.eventId });
+  }
   if (MESSAGE_TYPES.has(pdu.type)) return messageStanza(svc, room, ev, to, view);
   if (pdu.type === 'm.reaction') {
     return svc.core.storage.events.redactedBy(ev.eventId) === null ? reactionStanza(svc, room, ev.eventId, pdu, to) : null;
