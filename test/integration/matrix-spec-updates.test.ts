@@ -230,6 +230,9 @@ describe('spec v1.12-v1.19 client-server changes', () => {
     assertError(await call('GET', `${v1}/mutual_rooms?user_id=bob`, { token: tok.alice }), 400, 'M_INVALID_PARAM');
     assertError(await call('GET', `${v1}/mutual_rooms?user_id=${enc('@alice:localhost')}`, { token: tok.alice }), 400, 'M_INVALID_PARAM');
     assertError(await call('GET', `${v1}/mutual_rooms?user_id=${enc('@carol:localhost')}&from=zz`, { token: tok.alice }), 400, 'M_INVALID_PARAM');
+    // matrix-js-sdk 37 asks through MSC2666's unstable form, announced in /versions.
+    const client = sdk.createClient({ baseUrl: server.matrixUrl, accessToken: tok.alice, userId: '@alice:localhost', logger: quiet });
+    assert.deepEqual((await client._unstable_getSharedRooms('@carol:localhost')).sort(), [...r.joined].sort());
   });
 
   test('v1.19: a state event names the state event it replaced in unsigned.replaces_state', async () => {

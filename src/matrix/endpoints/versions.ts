@@ -13,11 +13,13 @@ const SPEC_VERSIONS = [
 
 // Unstable features clients look for: MSC4186 Simplified Sliding Sync (endpoints/sliding-sync.ts);
 // extended profiles, which matrix-js-sdk 37 only uses when these two flags say so (the second
-// sends it to the stable v3 paths, endpoints/profile.ts).
+// sends it to the stable v3 paths, endpoints/profile.ts); MSC2666 mutual rooms in the unstable
+// form matrix-js-sdk 37 calls (endpoints/mutual-rooms.ts).
 const UNSTABLE_FEATURES = {
   'org.matrix.simplified_msc3575': true,
   'uk.tcpip.msc4133': true,
   'uk.tcpip.msc4133.stable': true,
+  'uk.half-shot.msc2666.query_mutual_rooms': true,
 };
 
 // An empty ruleset in the spec's shape (push_ruleset.yaml): matrix-js-sdk fetches it before its
