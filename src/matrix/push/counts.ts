@@ -39,10 +39,13 @@ export class PushCounts {
     this.history = new History(core.storage, core.rooms);
   }
 
-  /** Whether the user may see an event of the room; the visibility is read at the first event asked about. */
-  private seer(roomId: string, userId: string): (ev: StoredEvent) => boolean {
+  /**
+   * Whether the user may see an event of the room. Events from `joinedAt` (their current join)
+   * on are visible without reading anything; for earlier ones the visibility is read once.
+   */
+  private seer(roomId: string, userId: string, joinedAt: number): (ev: StoredEvent) => boolean {
     let sees: ((ev: StoredEvent) => boolean) | undefined;
-    return (ev) => (sees ??= this.history.visibility(roomId, userId).sees)(ev);
+    return (ev) => ev.stream >= joinedAt || (sees ??= this.history.visibility(roomId, userId).sees)(ev);
   }
 
   /** The user's push outcome for events of one room; null when the room is unknown. */
@@ -77,10 +80,10 @@ export class PushCounts {
     const stateGroup = this.core.rooms.head(roomId)!.stateGroup;
     const rules = this.rules.ruleset(userId);
     if (memo && memo.from === from && memo.stateGroup === stateGroup && memo.rules === rules && upto >= memo.upto) {
-      if (this.extend(memo, roomId, userId, upto, outcome)) return { ...memo.counts };
+      if (this.extend(memo, roomId, userId, joinedAt, upto, outcome)) return { ...memo.counts };
     }
     const counts = { notification_count: 0, highlight_count: 0 };
-    const sees = this.seer(roomId, userId);
+    const sees = this.seer(roomId, userId, joinedAt);
     for (const ev of this.core.storage.events.roomEventsBetween(roomId, from, upto, MAX_COUNTED, true)) {
       if (ev.pdu.sender === userId) break;
       if (sees(ev)) add(counts, outcome(ev));
@@ -97,12 +100,12 @@ export class PushCounts {
    * a full count only: counting on from it keeps adding, so a busy room's count goes past it.
    * A batch larger than the cap is counted in full.
    */
-  private extend(memo: CountsMemo, roomId: string, userId: string, upto: number, outcome: (ev: StoredEvent) => PushOutcome): boolean {
+  private extend(memo: CountsMemo, roomId: string, userId: string, joinedAt: number, upto: number, outcome: (ev: StoredEvent) => PushOutcome): boolean {
     if (upto === memo.upto) return true;
     const added = this.core.storage.events.roomEventsBetween(roomId, memo.upto, upto, MAX_COUNTED, false);
     if (added.length >= MAX_COUNTED) return false;
     if (added.some((ev) => ev.pdu.sender === userId || ev.pdu.type === 'm.room.redaction')) return false;
-    const sees = this.seer(roomId, userId);
+    const sees = this.seer(roomId, userId, joinedAt);
     for (const ev of added) if (sees(ev)) add(memo.counts, outcome(ev));
     memo.upto = upto;
     return true;
@@ -124,7 +127,7 @@ export class PushCounts {
     // Threads in which the user has written since (their own event reads the thread up to it).
     const answered = new Set<string>();
     const contentOf = (id: string) => this.core.storage.events.getEvent(id)?.pdu.content ?? null;
-    const sees = this.seer(roomId, userId);
+    const sees = this.seer(roomId, userId, joinedAt);
     for (const ev of this.core.storage.events.roomEventsBetween(roomId, from, upto, MAX_COUNTED, true)) {
       if (!sees(ev)) continue;
       const thread = threadOf(ev.pdu.content, contentOf);
@@ -147,7 +150,7 @@ export class PushCounts {
       const readTo = this.receipts.readUpTo(r.roomId, userId) ?? 0;
       const outcome = this.evaluator(r.roomId, userId);
       if (!outcome) continue;
-      const sees = this.seer(r.roomId, userId);
+      const sees = this.seer(r.roomId, userId, r.stream);
       for (const ev of this.core.storage.events.roomEventsBefore(r.roomId, before, NOTIFICATION_SCAN)) {
         if (ev.pdu.sender === userId || !sees(ev)) continue;
         const o = outcome(ev);
