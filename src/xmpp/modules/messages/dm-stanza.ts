@@ -65,7 +65,9 @@ export function dmStanza(im: ImContext, ev: DmEvent, archive: string, to: string
   const { eventId, pdu } = ev;
   const id = readExtras(pdu.content).id ?? eventId;
   if (pdu.type === 'm.room.message') {
-    const retraction = im.core.storage.events.redactedBy(eventId);
+    // Live, the event was just committed: a redaction of it, even one in the same commit, is
+    // delivered after it as a retraction. Only later views (offline, archive) must look.
+    const retraction = view === 'live' ? null : im.core.storage.events.redactedBy(eventId);
     if (retraction) return view === 'archive' ? tombstoneOf(im, ev, to, retraction) : null;
     const stanza = stanzaForEvent(im, eventId, pdu, archive, to, view === 'offline');
     if (!stanza) return null;
