@@ -93,11 +93,18 @@ export function isLoopback(host: string): boolean {
   return host === '::1' || host.toLowerCase().startsWith('::ffff:127.');
 }
 
+/**
+ * Connections the kernel may hold before they are accepted. Node's default (511) overflows when
+ * many clients reconnect at once (a restart, a network coming back): the overflowing ones lose
+ * their SYN and retry a second later. The kernel caps it at net.core.somaxconn.
+ */
+const ACCEPT_BACKLOG = 4096;
+
 function listen(server: Server, spec: ListenSpec, servers: Server[], logger: C2sLogger): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(new Error(`xmpp: cannot listen on ${spec.host}:${spec.port}: ${err.message}`));
     server.once('error', onError);
-    server.listen(spec.port, spec.host, () => {
+    server.listen({ port: spec.port, host: spec.host, backlog: ACCEPT_BACKLOG }, () => {
       server.off('error', onError);
       // Accept errors (e.g. EMFILE) must not take the process down.
       server.on('error', (err) => logger.warn({ err: err.message }, 'xmpp: listener error'));
