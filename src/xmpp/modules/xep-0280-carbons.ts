@@ -34,14 +34,20 @@ export function wrapCarbon(kind: 'sent' | 'received', accountBare: string, toFul
       x('forwarded', { xmlns: NS_FORWARD }, original.withAttrs({ xmlns: 'jabber:client' }))));
 }
 
+/** The account's carbon-enabled sessions except the resources in `skip`. */
+export function carbonTargets(server: ModuleApi, accountBare: string, skip: Iterable<string>): C2sSession[] {
+  const sessions = server.sessionsOf(accountBare).filter(carbonsEnabled);
+  if (sessions.length === 0) return sessions;
+  const skipped = new Set(skip);
+  return sessions.filter((s) => !skipped.has(s.resource));
+}
+
 /** Copies `original` to the account's carbon-enabled sessions except the resources in `skip`. */
 export function sendCarbons(server: ModuleApi, kind: 'sent' | 'received', accountBare: string,
   original: XmlElement, skip: Iterable<string>): void {
-  if (!isEligible(original)) return;
-  const skipped = new Set(skip);
-  for (const s of server.sessionsOf(accountBare)) {
-    if (carbonsEnabled(s) && !skipped.has(s.resource)) s.send(wrapCarbon(kind, accountBare, s.jid, original));
-  }
+  const targets = carbonTargets(server, accountBare, skip);
+  if (targets.length === 0 || !isEligible(original)) return;
+  for (const s of targets) s.send(wrapCarbon(kind, accountBare, s.jid, original));
 }
 
 export const carbonsModule: XmppModule = {

@@ -10,7 +10,7 @@ import type { Jid } from '../../jid.js';
 import type { StanzaContext } from '../../module.js';
 import type { XmlElement } from '../../xml/element.js';
 import type { ImContext } from '../presence/context.js';
-import { sendCarbons } from '../xep-0280-carbons.js';
+import { carbonTargets, sendCarbons } from '../xep-0280-carbons.js';
 import { jidOfMember } from './dm-events.js';
 import { dmStanza, isDmItem } from './dm-stanza.js';
 
@@ -23,12 +23,14 @@ export function sentCarbonsForEvent(im: ImContext, n: RoomEventNotice): void {
   const other = pair[0] === n.pdu.sender ? pair[1] : pair[0];
   if (other === n.pdu.sender) return;
   const bare = `${local}@${im.server.domain}`;
-  if (im.server.sessionsOf(bare).length === 0) return;
-  const to = jidOfMember(im, other);
   const extras = readExtras(n.pdu.content);
+  // Most messages have no other resource to copy to: the stanza is built only when one wants it.
+  const skip = extras.from_resource ? [extras.from_resource] : [];
+  if (carbonTargets(im.server, bare, skip).length === 0) return;
+  const to = jidOfMember(im, other);
   const toFull = to && extras.to_resource ? `${to}/${extras.to_resource}` : to;
   const original = toFull ? dmStanza(im, n, bare, toFull, 'live') : null;
-  if (original) sendCarbons(im.server, 'sent', bare, original, extras.from_resource ? [extras.from_resource] : []);
+  if (original) sendCarbons(im.server, 'sent', bare, original, skip);
 }
 
 /** A DM message delivered to some resources of its recipient: 'received' carbons to the others. */
