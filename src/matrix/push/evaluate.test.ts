@@ -78,6 +78,10 @@ test('default rules: spec order, and what they decide', () => {
   assert.equal(evaluate(rules, invite, ctx()).ruleId, '.m.rule.invite_for_me');
   assert.equal(evaluate(rules, { ...invite, state_key: '@carol:h' }, ctx()).notify, false);
   assert.equal(evaluate(rules, { ...msg('x'), type: 'm.reaction' }, ctx()).notify, false);
+  // Actions replaced on a rule (PUT .../actions) change the outcome at once.
+  const message = rules.underride.find((r) => r.rule_id === '.m.rule.message')!;
+  message.actions = ['dont_notify'];
+  assert.equal(evaluate(rules, msg('hello'), ctx()).notify, false);
   const edit = msg('x', { 'm.relates_to': { rel_type: 'm.replace', event_id: '$e' } });
   assert.equal(evaluate(rules, edit, ctx()).notify, false);
 });

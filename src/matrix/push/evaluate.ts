@@ -68,19 +68,20 @@ function globSource(pattern: string): string {
   return pattern.replace(/[.+^${}()|[\]\\*?]/g, (c) => (c === '*' ? '.*' : c === '?' ? '.' : `\\${c}`));
 }
 
-// Compiled patterns, by pattern and mode: every sync evaluates the same few rules over many
+// Compiled patterns, one map per mode: every sync evaluates the same few rules over many
 // events, and compiling the glob each time was the largest cost of a /sync under load.
-const compiled = new Map<string, RegExp>();
+const compiledWords = new Map<string, RegExp>();
+const compiledWhole = new Map<string, RegExp>();
 const MAX_COMPILED = 10000;
 
 function globRegExp(pattern: string, wordBoundary: boolean): RegExp {
-  const key = `${wordBoundary ? 'w' : 'f'}${pattern}`;
-  let re = compiled.get(key);
+  const compiled = wordBoundary ? compiledWords : compiledWhole;
+  let re = compiled.get(pattern);
   if (!re) {
     const src = globSource(pattern);
     re = wordBoundary ? new RegExp(`(?:^|[^A-Za-z0-9_])${src}(?:[^A-Za-z0-9_]|$)`, 'isu') : new RegExp(`^${src}$`, 'isu');
     if (compiled.size >= MAX_COMPILED) compiled.clear();
-    compiled.set(key, re);
+    compiled.set(pattern, re);
   }
   return re;
 }
@@ -154,7 +155,8 @@ function ruleMatches(kind: string, r: PushRule, ev: PushEvent, ctx: PushContext)
   switch (kind) {
     case 'override':
     case 'underride':
-      return (r.conditions ?? []).every((c) => conditionMatches(c, ev, ctx));
+      if (r.conditions) for (const c of r.conditions) if (!conditionMatches(c, ev, ctx)) return false;
+      return true;
     case 'content': {
       const body = ev.content.body;
       return typeof r.pattern === 'string' && typeof body === 'string' && globMatches(r.pattern, body, true);
@@ -173,14 +175,25 @@ export function outcomeOf(actions: PushAction[], ruleId: string | null): PushOut
   return { actions, notify: actions.includes('notify'), highlight, ruleId };
 }
 
-/** The actions for the event by the user's ruleset; no match means no notification. */
+const NO_OUTCOME: PushOutcome = Object.freeze(outcomeOf(Object.freeze([]) as unknown as PushAction[], null));
+// The outcome of a matching rule depends on its actions alone: made once per rule (and again
+// when its actions are replaced), not once per event and user. Shared: never mutate.
+const ruleOutcomes = new WeakMap<PushRule, PushOutcome>();
+
+function outcomeOfRule(r: PushRule): PushOutcome {
+  let o = ruleOutcomes.get(r);
+  if (!o || o.actions !== r.actions || o.ruleId !== r.rule_id) ruleOutcomes.set(r, (o = outcomeOf(r.actions, r.rule_id)));
+  return o;
+}
+
+/** The actions for the event by the user's ruleset; no match means no notification. Read-only. */
 export function evaluate(rules: Ruleset, ev: PushEvent, ctx: PushContext): PushOutcome {
   // Nobody is notified of their own events.
-  if (ev.sender === ctx.userId) return outcomeOf([], null);
+  if (ev.sender === ctx.userId) return NO_OUTCOME;
   for (const kind of RULE_KINDS) {
     for (const r of rules[kind]) {
-      if (r.enabled && ruleMatches(kind, r, ev, ctx)) return outcomeOf(r.actions, r.rule_id);
+      if (r.enabled && ruleMatches(kind, r, ev, ctx)) return outcomeOfRule(r);
     }
   }
-  return outcomeOf([], null);
+  return NO_OUTCOME;
 }
