@@ -145,7 +145,10 @@ describe('Matrix E2EE endpoints (raw)', () => {
     // The same transaction again is accepted and sends nothing.
     assert.equal((await send('t1', { [bob.userId]: { [bob.deviceId]: { n: 1 } } })).status, 200);
     await send('t2', { [bob.userId]: { '*': { n: 2 } }, '@ghost:localhost': { X: { n: 3 } } });
-    const next = await sync(bob, woke.next_batch);
+    // A long-poll from the token just handed out answers at once with what came in between.
+    const asked = Date.now();
+    const next = await sync(bob, woke.next_batch, 30000);
+    assert.ok(Date.now() - asked < 15000, 'answered at once, not at the timeout');
     assert.deepEqual(next.to_device.events.map((e: any) => e.content.n), [2]);
     const other = await sync(bob2);
     assert.deepEqual(other.to_device.events.map((e: any) => e.content.n), [2]);
@@ -170,7 +173,10 @@ describe('Matrix E2EE endpoints (raw)', () => {
     assert.match(first.next_batch, /^s\d+_d\d+$/);
     // A lost response: the same since gives the same batch again.
     assert.deepEqual(ns(await sync(bob3, start)), ns(first));
-    const second = await sync(bob3, first.next_batch);
+    // Held back messages come at once, even to a long-poll.
+    const asked = Date.now();
+    const second = await sync(bob3, first.next_batch, 30000);
+    assert.ok(Date.now() - asked < 15000, 'answered at once, not at the timeout');
     assert.deepEqual(ns(second), Array.from({ length: 100 }, (_, i) => 100 + i));
     const third = await sync(bob3, second.next_batch);
     assert.deepEqual(ns(third), Array.from({ length: 30 }, (_, i) => 200 + i));

@@ -5,7 +5,8 @@ import { ErrCode, MatrixError, invalidParam } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { intQuery } from '../http/validate.js';
 import { syncSinceParam } from '../tokens.js';
-import { computeSync, isEmptySync, type SyncDeps } from '../sync/compute.js';
+import { computeSync, isEmptySync, type SyncDeps, type SyncResponse } from '../sync/compute.js';
+import { QuietDevices } from '../sync/quiet.js';
 import { EMPTY_SYNC_FILTER, parseSyncFilter, type SyncFilter } from '../sync/filter.js';
 import { LazyMemberCache } from '../sync/lazy-members.js';
 import { storedFilter } from './account-data.js';
@@ -58,21 +59,31 @@ async function joinBatchInFlight(m: MatrixContext): Promise<void> {
   await nextTurn();
 }
 
-async function sync(m: MatrixContext, deps: SyncDeps, ctx: AuthedCtx): Promise<unknown> {
-  const sinceToken = syncSinceParam(ctx.query.get('since'));
+async function sync(m: MatrixContext, deps: SyncDeps, quiet: QuietDevices, ctx: AuthedCtx): Promise<unknown> {
+  const sinceParam = ctx.query.get('since');
+  const sinceToken = syncSinceParam(sinceParam);
   const since = sinceToken?.pos ?? null;
   const fullState = ctx.query.get('full_state') === 'true';
   const timeout = intQuery(ctx.query, 'timeout', 0, 0, m.core.config.matrix.max_sync_timeout_ms);
   // v1.16 `use_state_after`, or the MSC4222 name matrix-js-sdk 37 sends; the answer uses the same naming.
   const stateAfter = ctx.query.get('use_state_after') === 'true' ? 'state_after' as const
     : ctx.query.get('org.matrix.msc4222.use_state_after') === 'true' ? 'org.matrix.msc4222.state_after' as const : undefined;
-  const req = { viewer: ctx.requester, since, toDeviceSince: sinceToken?.toDevice, fullState, stateAfter, filter: resolveFilter(m, ctx.requester.userId, ctx.query.get('filter')) };
-  await presenceFromSync(m, ctx.requester.userId, ctx.query.get('set_presence'));
+  const userId = ctx.requester.userId;
+  const filterParam = ctx.query.get('filter');
+  const req = { viewer: ctx.requester, since, toDeviceSince: sinceToken?.toDevice, fullState, stateAfter, filter: resolveFilter(m, userId, filterParam) };
+  await presenceFromSync(m, userId, ctx.query.get('set_presence'));
   const deadline = Date.now() + timeout;
-  let res = computeSync(deps, req);
+  let notices = 0;
+  const compute = () => {
+    const r = computeSync(deps, req);
+    notices = m.notifier.noticeCount(userId);
+    return r;
+  };
+  const nothingNew = since !== null && !fullState && timeout > 0 && quiet.quiet(ctx.requester, filterParam, sinceParam!, m.notifier.noticeCount(userId));
+  let res: SyncResponse | null = nothingNew ? null : compute();
   // Computing is synchronous and notices are published in the same tick as the position they
   // carry commits, so nothing can slip in between computing and starting to wait.
-  while (isEmptySync(res) && since !== null && !fullState && !ctx.signal.aborted) {
+  while ((res === null || isEmptySync(res)) && since !== null && !fullState && !ctx.signal.aborted) {
     const left = deadline - Date.now();
     if (left <= 0) break;
     await m.notifier.wait(ctx.requester.userId, left, ctx.signal);
@@ -81,12 +92,17 @@ async function sync(m: MatrixContext, deps: SyncDeps, ctx: AuthedCtx): Promise<u
     await nextTurn();
     if (!ctx.signal.aborted && !m.notifier.closed) await joinBatchInFlight(m);
     if (ctx.signal.aborted || m.notifier.closed) break;
-    res = computeSync(deps, req);
+    res = compute();
   }
+  // Nothing was computed: the client left or the server is closing (no database reads then).
+  if (res === null && (ctx.signal.aborted || m.notifier.closed)) return { next_batch: sinceParam };
+  res ??= compute();
+  quiet.record(ctx.requester, filterParam, res.next_batch, notices);
   return res;
 }
 
 export function syncRoutes(m: MatrixContext): Route[] {
   const deps: SyncDeps = { core: m.core, formatter: m.formatter, notifier: m.notifier, history: m.history, ephemeral: m.ephemeral, lazyMembers: new LazyMemberCache() };
-  return [{ method: 'GET', path: '/_matrix/client/v3/sync', auth: 'required', handler: (ctx) => sync(m, deps, ctx) }];
+  const quiet = new QuietDevices();
+  return [{ method: 'GET', path: '/_matrix/client/v3/sync', auth: 'required', handler: (ctx) => sync(m, deps, quiet, ctx) }];
 }

@@ -8,6 +8,8 @@ export class SyncNotifier {
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly latest = new Map<string, number>();
   private readonly latestMembership = new Map<string, number>();
+  /** Notices each user has had (sync/quiet.ts tells by it that nothing changed for them). */
+  private readonly notices = new Map<string, number>();
   private readonly unsubscribe: (() => void)[] = [];
   private stopped = false;
 
@@ -50,6 +52,11 @@ export class SyncNotifier {
     return pos;
   }
 
+  /** How many notices the user has had since the process started. */
+  noticeCount(userId: string): number {
+    return this.notices.get(userId) ?? 0;
+  }
+
   /** Resolves at the next notice for the user, after timeoutMs, or when the signal aborts. */
   wait(userId: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
     // A request that arrives on a kept-alive connection after close() must not arm a timer
@@ -86,6 +93,7 @@ export class SyncNotifier {
   }
 
   private wake(userId: string): void {
+    this.notices.set(userId, (this.notices.get(userId) ?? 0) + 1);
     const set = this.waiters.get(userId);
     if (set) for (const done of [...set]) done();
   }
