@@ -59,6 +59,12 @@ describe('room version 12', () => {
     // The SDK syncs with MSC4222 state_after: a rename reaches bob's room state from there.
     await alice.client.setRoomName(roomId, 'Twelve renamed');
     await until('bob sees the new name', () => bob.client.getRoom(roomId)?.name === 'Twelve renamed');
+    // Sliding sync (Element X) lists and subscribes to the room by its domainless id.
+    const sss = await ok('POST', '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync', {
+      token: tok.bob, body: { lists: { all: { ranges: [[0, 20]], timeline_limit: 5 } }, room_subscriptions: { [roomId]: { timeline_limit: 1, required_state: [['m.room.create', '']] } } },
+    });
+    assert.equal(sss.rooms[roomId].name, 'Twelve renamed');
+    assert.equal(sss.rooms[roomId].required_state[0].content.room_version, '12');
   });
 
   test('the creator kicks anyone; nobody the power levels name can touch the creator', async () => {
