@@ -76,11 +76,14 @@ describe('Element X (matrix-rust-sdk) sliding sync, replayed', () => {
   let encrypted: string;
   let invite: string;
   let lastInNamed: string;
+  const fillers: string[] = [];
   before(async () => {
     server = await startTestServer();
     for (const n of ['alice', 'bob', 'carol']) await server.addUser(n);
     [alice, bob, carol] = [await user('alice'), await user('bob'), await user('carol')];
     await ok('PUT', `${v3}/profile/${enc(bob.userId)}/displayname`, { token: bob.token, body: { displayname: 'Bob B' } });
+    // 18 older rooms, so that the first window of 20 does not hold them all.
+    for (let i = 0; i < 18; i++) fillers.push(await createRoom(alice, { name: `filler ${i}` }));
     dm = await createRoom(bob, { is_direct: true, invite: [alice.userId], preset: 'trusted_private_chat' });
     await join(alice, dm);
     await ok('PUT', `${v3}/user/${enc(alice.userId)}/account_data/m.direct`, { token: alice.token, body: { [bob.userId]: [dm] } });
@@ -111,12 +114,14 @@ describe('Element X (matrix-rust-sdk) sliding sync, replayed', () => {
   it('the room list: first 20 rooms, then the growing list, then the long-poll; a room opened, read and typed in', async () => {
     // State::Init: Selective [0,19], no long-poll.
     const first = await sssOk(alice, { conn_id: 'room-list', lists: { all_rooms: allRooms(19) }, extensions: LIST_EXTENSIONS }, null, 0);
-    assert.equal(first.lists.all_rooms.count, 4);
+    assert.equal(first.lists.all_rooms.count, 22);
     const ids = Object.keys(first.rooms);
-    assert.deepEqual(new Set(ids), new Set([named, dm, encrypted, invite]));
+    assert.equal(ids.length, 20);
+    // The newest 20: the two oldest rooms wait for the next window.
+    assert.deepEqual(new Set(ids), new Set([named, dm, encrypted, invite, ...fillers.slice(2)]));
     // The client sorts by bump_stamp (recency): the last message was in `named`, the invite came after it.
     const byStamp = ids.sort((a, b) => first.rooms[b].bump_stamp - first.rooms[a].bump_stamp);
-    assert.deepEqual(byStamp.slice(0, 2), [invite, named]);
+    assert.deepEqual(byStamp.slice(0, 4), [invite, named, encrypted, dm]);
     for (const id of [named, dm, encrypted]) {
       const r = first.rooms[id];
       assert.equal(r.initial, true);
@@ -152,13 +157,15 @@ describe('Element X (matrix-rust-sdk) sliding sync, replayed', () => {
     const global = first.extensions.account_data.global.map((e: any) => e.type);
     assert.ok(global.includes('m.direct') && global.includes('m.push_rules'), global.join());
 
-    // State::SettingUp -> Running: Growing, [0, min(100, count) - 1], still timeout 0. Nothing new.
-    const grown = await sssOk(alice, { conn_id: 'room-list', lists: { all_rooms: allRooms(3) }, extensions: LIST_EXTENSIONS }, first.pos, 0);
-    assert.deepEqual(grown.rooms, {});
-    assert.equal(grown.lists.all_rooms.count, 4);
+    // State::SettingUp -> Running: Growing, [0, min(100, count) - 1], still timeout 0: only the
+    // two rooms the first window left out come (MSC4186 "Example usage").
+    const grown = await sssOk(alice, { conn_id: 'room-list', lists: { all_rooms: allRooms(21) }, extensions: LIST_EXTENSIONS }, first.pos, 0);
+    assert.deepEqual(new Set(Object.keys(grown.rooms)), new Set(fillers.slice(0, 2)));
+    assert.ok(Object.values(grown.rooms).every((r: any) => r.initial === true && stateOf(r, 'm.room.name')));
+    assert.equal(grown.lists.all_rooms.count, 22);
 
     // Fully loaded: PollTimeout::Default, 30 s. A message ends it with the room, its event and counts.
-    const body = { conn_id: 'room-list', lists: { all_rooms: allRooms(3) }, extensions: LIST_EXTENSIONS };
+    const body = { conn_id: 'room-list', lists: { all_rooms: allRooms(21) }, extensions: LIST_EXTENSIONS };
     const polling = sssOk(alice, body, grown.pos, 30000);
     await new Promise((r) => setTimeout(r, 100));
     const third = await send(bob, named, 'third');
@@ -205,12 +212,12 @@ describe('Element X (matrix-rust-sdk) sliding sync, replayed', () => {
     const knocked = await sssOk(alice, body, typing.pos, 30000);
     const k = knocked.rooms[knockable];
     assert.equal(k.invite_state.find((e: any) => e.type === 'm.room.member' && e.state_key === alice.userId).content.membership, 'knock');
-    assert.equal(knocked.lists.all_rooms.count, 5);
+    assert.equal(knocked.lists.all_rooms.count, 23);
 
     // M_UNKNOWN_POS: the SDK forgets pos and subscriptions and starts again from [0,19]: every room again, whole.
     assertError(await sss(alice, body, `${knocked.pos}x`, 0), 400, 'M_UNKNOWN_POS');
     const again = await sssOk(alice, { conn_id: 'room-list', lists: { all_rooms: allRooms(19) }, extensions: LIST_EXTENSIONS }, null, 0);
-    assert.equal(Object.keys(again.rooms).length, 5);
+    assert.equal(Object.keys(again.rooms).length, 20);
     assert.ok(Object.values(again.rooms).every((r: any) => r.initial === true));
     assert.equal(again.rooms[named].notification_count, 0);
   });
