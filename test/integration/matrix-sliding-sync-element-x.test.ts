@@ -168,12 +168,16 @@ describe('Element X (matrix-rust-sdk) sliding sync, replayed', () => {
     const body = { conn_id: 'room-list', lists: { all_rooms: allRooms(21) }, extensions: LIST_EXTENSIONS };
     const polling = sssOk(alice, body, grown.pos, 30000);
     await new Promise((r) => setTimeout(r, 100));
-    const third = await send(bob, named, 'third');
+    // A mention (m.mentions): it notifies and highlights.
+    const third = (await ok('PUT', `${v3}/rooms/${enc(named)}/send/m.room.message/ex-mention`, {
+      token: bob.token, body: { msgtype: 'm.text', body: 'third', 'm.mentions': { user_ids: [alice.userId] } },
+    })).event_id as string;
     const live = await polling;
     const ln = live.rooms[named];
     assert.deepEqual(bodies(ln), ['third']);
     assert.equal(ln.num_live, 1);
     assert.equal(ln.notification_count, 3);
+    assert.equal(ln.highlight_count, 1);
     assert.ok(ln.bump_stamp > n.bump_stamp);
     assert.equal(ln.initial, undefined);
 
@@ -206,10 +210,23 @@ describe('Element X (matrix-rust-sdk) sliding sync, replayed', () => {
     const typing = await polling3;
     assert.deepEqual(typing.extensions.typing.rooms[named].content.user_ids, [bob.userId]);
 
+    // The room avatar: `avatar` set, then null once removed (the SDK clears it on null).
+    await ok('PUT', `${v3}/rooms/${enc(named)}/state/m.room.avatar/`, { token: alice.token, body: { url: 'mxc://localhost/group' } });
+    const withAvatar = await sssOk(alice, body, typing.pos, 30000);
+    assert.equal(withAvatar.rooms[named].avatar, 'mxc://localhost/group');
+    await ok('PUT', `${v3}/rooms/${enc(named)}/state/m.room.avatar/`, { token: alice.token, body: {} });
+    const noAvatar = await sssOk(alice, body, withAvatar.pos, 30000);
+    assert.equal(noAvatar.rooms[named].avatar, null);
+
+    // Leaving: the room comes once more, with the user's own leave in required_state ($ME).
+    await ok('POST', `${v3}/rooms/${enc(encrypted)}/leave`, { token: alice.token, body: {} });
+    const left = await sssOk(alice, body, noAvatar.pos, 30000);
+    assert.equal(stateOf(left.rooms[encrypted], 'm.room.member', alice.userId).content.membership, 'leave');
+
     // A knock: it comes as invite_state holding the user's own knock (how the SDK tells a knock).
     const knockable = await createRoom(carol, { name: 'Knock here', initial_state: [{ type: 'm.room.join_rules', state_key: '', content: { join_rule: 'knock' } }] });
     await ok('POST', `${v3}/knock/${enc(knockable)}`, { token: alice.token, body: {} });
-    const knocked = await sssOk(alice, body, typing.pos, 30000);
+    const knocked = await sssOk(alice, body, left.pos, 30000);
     const k = knocked.rooms[knockable];
     assert.equal(k.invite_state.find((e: any) => e.type === 'm.room.member' && e.state_key === alice.userId).content.membership, 'knock');
     assert.equal(knocked.lists.all_rooms.count, 23);
