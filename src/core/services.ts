@@ -13,6 +13,7 @@ import { Deactivations } from './accounts/deactivation.js';
 import { MediaService } from './media/service.js';
 import { Typing } from './ephemeral/typing.js';
 import { Receipts } from './ephemeral/receipts.js';
+import { EPHEMERAL_POSITION_KEY } from './ephemeral/position.js';
 import { formatSigningKeyFile, generateSigningKey, parseSigningKeyFile, type SigningKey } from './events/index.js';
 
 export interface CoreServices {
@@ -51,7 +52,8 @@ export function loadOrCreateSigningKey(dataDir: string): SigningKey {
 
 export function createCore(config: ResolvedConfig, storage: Storage, logger: Logger, signingKey: SigningKey): CoreServices {
   const bus = inProcessBus();
-  const stream = new StreamCounter(Math.max(storage.events.maxStream(), storage.accountData.maxStream(), storage.e2ee.maxStream(), storage.receipts.maxStream()));
+  const ephemeralPos = Number(storage.kv.get(...EPHEMERAL_POSITION_KEY) ?? 0);
+  const stream = new StreamCounter(Math.max(storage.events.maxStream(), storage.accountData.maxStream(), storage.e2ee.maxStream(), storage.receipts.maxStream(), ephemeralPos));
   const accounts = new AccountService(storage, config.server_name, config.accounts.scram_iterations);
   const accountData = new AccountData(storage, stream, bus);
   const rooms = new RoomService({ storage, bus, stream, serverName: config.server_name, signingKey });
