@@ -283,8 +283,11 @@ describe('Element X (matrix-rust-sdk) sliding sync, replayed', () => {
     const list = await sssOk(alice, body, null, 0);
     const enc1 = await sssOk(alice, { conn_id: 'encryption', extensions: { to_device: { enabled: true }, e2ee: { enabled: true } } }, null, 0);
     server = await server.restart();
+    // What happened since the restart comes with the first request.
+    await send(bob, named, 'while the app was away');
     const resumed = await sssOk(alice, body, list.pos, 0);
-    assert.deepEqual(resumed.rooms, {});
+    assert.deepEqual(Object.keys(resumed.rooms), [named]);
+    assert.deepEqual(bodies(resumed.rooms[named]), ['while the app was away']);
     assert.equal(resumed.lists.all_rooms.count, list.lists.all_rooms.count);
     const polling = sssOk(alice, body, resumed.pos, 30000);
     await new Promise((r) => setTimeout(r, 100));
