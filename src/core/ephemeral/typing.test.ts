@@ -38,3 +38,16 @@ test('typing: a timeout stops it in the name of the front end that started it', 
   closeCore(core);
   core.storage.close();
 });
+
+test('typing: its stream position is not handed out again by a core started on the same storage (a restart)', async () => {
+  const storage = openSqliteStorage({ path: ':memory:', onFatal: () => {} });
+  const core = createCore(resolveConfig({ server_name: 'h.test' }), storage, silentLogger, generateSigningKey());
+  await core.typing.set('!r:h.test', '@a:h.test', true, 30_000);
+  const pos = core.stream.committed;
+  assert.ok(pos > 0);
+  closeCore(core);
+  const again = createCore(resolveConfig({ server_name: 'h.test' }), storage, silentLogger, generateSigningKey());
+  assert.ok(again.stream.next() > pos, 'a position after the one a client may hold');
+  closeCore(again);
+  storage.close();
+});
