@@ -12,7 +12,7 @@ function fakeCore(enabled = true) {
   const core = {
     config: { matrix: { presence: enabled, max_sync_timeout_ms: 30_000 } },
     stream: new StreamCounter(0),
-    storage: { writes: { enqueue: async (w: () => void) => w() }, rooms: { roomsForUser: () => [{ roomId: '!r:h' }] } },
+    storage: { writes: { enqueue: async (w: () => void) => w() }, kv: { put: () => {} }, rooms: { roomsForUser: () => [{ roomId: '!r:h' }] } },
     rooms: { joinedMembers: () => ['@a:h', '@b:h', '@remote:elsewhere'] },
     accounts: { localpartOf: (u: string) => (u.endsWith(':h') ? u.slice(1, u.indexOf(':')) : null) },
     bus,
