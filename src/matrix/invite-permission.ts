@@ -3,13 +3,11 @@
 // fails with 403 M_INVITE_BLOCKED (invite, createRoom, a member state event), and invites that
 // exist already stay out of /sync. Other values, or none, mean invites as usual.
 import type { AccountData } from '../core/accounts/account-data.js';
+import { blocksInvites } from '../core/accounts/invite-permission.js';
 import { ErrCode, MatrixError } from './errors.js';
 
-export const INVITE_PERMISSION_TYPE = 'm.invite_permission_config';
-
-export function blocksInvites(accountData: AccountData, userId: string): boolean {
-  return accountData.get(userId, INVITE_PERMISSION_TYPE)?.default_action === 'block';
-}
+// The rule itself is the core's, shared with XMPP group chat invitations.
+export { INVITE_PERMISSION_TYPE, blocksInvites } from '../core/accounts/invite-permission.js';
 
 export function checkInviteAllowed(accountData: AccountData, invitee: string): void {
   if (blocksInvites(accountData, invitee)) throw new MatrixError(403, ErrCode.INVITE_BLOCKED, `${invitee} does not accept invites`);

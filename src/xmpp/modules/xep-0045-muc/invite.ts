@@ -4,6 +4,7 @@
 // protocol, reaches that account's XMPP sessions as a mediated invitation from the room (except
 // the one the inviter already sent directly). A decline rejects the Matrix invite and is passed
 // to the inviter.
+import { blocksInvites } from '../../../core/accounts/invite-permission.js';
 import { memberContent } from '../../../core/rooms/create-room.js';
 import { RoomError } from '../../../core/rooms/errors.js';
 import type { RoomEventNotice } from '../../../core/bus.js';
@@ -46,6 +47,8 @@ export async function mediatedInvitations(svc: MucService, ctx: StanzaContext, r
   for (const inv of found.invites) {
     const target = localInvitee(svc, inv.attr('to'));
     if ('error' in target) return fail(target.error, target.text);
+    // Invite blocking (MSC4380) holds for invitations from XMPP as for Matrix's M_INVITE_BLOCKED.
+    if (blocksInvites(svc.core.accountData, target.mxid)) return fail('forbidden', `${inv.attr('to')} does not accept invitations`);
     const refused = await matrixInvite(svc, roomId, inviter, target.mxid, inv.getChildText('reason') ?? undefined);
     if (refused) return fail(refused, 'the room does not let you invite this user');
   }
@@ -108,7 +111,8 @@ export function onInvite(svc: MucService, n: RoomEventNotice): void {
 function sendInvitation(svc: MucService, roomId: string, inviter: string, mxid: string, reason: string | undefined, only?: string): string | null {
   const lp = svc.core.accounts.localpartOf(mxid);
   const roomJid = roomJidOf(svc, roomId);
-  if (lp === null || !roomJid) return null;
+  // A user who blocks invites is not shown them, as /sync leaves them out.
+  if (lp === null || !roomJid || blocksInvites(svc.core.accountData, mxid)) return null;
   const secret = roomSecret(svc, roomId);
   const bare = `${lp}@${svc.addr.serverName}`;
   const sessions = only ? [only] : svc.server.sessionsOf(bare).map((s) => s.jid);
@@ -151,6 +155,7 @@ export function directInvitation(svc: MucService, ctx: StanzaContext): void {
   const inviter = svc.mxidOfAccount(ctx.session.username);
   const target = localInvitee(svc, ctx.to.bareString());
   if (!roomId || 'error' in target || svc.core.rooms.membership(roomId, inviter) !== 'join') return;
+  if (blocksInvites(svc.core.accountData, target.mxid)) return; // the message itself is only a message
   matrixInvite(svc, roomId, inviter, target.mxid, conf.attr('reason'), true)
     .catch((err) => svc.logger.warn({ err, roomId }, 'muc: the Matrix invite of a direct invitation failed'));
 }

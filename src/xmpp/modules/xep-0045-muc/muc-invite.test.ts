@@ -117,3 +117,18 @@ test('invitation errors: remote, unknown and malformed invitees, non-members, an
   assert.equal(k.core.rooms.membership(k.lobbyId, `@dave:${D}`), 'leave');
   k.close();
 });
+
+test('invite blocking (MSC4380): an invitation to a user who blocks invites is forbidden, and invites reach none of their sessions', async () => {
+  const { k, a } = await withAlice();
+  const g = await k.session('gina');
+  await k.core.accountData.put(`@gina:${D}`, 'm.invite_permission_config', { default_action: 'block' });
+  invite(a, `gina@${D}`, 'blk');
+  const err = await until(a, (el) => el.attr('id') === 'blk' && el.attr('type') === 'error');
+  assert.equal(errorCondition(err), 'forbidden');
+  assert.notEqual(k.core.rooms.membership(k.lobbyId, `@gina:${D}`), 'invite');
+  // An invite made some other way (here straight in the core) is not shown to her XMPP client either.
+  await k.core.rooms.send(k.lobbyId, { type: 'm.room.member', sender: `@carol:${D}`, stateKey: `@gina:${D}`, content: { membership: 'invite' } });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(!g.sent.some(invitation));
+  k.close();
+});
