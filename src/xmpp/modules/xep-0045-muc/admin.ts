@@ -40,8 +40,8 @@ function rulesOf(svc: MucService, roomId: string): RoomRules {
   const head = svc.core.rooms.head(roomId);
   let owners = 0;
   if (pl?.users && typeof pl.users === 'object') {
-    for (const mxid of Object.keys(pl.users)) if (svc.levelOf(roomId, mxid) >= OWNER_LEVEL) owners++;
-  } else if (head) owners = 1; // no power levels: the creator alone
+    for (const mxid of new Set([...Object.keys(pl.users), ...svc.creatorsOf(roomId)])) if (svc.levelOf(roomId, mxid) >= OWNER_LEVEL) owners++;
+  } else if (head) owners = Math.max(1, svc.creatorsOf(roomId).length); // no power levels: the creator(s)
   return {
     messageLevel: eventLevel(pl, 'm.room.message', false),
     kickLevel: actionLevel(pl, 'kick'), banLevel: actionLevel(pl, 'ban'), inviteLevel: actionLevel(pl, 'invite'),
@@ -141,7 +141,8 @@ function affiliationList(svc: MucService, roomId: string, view: View, aff: Affil
   if (aff === 'owner' || aff === 'admin') {
     const pl = svc.core.rooms.stateContent(roomId, 'm.room.power_levels');
     const creator = svc.creatorOf(roomId);
-    const candidates = pl?.users && typeof pl.users === 'object' ? Object.keys(pl.users) : creator ? [creator] : [];
+    const listed = pl?.users && typeof pl.users === 'object' ? Object.keys(pl.users) : creator ? [creator] : [];
+    const candidates = [...new Set([...svc.creatorsOf(roomId), ...listed])]; // v12 creators are in no map
     for (const u of candidates) {
       if (svc.core.rooms.membership(roomId, u) !== 'ban' && affiliationFor(svc.levelOf(roomId, u)) === aff) users.set(u, undefined);
     }

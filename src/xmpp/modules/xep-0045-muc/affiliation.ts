@@ -1,6 +1,7 @@
 // Affiliation and role of a room member, read from the room's power levels (XEP-0045 §5 mapped
-// onto Matrix): 100 or more is an owner, 50 or more an admin, both moderators; any other joined
-// member is a member. A member below the level needed to send messages has no voice: a visitor.
+// onto Matrix): 100 or more is an owner (v12 creators, whose level is infinite, too), 50 or more
+// an admin, both moderators; any other joined member is a member. A member below the level
+// needed to send messages has no voice: a visitor.
 import type { JsonObject } from '../../../core/events/types.js';
 
 /** The power levels that make an owner and an admin (Element's "Admin" and "Moderator"). */
@@ -15,13 +16,6 @@ function num(v: unknown, fallback: number): number {
   // Room versions before 10 allow power levels written as strings of digits.
   if (typeof v === 'string' && /^[+-]?\d+$/.test(v.trim())) return Number(v);
   return fallback;
-}
-
-/** A user's power level; without a power levels event only the creator has 100 (Matrix auth rules). */
-export function userLevel(pl: JsonObject | null, userId: string, creator: string | null): number {
-  if (!pl) return userId === creator ? 100 : 0;
-  const users = (pl.users && typeof pl.users === 'object' ? pl.users : {}) as Record<string, unknown>;
-  return num(users[userId], num(pl.users_default, 0));
 }
 
 /** The level needed to send an event of a type (`events`, else events_default or state_default). */
@@ -42,9 +36,9 @@ export function roleFor(level: number, messageLevel: number): Role {
   return level >= messageLevel ? 'participant' : 'visitor';
 }
 
-export function standing(pl: JsonObject | null, userId: string, creator: string | null): { affiliation: Affiliation; role: Role } {
-  const level = userLevel(pl, userId, creator);
-  return { affiliation: affiliationFor(level), role: roleFor(level, eventLevel(pl, 'm.room.message', false)) };
+/** Affiliation and role for a power level (a user's level is the core's reading: MucService.levelOf). */
+export function standing(level: number, messageLevel: number): { affiliation: Affiliation; role: Role } {
+  return { affiliation: affiliationFor(level), role: roleFor(level, messageLevel) };
 }
 
 /** The level of a room action, with the Matrix defaults (invite 0, the others 50). */

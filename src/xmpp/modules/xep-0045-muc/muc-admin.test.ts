@@ -156,3 +156,23 @@ test('a kick and a ban from Matrix look the same to XMPP occupants, Matrix-only 
   assert.equal(item(gone).getChild('actor')!.attr('nick'), 'Carol');
   k.close();
 });
+
+test('room version 12: the creators (infinite power, in no power levels map) are owners; the owner list has them', async () => {
+  const k = await kit();
+  const { createRoom } = await import('../../../core/rooms/create-room.js');
+  await k.core.accounts.create('vic', 'pw');
+  const { roomId } = await createRoom(k.core.rooms, { creator: `@vic:${D}`, preset: 'public_chat', version: '12', alias: `#v12:${D}` });
+  k.core.storage.rooms.putAlias(`#v12:${D}`, roomId, `@vic:${D}`);
+  assert.equal(k.core.rooms.stateContent(roomId, 'm.room.power_levels')!.users?.[`@vic:${D}` as never], undefined, 'v12 keeps creators out of the map');
+  const v = await k.session('vic');
+  const room = `v12@conference.${D}`;
+  join(v, room, 'Vic');
+  const self = await until(v, (el) => el.name === 'presence' && statusCodes(el).includes('110'));
+  assert.deepEqual([item(self).attr('affiliation'), item(self).attr('role')], ['owner', 'moderator']);
+  v.stanza(x('iq', { type: 'get', id: 'owners', to: room }, x('query', { xmlns: NS_MUC_ADMIN }, x('item', { affiliation: 'owner' }))));
+  const owners = await until(v, (el) => el.attr('id') === 'owners');
+  assert.deepEqual(owners.getChild('query')!.getChildren('item').map((i) => i.attr('jid')), [`vic@${D}`]);
+  v.stanza(x('iq', { type: 'get', id: 'cfg', to: room }, x('query', { xmlns: 'http://jabber.org/protocol/muc#owner' })));
+  assert.equal((await until(v, (el) => el.attr('id') === 'cfg')).attr('type'), 'result', 'the creator may configure the room');
+  k.close();
+});

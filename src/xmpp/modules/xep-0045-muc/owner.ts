@@ -7,7 +7,7 @@ import type { JsonObject } from '../../../core/events/types.js';
 import { RoomError } from '../../../core/rooms/errors.js';
 import type { StanzaErrorCondition } from '../../errors.js';
 import { x, type XmlElement } from '../../xml/element.js';
-import { userLevel } from './affiliation.js';
+import { OWNER_LEVEL } from './affiliation.js';
 import { FORM_ROOMCONFIG, NS_DATA, NS_MUC_OWNER } from './ns.js';
 import type { MucService } from './service.js';
 import { applySecret, openRoom, roomSecret } from './password.js';
@@ -19,9 +19,7 @@ export interface OwnerReply {
 }
 
 function isOwner(svc: MucService, roomId: string, mxid: string): boolean {
-  const create = svc.stateEvent(roomId, 'm.room.create');
-  const creator = typeof create?.content.creator === 'string' ? create.content.creator : create?.sender ?? null;
-  return userLevel(svc.core.rooms.stateContent(roomId, 'm.room.power_levels'), mxid, creator) >= 100;
+  return svc.levelOf(roomId, mxid) >= OWNER_LEVEL;
 }
 
 function bool(v: boolean): string {

@@ -10,7 +10,10 @@ import type { ModuleApi } from '../../module.js';
 import type { Jid } from '../../jid.js';
 import { escapeAttr, type XmlElement } from '../../xml/element.js';
 import { aliasOfRoomJid, type MucAddressing } from './addressing.js';
-import { standing, userLevel } from './affiliation.js';
+import { eventLevel, standing, type Affiliation, type Role } from './affiliation.js';
+import { roomCreator, roomCreators, userLevel } from '../../../core/auth/power-levels.js';
+import { getRoomVersion } from '../../../core/events/room-versions.js';
+import { stateTuple } from '../../../core/events/types.js';
 import { MucRoom, MucRooms } from './state.js';
 import { occupantPresence, type Removal } from './stanzas.js';
 import { computeView, diffViews, nickOfMember, type MemberInfo, type View, type ViewEntry } from './view.js';
@@ -74,20 +77,33 @@ export class MucService {
     });
   }
 
-  standingIn(roomId: string): (mxid: string) => ReturnType<typeof standing> {
-    const pl = this.core.rooms.stateContent(roomId, 'm.room.power_levels');
-    const creator = this.creatorOf(roomId);
-    return (mxid) => standing(pl, mxid, creator);
+  standingIn(roomId: string): (mxid: string) => { affiliation: Affiliation; role: Role } {
+    const messageLevel = eventLevel(this.core.rooms.stateContent(roomId, 'm.room.power_levels'), 'm.room.message', false);
+    return (mxid) => standing(this.levelOf(roomId, mxid), messageLevel);
   }
 
-  creatorOf(roomId: string): string | null {
-    const create = this.stateEvent(roomId, 'm.room.create');
-    return typeof create?.content.creator === 'string' ? create.content.creator : create?.sender ?? null;
-  }
-
-  /** A user's power level in the room. */
+  /**
+   * A user's power level in the room, by the Matrix rules of its version (the core's own
+   * reading): from v12 the creators' level is infinite, so they are owners here.
+   */
   levelOf(roomId: string, mxid: string): number {
-    return userLevel(this.core.rooms.stateContent(roomId, 'm.room.power_levels'), mxid, this.creatorOf(roomId));
+    const head = this.core.rooms.head(roomId);
+    const rules = head ? getRoomVersion(head.version) : undefined;
+    return head && rules ? userLevel(head.state, mxid, rules) : 0;
+  }
+
+  /** The room's creator by the rules of its version (the sender of m.room.create from v11). */
+  creatorOf(roomId: string): string | null {
+    const head = this.core.rooms.head(roomId);
+    const rules = head ? getRoomVersion(head.version) : undefined;
+    return (head && rules && roomCreator(head.state.get(stateTuple('m.room.create', '')), rules)) || null;
+  }
+
+  /** v12's room creators (infinite power, in no power levels map); none before v12. */
+  creatorsOf(roomId: string): string[] {
+    const head = this.core.rooms.head(roomId);
+    const rules = head ? getRoomVersion(head.version) : undefined;
+    return head && rules?.privilegedCreators ? roomCreators(head.state.get(stateTuple('m.room.create', '')), rules) : [];
   }
 
   /** The Matrix user a JID stands for (XEP-0045 affiliations are by bare JID): an account, a puppet or a gateway JID. */
