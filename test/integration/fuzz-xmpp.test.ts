@@ -210,3 +210,84 @@ test(`${CASES} mutated stanzas: every iq answered, every ending a stream error; 
   alice.c.destroy();
   bob.destroy();
 });
+
+const PRE_AUTH_CASES = Number(process.env.FUZZ_PRE_AUTH_CASES ?? 300);
+const SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
+const SASL2 = 'urn:xmpp:sasl:2';
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+/** What a client sends before it is authenticated, on a direct TLS stream after the header. */
+const PRE_AUTH: XmlElement[] = [
+  x('auth', { xmlns: SASL, mechanism: 'PLAIN' }, b64('\0alice\0wrong-pw')),
+  x('auth', { xmlns: SASL, mechanism: 'SCRAM-SHA-256' }, b64('n,,n=alice,r=fyko+d2lbbFgONRv9qkxdawL')),
+  x('auth', { xmlns: SASL, mechanism: 'SCRAM-SHA-256-PLUS' }, b64('p=tls-exporter,,n=alice,r=abc')),
+  x('authenticate', { xmlns: SASL2, mechanism: 'SCRAM-SHA-256' }, x('initial-response', {}, b64('n,,n=alice,r=abc')),
+    x('user-agent', { id: 'd4565fa7-4d72-4749-b3d3-740edbf87770' }, x('software', {}, 'fuzz'), x('device', {}, 'box')),
+    x('bind', { xmlns: 'urn:xmpp:bind:0' }, x('tag', {}, 'fuzz'), x('enable', { xmlns: 'urn:xmpp:carbons:2' }))),
+  x('authenticate', { xmlns: SASL2, mechanism: 'HT-SHA-256-NONE' }, x('initial-response', {}, b64('alice\0' + 'x'.repeat(32))),
+    x('user-agent', { id: 'ua' }), x('fast', { xmlns: 'urn:xmpp:fast:0', count: '1' })),
+  x('response', { xmlns: SASL2 }, b64('c=biws,r=abc,p=xyz')),
+  x('abort', { xmlns: SASL2 }),
+  x('starttls', { xmlns: 'urn:ietf:params:xml:ns:xmpp-tls' }),
+  x('iq', { type: 'get', id: 'r1' }, x('query', { xmlns: 'jabber:iq:register' })),
+  x('iq', { type: 'set', id: 'r2' }, x('query', { xmlns: 'jabber:iq:register' }, x('username', {}, 'x'), x('password', {}, 'y'))),
+  x('resume', { xmlns: 'urn:xmpp:sm:3', h: '5', previd: 'abc' }),
+  x('message', { to: 'bob@localhost' }, x('body', {}, 'before auth')),
+];
+
+/** A stream header with its attributes mutated (or the standard one). */
+function preAuthHeader(r: Rand): string {
+  if (r() < 0.7) return "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
+  return pick(r, [
+    "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='elsewhere.example' version='1.0'>",
+    "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='2.0'>",
+    "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>",
+    "<stream:stream xmlns='jabber:client' xmlns:stream='urn:wrong' to='localhost' version='1.0'>",
+    "<stream xmlns='jabber:client' to='localhost' version='1.0'>",
+    "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>",
+    `<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='${'x'.repeat(3000)}' version='1.0'>`,
+    "<?xml version='1.1'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>",
+    'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n',
+  ]);
+}
+
+test(`${PRE_AUTH_CASES} mutated pre-authentication exchanges: each answered (an element or a stream error), never dropped silently`, async () => {
+  const r = rng(SEED + 1);
+  const problems: string[] = [];
+  for (let i = 0; i < PRE_AUTH_CASES && problems.length < 10; i++) {
+    const header = preAuthHeader(r);
+    const element = pick(r, PRE_AUTH);
+    const body = r() < 0.15 ? breakBytes(r, element.toString()) : mutateTree(r, r() < 0.2 ? element : mutateTree(r, element)).toString();
+    const truncated = body.startsWith(TRUNCATED);
+    const sent = truncated ? body.slice(TRUNCATED.length) : body;
+    // An unfinished stanza waits for the rest; an iq result or error is never answered (RFC 6120 §8.2.3).
+    const maySayNothing = truncated || /^<iq\b[^>]*\btype=["'](result|error)["']/.test(sent);
+    const c = await RawClient.connect(server.xmppPorts.tls!, true);
+    c.send(header + sent);
+    // The server's stream header (or an error) first, then its features, then the answer.
+    let answered = false;
+    for (;;) {
+      const ev = await c.nextEvent(maySayNothing ? 1000 : 4000).catch(() => ({ type: 'timeout' as const }));
+      if (ev.type === 'stanza' && ev.element.name !== 'features') {
+        answered = true;
+        break;
+      } else if (ev.type === 'close' || ev.type === 'socket-closed' || ev.type === 'error') {
+        // A parse error on our side means the server sent something we cannot read: a problem.
+        if (ev.type === 'error') problems.push(`#${i} ${header.slice(0, 80)} ${sent.slice(0, 200)}: unreadable answer (${ev.text})`);
+        // A client that closes its stream first (</stream:stream>) is answered with the close.
+        else if (!answered && !(ev.type === 'close' && sent.startsWith('</stream:stream>'))) {
+          problems.push(`#${i} ${header.slice(0, 80)} ${sent.slice(0, 200)}: the stream ended with no answer (${ev.type})`);
+        }
+        break;
+      } else if (ev.type === 'timeout') {
+        if (!maySayNothing) problems.push(`#${i} ${header.slice(0, 80)} ${sent.slice(0, 200)}: no answer`);
+        break;
+      }
+    }
+    c.destroy();
+  }
+  assert.deepEqual(problems, []);
+  // A proper login still works.
+  const s = await session();
+  s.c.destroy();
+});

@@ -36,7 +36,12 @@ export function preAuthRegistration(core: CoreServices, policy: RegistrationPoli
       const isPreauth = payload.name === 'preauth' && ns === NS_PARS;
       if (!isRegister && !isPreauth) return false;
       const type = el.attr('type');
-      if (type !== 'get' && type !== 'set') return true; // answers to nothing we asked: dropped
+      if (type === 'result' || type === 'error') return true; // answers to nothing we asked: dropped
+      // RFC 6120 §8.1.3: the type is required and one of four; anything else is the sender's error.
+      if (type !== 'get' && type !== 'set') {
+        failer(el, stream)('bad-request', 'an iq needs a type of get or set');
+        return true;
+      }
       if (isPreauth) {
         preauth(core, policy, el, payload, type, stream);
         return true;
