@@ -193,6 +193,8 @@ export function getRoomVersion(id: string): RoomVersionRules | undefined {
 /** The `m.room_versions` capability of the Client-Server API's /capabilities. */
 export function roomVersionsCapability(): { default: string; available: Record<string, 'stable' | 'unstable'> } {
   const available: Record<string, 'stable' | 'unstable'> = {};
-  for (const v of Object.values(ROOM_VERSIONS)) available[v.id] = v.stability;
+  // v1/v2 rules are known (their events can be checked) but this server mints no v1-style event
+  // ids, so it cannot create or upgrade to them: they are not offered.
+  for (const v of Object.values(ROOM_VERSIONS)) if (v.eventIdFormat !== 'v1') available[v.id] = v.stability;
   return { default: DEFAULT_ROOM_VERSION, available };
 }

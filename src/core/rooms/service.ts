@@ -86,12 +86,14 @@ export class RoomService {
   /** Starts a room with its create event. Further initial events go through send(). */
   async create(sender: string, version: string = DEFAULT_ROOM_VERSION, extraContent: JsonObject = {}): Promise<{ roomId: string; create: AcceptedEvent }> {
     const rules = getRoomVersion(version);
-    if (!rules) throw new RoomError('unsupported_version', `room version ${version} is not supported`);
+    if (!rules || rules.eventIdFormat === 'v1') throw new RoomError('unsupported_version', `room version ${version} is not supported`);
     // v12 room ids are the create event's hash (buildEvent derives it); earlier ones are minted here.
     const minted = rules.roomIdFromCreateEvent ? undefined : `!${randomBytes(12).toString('base64url')}:${this.deps.serverName}`;
     const ts = this.now();
     const { eventId, pdu } = buildEvent({
-      type: 'm.room.create', roomId: minted, sender, content: { ...extraContent, room_version: version }, stateKey: '',
+      // Before v11 the create event names its creator in the content (auth rule 1.4 of v1-10).
+      type: 'm.room.create', roomId: minted, sender,
+      content: { ...extraContent, ...(rules.implicitRoomCreator ? {} : { creator: sender }), room_version: version }, stateKey: '',
       prevEvents: [], authEvents: [], depth: 1, originServerTs: ts,
     }, rules);
     const roomId = pdu.room_id;
