@@ -6,13 +6,14 @@ import assert from 'node:assert/strict';
 import { sdk, quiet, until } from './clients/matrix-sdk.js';
 import { xml } from '@xmpp/client';
 import { startTestServer, type TestServer } from './harness.js';
-import { MucClient, NS_MUC_USER, isSubject, statusCodes } from './xmpp-muc-client.js';
+import { NS_MUC_USER, isSubject, statusCodes } from './xmpp-im-support/muc.js';
+import { ImClient } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const LOBBY = 'lobby@conference.localhost';
 let server: TestServer;
 let matrix: sdk.MatrixClient;
-let xmpp: MucClient;
+let xmpp: ImClient;
 let roomId: string;
 
 before(async () => {
@@ -26,7 +27,7 @@ before(async () => {
   await matrix.startClient({ initialSyncLimit: 10 });
   await prepared;
   ({ room_id: roomId } = await matrix.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat, name: 'Lobby' } as sdk.ICreateRoomOpts));
-  xmpp = await MucClient.connect(server.xmppPorts.starttls!, 'bob', 'secret-pw');
+  xmpp = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'test');
 });
 
 after(async () => {

@@ -8,15 +8,16 @@ import { xml } from '@xmpp/client';
 import { loginAndSync, until, sdk, type Session } from './clients/matrix-sdk.js';
 import { runPython, slixmppScript } from './clients/slixmpp.js';
 import { startTestServer, type TestServer } from './harness.js';
-import { MucClient, NS_MUC_USER, errorOf, isSubject, statusCodes } from './xmpp-muc-client.js';
+import { NS_MUC_USER, errorOf, isSubject, statusCodes } from './xmpp-im-support/muc.js';
+import { ImClient, type XmlNode } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const LOBBY = 'lobby@conference.localhost';
 const ADMIN = 'http://jabber.org/protocol/muc#admin';
 let server: TestServer;
 let alice: Session;
-let bob: MucClient;
-let dave: MucClient;
+let bob: ImClient;
+let dave: ImClient;
 let roomId: string;
 
 before(async () => {
@@ -24,8 +25,8 @@ before(async () => {
   for (const u of ['alice', 'bob', 'dave', 'olga', 'pete', 'cam', 'fay', 'gus']) await server.addUser(u);
   alice = await loginAndSync(server.matrixUrl, 'alice');
   ({ room_id: roomId } = await alice.client.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat, name: 'Lobby' } as sdk.ICreateRoomOpts));
-  bob = await MucClient.connect(server.xmppPorts.starttls!, 'bob', 'secret-pw');
-  dave = await MucClient.connect(server.xmppPorts.starttls!, 'dave', 'secret-pw');
+  bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'test');
+  dave = await ImClient.login(server.xmppPorts.starttls!, 'dave', 'secret-pw', 'test');
 });
 
 after(async () => {
@@ -36,7 +37,7 @@ after(async () => {
 });
 
 const member = (mxid: string) => alice.client.getRoom(roomId)?.getMember(mxid);
-const item = (s: ReturnType<MucClient['got']['at']>) => s!.getChild('x', NS_MUC_USER)!.getChild('item')!;
+const item = (s: XmlNode | undefined) => s!.getChild('x', NS_MUC_USER)!.getChild('item')!;
 
 test('a kick from Element: the XMPP occupant sees 307 with the actor and the reason', async () => {
   await bob.join(LOBBY, 'Bob');
@@ -76,7 +77,7 @@ test('an admin made in Element kicks and bans from XMPP; Element sees the kick a
   assert.equal((await bob.last((s) => s.attrs.id === 'b1')).attrs.type, 'result');
   await until('Element sees dave banned', () => member('@dave:localhost')?.membership === 'ban');
   assert.equal(member('@dave:localhost')!.events.member!.getSender(), '@bob:localhost');
-  dave.got.length = 0;
+  dave.box.length = 0;
   await dave.join(LOBBY, 'Dave');
   assert.equal(errorOf(await dave.last((s) => s.name === 'presence' && s.attrs.type === 'error')), 'forbidden');
 });
@@ -98,7 +99,7 @@ test('slixmpp kicks, bans and invites with its XEP-0045 plugin', async () => {
 });
 
 test('invitations both ways: an XMPP invite is a Matrix invite by the inviter; an Element invite reaches the XMPP client', async () => {
-  const fay = await MucClient.connect(server.xmppPorts.starttls!, 'fay', 'secret-pw');
+  const fay = await ImClient.login(server.xmppPorts.starttls!, 'fay', 'secret-pw', 'test');
   try {
     await bob.send(xml('message', { to: LOBBY, id: 'inv1' }, xml('x', { xmlns: NS_MUC_USER }, xml('invite', { to: 'gus@localhost' }, xml('reason', {}, 'join us')))));
     await until('Element sees gus invited by bob', () => member('@gus:localhost')?.membership === 'invite');

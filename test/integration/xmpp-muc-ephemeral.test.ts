@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { xml, type XmlNode } from '@xmpp/client';
 import { loginAndSync, until, sdk, type Session } from './clients/matrix-sdk.js';
 import { startTestServer, type TestServer } from './harness.js';
-import { MucClient, errorOf, isSubject } from './xmpp-muc-client.js';
+import { errorOf, isSubject } from './xmpp-im-support/muc.js';
+import { ImClient } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const LOBBY = 'lobby@conference.localhost';
@@ -15,8 +16,8 @@ const MARKERS = 'urn:xmpp:chat-markers:0';
 const OCCUPANT_ID = 'urn:xmpp:occupant-id:0';
 let server: TestServer;
 let alice: Session;
-let bob: MucClient;
-let carol: MucClient;
+let bob: ImClient;
+let carol: ImClient;
 let roomId: string;
 
 before(async () => {
@@ -24,8 +25,8 @@ before(async () => {
   for (const u of ['alice', 'bob', 'carol']) await server.addUser(u);
   alice = await loginAndSync(server.matrixUrl, 'alice');
   ({ room_id: roomId } = await alice.client.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat } as sdk.ICreateRoomOpts));
-  bob = await MucClient.connect(server.xmppPorts.starttls!, 'bob', 'secret-pw');
-  carol = await MucClient.connect(server.xmppPorts.starttls!, 'carol', 'secret-pw');
+  bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'test');
+  carol = await ImClient.login(server.xmppPorts.starttls!, 'carol', 'secret-pw', 'test');
   for (const [c, nick] of [[bob, 'Bob'], [carol, 'Carol']] as const) {
     await c.join(LOBBY, nick, { maxstanzas: '0' });
     await c.until(isSubject);
@@ -79,7 +80,7 @@ test('bob\'s <displayed/> naming the room stanza-id is his read receipt in Eleme
   const relayed = await carol.last((s) => s.getChild('displayed', MARKERS)?.attrs.id === stanzaId);
   assert.equal(relayed.attrs.from, `${LOBBY}/Bob`);
   assert.ok(relayed.getChild('occupant-id', OCCUPANT_ID));
-  assert.ok(!bob.got.some((s) => s.attrs.type === 'error'), 'no error for an unknown id');
+  assert.ok(!bob.box.some((s) => s.attrs.type === 'error'), 'no error for an unknown id');
 });
 
 test('alice\'s read receipt in Element is a <displayed/> of the newest message, to every occupant', async () => {
@@ -99,7 +100,7 @@ test('alice\'s read receipt in Element is a <displayed/> of the newest message, 
 test('bad input: a marker without an id is refused with bad-request; a non-occupant\'s chat state with not-acceptable', async () => {
   await bob.send(groupchat('bad-1', xml('displayed', { xmlns: MARKERS })));
   assert.equal(errorOf(await bob.last((s) => s.attrs.id === 'bad-1' && s.attrs.type === 'error')), 'bad-request');
-  const dave = await MucClient.connect(server.xmppPorts.starttls!, 'alice', 'secret-pw', 'outsider');
+  const dave = await ImClient.login(server.xmppPorts.starttls!, 'alice', 'secret-pw', 'outsider');
   try {
     await dave.send(groupchat('bad-2', xml('composing', { xmlns: CHATSTATES })));
     assert.equal(errorOf(await dave.last((s) => s.attrs.id === 'bad-2' && s.attrs.type === 'error')), 'not-acceptable');

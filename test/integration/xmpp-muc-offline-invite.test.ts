@@ -9,7 +9,8 @@ import { xml } from '@xmpp/client';
 import { loginAndSync, until, sdk, type Session } from './clients/matrix-sdk.js';
 import { runPython, slixmppScript } from './clients/slixmpp.js';
 import { startTestServer, type TestServer } from './harness.js';
-import { MucClient, NS_MUC_USER, errorOf, isSubject } from './xmpp-muc-client.js';
+import { NS_MUC_USER, errorOf, isSubject } from './xmpp-im-support/muc.js';
+import { ImClient } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const SCRIPT = slixmppScript('muc_offline_invite.py');
@@ -17,7 +18,7 @@ const LOBBY = 'lobby@conference.localhost';
 const ATTIC = 'attic@conference.localhost';
 let server: TestServer;
 let alice: Session;
-let carol: MucClient;
+let carol: ImClient;
 let lobbyId: string;
 let atticId: string;
 
@@ -27,7 +28,7 @@ before(async () => {
   alice = await loginAndSync(server.matrixUrl, 'alice');
   ({ room_id: lobbyId } = await alice.client.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat } as sdk.ICreateRoomOpts));
   ({ room_id: atticId } = await alice.client.createRoom({ room_alias_name: 'attic', preset: sdk.Preset.PrivateChat } as sdk.ICreateRoomOpts));
-  carol = await MucClient.connect(server.xmppPorts.starttls!, 'carol', 'secret-pw');
+  carol = await ImClient.login(server.xmppPorts.starttls!, 'carol', 'secret-pw', 'test');
   await carol.join(LOBBY, 'Carol', { maxstanzas: '0' });
   await carol.until(isSubject);
 });

@@ -7,23 +7,24 @@ import assert from 'node:assert/strict';
 import { xml, type XmlNode } from '@xmpp/client';
 import { loginAndSync, until, type Session } from './clients/matrix-sdk.js';
 import { startTestServer, type TestServer } from './harness.js';
-import { MucClient, NS_MUC, errorOf, isSubject, statusCodes } from './xmpp-muc-client.js';
+import { NS_MUC, errorOf, isSubject, statusCodes } from './xmpp-im-support/muc.js';
+import { ImClient } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const VAULT = 'vault@conference.localhost';
 const OWNER = 'http://jabber.org/protocol/muc#owner';
 let server: TestServer;
 let alice: Session;
-let bob: MucClient;
-let carol: MucClient;
+let bob: ImClient;
+let carol: ImClient;
 let roomId: string;
 
 before(async () => {
   server = await startTestServer();
   for (const u of ['alice', 'bob', 'carol']) await server.addUser(u);
   alice = await loginAndSync(server.matrixUrl, 'alice');
-  bob = await MucClient.connect(server.xmppPorts.starttls!, 'bob', 'secret-pw');
-  carol = await MucClient.connect(server.xmppPorts.starttls!, 'carol', 'secret-pw');
+  bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'test');
+  carol = await ImClient.login(server.xmppPorts.starttls!, 'carol', 'secret-pw', 'test');
   await bob.join(VAULT, 'Bob'); // creates the room: bob is its owner
   await bob.until(isSubject);
   roomId = server.core.storage.rooms.getAlias('#vault:localhost')!;
@@ -91,7 +92,7 @@ test('members-only with a password needs both; bad input: protection without a s
   await configure(['muc#roomconfig_membersonly', '1'], ['muc#roomconfig_passwordprotectedroom', '1'], ['muc#roomconfig_roomsecret', 'sesame']);
   assert.equal(joinRule(), 'invite');
   assert.ok((await features()).includes('muc_membersonly'));
-  const dave = await MucClient.connect(server.xmppPorts.starttls!, 'alice', 'secret-pw', 'x');
+  const dave = await ImClient.login(server.xmppPorts.starttls!, 'alice', 'secret-pw', 'x');
   try {
     await server.core.rooms.send(roomId, { type: 'm.room.member', sender: '@alice:localhost', stateKey: '@alice:localhost', content: { membership: 'leave' } });
     await dave.send(xml('presence', { to: `${VAULT}/Ally`, id: 'm1' }, xml('x', { xmlns: NS_MUC }, xml('password', {}, 'sesame'))));

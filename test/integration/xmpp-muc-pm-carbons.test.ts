@@ -6,19 +6,20 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { xml, type XmlNode } from '@xmpp/client';
 import { startTestServer, type TestServer } from './harness.js';
-import { MucClient, NS_MUC_USER, isSubject } from './xmpp-muc-client.js';
+import { NS_MUC_USER, isSubject } from './xmpp-im-support/muc.js';
+import { ImClient } from './xmpp-im-support/im-client.js';
 import { createRoom } from '../../src/core/rooms/create-room.js';
 
 const LOBBY = 'lobby@conference.localhost';
 const CARBONS = 'urn:xmpp:carbons:2';
 let server: TestServer;
-let bobA: MucClient;
-let bobB: MucClient;
-let bobAway: MucClient;
-let carol: MucClient;
-let carolAway: MucClient;
+let bobA: ImClient;
+let bobB: ImClient;
+let bobAway: ImClient;
+let carol: ImClient;
+let carolAway: ImClient;
 
-async function enableCarbons(c: MucClient): Promise<void> {
+async function enableCarbons(c: ImClient): Promise<void> {
   await c.send(xml('iq', { type: 'set', id: 'carbons-on' }, xml('enable', { xmlns: CARBONS })));
   await c.until((s) => s.name === 'iq' && s.attrs.id === 'carbons-on' && s.attrs.type === 'result');
 }
@@ -29,8 +30,8 @@ before(async () => {
   const { roomId } = await createRoom(server.core.rooms, { creator: '@carol:localhost', preset: 'public_chat', alias: '#lobby:localhost' });
   server.core.storage.rooms.putAlias('#lobby:localhost', roomId, '@carol:localhost');
   const port = server.xmppPorts.starttls!;
-  [bobA, bobB, bobAway] = await Promise.all(['a', 'b', 'away'].map((r) => MucClient.connect(port, 'bob', 'secret-pw', r)));
-  [carol, carolAway] = await Promise.all(['c', 'away'].map((r) => MucClient.connect(port, 'carol', 'secret-pw', r)));
+  [bobA, bobB, bobAway] = await Promise.all(['a', 'b', 'away'].map((r) => ImClient.login(port, 'bob', 'secret-pw', r)));
+  [carol, carolAway] = await Promise.all(['c', 'away'].map((r) => ImClient.login(port, 'carol', 'secret-pw', r)));
   for (const c of [bobA, bobB, bobAway, carol, carolAway]) {
     await c.send(xml('presence'));
     await enableCarbons(c);
@@ -63,8 +64,8 @@ test('a private message is a sent carbon on the sender\'s other session under th
   await bobA.send(xml('message', { to: `${LOBBY}/Carol`, type: 'chat', id: 'pm-2' }, xml('body', {}, 'fence')));
   await bobB.last(sentCarbon('fence'));
   await carol.last((s) => s.getChildText('body') === 'fence');
-  for (const c of [bobAway, carolAway]) assert.ok(!c.got.some((s) => !!s.getChild('sent', CARBONS) || !!s.getChild('received', CARBONS) || s.getChildText('body') === 'psst'), `${c.jid} got no copy`);
-  assert.ok(!bobA.got.some(sentCarbon('psst')), 'the sender itself gets no carbon');
+  for (const c of [bobAway, carolAway]) assert.ok(!c.box.some((s) => !!s.getChild('sent', CARBONS) || !!s.getChild('received', CARBONS) || s.getChildText('body') === 'psst'), `${c.jid} got no copy`);
+  assert.ok(!bobA.box.some(sentCarbon('psst')), 'the sender itself gets no carbon');
 });
 
 test('a private message marked <private/> is not copied; a groupchat to one occupant is refused', async () => {
@@ -72,7 +73,7 @@ test('a private message marked <private/> is not copied; a groupchat to one occu
   await carol.last((s) => s.getChildText('body') === 'off the record');
   await bobA.send(xml('message', { to: `${LOBBY}/Carol`, type: 'chat', id: 'pm-4' }, xml('body', {}, 'after')));
   await bobB.last(sentCarbon('after'));
-  assert.ok(!bobB.got.some(sentCarbon('off the record')));
+  assert.ok(!bobB.box.some(sentCarbon('off the record')));
   await bobA.send(xml('message', { to: `${LOBBY}/Carol`, type: 'groupchat', id: 'pm-5' }, xml('body', {}, 'wrong type')));
   const err = await bobA.last((s) => s.attrs.id === 'pm-5' && s.attrs.type === 'error');
   assert.ok(err.getChild('error')!.getChild('bad-request'));

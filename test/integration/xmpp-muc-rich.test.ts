@@ -5,14 +5,15 @@ import assert from 'node:assert/strict';
 import { xml, type XmlNode } from '@xmpp/client';
 import { loginAndSync, until, sdk, type Session } from './clients/matrix-sdk.js';
 import { startTestServer, type TestServer } from './harness.js';
-import { MucClient, isSubject } from './xmpp-muc-client.js';
+import { isSubject } from './xmpp-im-support/muc.js';
+import { ImClient } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const LOBBY = 'lobby@conference.localhost';
 const REACTIONS = 'urn:xmpp:reactions:0';
 let server: TestServer;
 let alice: Session;
-let bob: MucClient;
+let bob: ImClient;
 let roomId: string;
 
 before(async () => {
@@ -20,7 +21,7 @@ before(async () => {
   for (const u of ['alice', 'bob']) await server.addUser(u);
   alice = await loginAndSync(server.matrixUrl, 'alice');
   ({ room_id: roomId } = await alice.client.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat } as sdk.ICreateRoomOpts));
-  bob = await MucClient.connect(server.xmppPorts.starttls!, 'bob', 'secret-pw');
+  bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'test');
   await bob.join(LOBBY, 'Bob', { maxstanzas: '0' });
   await bob.until(isSubject);
 });

@@ -8,7 +8,8 @@ import { xml, type XmlNode } from '@xmpp/client';
 import { loginAndSync, until, sdk, type Session } from './clients/matrix-sdk.js';
 import { runPython, slixmppScript } from './clients/slixmpp.js';
 import { startTestServer, type TestServer } from './harness.js';
-import { MucClient, errorOf, isSubject } from './xmpp-muc-client.js';
+import { errorOf, isSubject } from './xmpp-im-support/muc.js';
+import { ImClient } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const SCRIPT = slixmppScript('muc_voice.py');
@@ -16,7 +17,7 @@ const LOBBY = 'lobby@conference.localhost';
 const DATA = 'jabber:x:data';
 let server: TestServer;
 let alice: Session;
-let bob: MucClient;
+let bob: ImClient;
 let roomId: string;
 
 before(async () => {
@@ -28,7 +29,7 @@ before(async () => {
     // Moderated (messages need 10), and moderators (50) may change power levels, so they can grant voice.
     power_level_content_override: { events_default: 10, events: { 'm.room.power_levels': 50 }, users: { '@alice:localhost': 100, '@bob:localhost': 50 } },
   } as sdk.ICreateRoomOpts));
-  bob = await MucClient.connect(server.xmppPorts.starttls!, 'bob', 'secret-pw');
+  bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'test');
   await bob.join(LOBBY, 'Bob', { maxstanzas: '0' });
   await bob.until(isSubject);
 });
@@ -64,7 +65,7 @@ test('a slixmpp visitor asks for voice, the moderator approves the form, Element
 });
 
 test('bad input: a voice request from outside the room, and an approval form that is not submitted', async () => {
-  const out = await MucClient.connect(server.xmppPorts.starttls!, 'erin', 'secret-pw', 'outside');
+  const out = await ImClient.login(server.xmppPorts.starttls!, 'erin', 'secret-pw', 'outside');
   try {
     await out.send(xml('message', { to: LOBBY, id: 'vr-out' }, xml('x', { xmlns: DATA, type: 'submit' },
       xml('field', { var: 'FORM_TYPE' }, xml('value', {}, 'http://jabber.org/protocol/muc#request')),

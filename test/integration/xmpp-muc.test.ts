@@ -6,17 +6,18 @@ import assert from 'node:assert/strict';
 import { xml } from '@xmpp/client';
 import { createRoom } from '../../src/core/rooms/create-room.js';
 import { startTestServer, type TestServer } from './harness.js';
-import { MucClient, NS_MUC_USER, errorOf, isSubject, statusCodes } from './xmpp-muc-client.js';
+import { NS_MUC_USER, errorOf, isSubject, statusCodes } from './xmpp-im-support/muc.js';
+import { ImClient } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const LOBBY = 'lobby@conference.localhost';
 const CAROL = '@carol:localhost';
 let server: TestServer;
 let lobbyId: string;
-const clients: MucClient[] = [];
+const clients: ImClient[] = [];
 
-async function connect(user: string, resource = 'test'): Promise<MucClient> {
-  const c = await MucClient.connect(server.xmppPorts.starttls!, user, 'secret-pw', resource);
+async function connect(user: string, resource = 'test'): Promise<ImClient> {
+  const c = await ImClient.login(server.xmppPorts.starttls!, user, 'secret-pw', resource);
   clients.push(c);
   return c;
 }
@@ -110,14 +111,14 @@ test('a room created from XMPP is a public Matrix room with the alias (201, inst
   const self = await alice.last((s) => statusCodes(s).includes('110'));
   assert.deepEqual(statusCodes(self), ['100', '110', '201']);
   assert.equal(self.getChild('x', NS_MUC_USER).getChild('item').attrs.affiliation, 'owner');
-  const result = await alice.c.iqCaller.request(xml('iq', { type: 'set', to: 'garden@conference.localhost' },
+  const result = await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: 'garden@conference.localhost' },
     xml('query', { xmlns: 'http://jabber.org/protocol/muc#owner' }, xml('x', { xmlns: 'jabber:x:data', type: 'submit' }))));
   assert.equal(result.attrs.type, 'result');
   const roomId = server.core.storage.rooms.getAlias('#garden:localhost');
   assert.ok(roomId);
   assert.equal(server.core.rooms.stateContent(roomId, 'm.room.join_rules')?.join_rule, 'public');
   assert.equal(server.core.rooms.membership(roomId, '@alice:localhost'), 'join');
-  const items = await alice.c.iqCaller.request(xml('iq', { type: 'get', to: 'conference.localhost' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#items' })));
+  const items = await alice.xmpp.iqCaller.request(xml('iq', { type: 'get', to: 'conference.localhost' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#items' })));
   const jids = items.getChild('query').getChildren('item').map((i) => i.attrs.jid).sort();
   assert.deepEqual(jids, ['garden@conference.localhost', LOBBY]);
 });

@@ -8,6 +8,7 @@ process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 export { xml, type XmlNode };
 export const DOMAIN = 'localhost';
 export const NS_ROSTER = 'jabber:iq:roster';
+export const NS_MUC = 'http://jabber.org/protocol/muc';
 /**
  * The library gives each step (stream open after STARTTLS included) 2 s by default; on a 2-core
  * machine running several suites at once, a TLS handshake alone has taken longer.
@@ -76,6 +77,36 @@ export class ImClient {
       }, ms);
       this.waiters.push(w);
     });
+  }
+
+  /**
+   * Waits for a stanza matching `test`; everything received up to and including it is returned
+   * and taken from the mailbox (for tests that read a conversation in the order it came).
+   */
+  async until(test: Pred, ms = 5000): Promise<XmlNode[]> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const i = this.box.findIndex(test);
+      if (i >= 0) return this.box.splice(0, i + 1);
+      if (Date.now() > end) throw new Error(`${this.jid}: timed out; got:\n${this.box.map(String).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** The stanza `until` waited for. */
+  async last(test: Pred, ms?: number): Promise<XmlNode> {
+    const all = await this.until(test, ms);
+    return all[all.length - 1]!;
+  }
+
+  /** Joins a group chat (XEP-0045 §7.2) as `nick`, with a <history/> request if given. */
+  join(room: string, nick: string, history?: Record<string, string>): Promise<void> {
+    return this.send(xml('presence', { to: `${room}/${nick}`, id: `join-${nick}` }, xml('x', { xmlns: NS_MUC }, ...(history ? [xml('history', history)] : []))));
+  }
+
+  /** A groupchat message to the room. */
+  say(room: string, body: string, id: string): Promise<void> {
+    return this.send(xml('message', { to: room, type: 'groupchat', id }, xml('body', {}, body)));
   }
 
   /** Fails when a matching stanza is (or becomes, within `ms`) in the mailbox. */
