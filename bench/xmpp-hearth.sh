@@ -30,7 +30,8 @@ ARGS=(--users "$USERS" --mem-counts 1000,5000 --logins 1000 --pairs 50 --message
       --occupants 100 --senders 5 --muc-messages 100 --muc-window 8 --timeout 120 --max-seconds 800
       --domain bench.localhost --muc-domain conference.bench.localhost "$@")
 for rep in $(seq 1 "$REPS"); do
-  taskset -c 0 node "$ROOT/bin/hearth.mjs" start --config "$CFG" > "$DATA/server.log" 2>&1 &
+  # Same V8 flag as the shebang of bin/hearth.mjs and `npm start` (docs/performance.md, memory).
+  taskset -c 0 node --max-semi-space-size=4 "$ROOT/bin/hearth.mjs" start --config "$CFG" > "$DATA/server.log" 2>&1 &
   WRAP=$!
   trap 'kill -TERM "$WRAP" 2>/dev/null || true' EXIT   # never leave the server running if the harness fails
   for i in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/$((PB + 222))) 2>/dev/null && break; sleep 0.5; done
