@@ -9,6 +9,7 @@ import type { Requester } from '../http/types.js';
 import { toClientEvent, type ClientEvent } from './format.js';
 import type { Redactions } from './redactions.js';
 import { stateIdsAt } from './history.js';
+import { BoundedMap } from '../../core/bounded-map.js';
 
 /**
  * Recently sent events' transaction ids, kept in memory: the echo only matters to a client
@@ -16,12 +17,13 @@ import { stateIdsAt } from './history.js';
  * id -> event mapping for idempotent retries). Bounded, oldest dropped first.
  */
 export class TxnEcho {
-  private readonly map = new Map<string, { userId: string; deviceId: string; txnId: string }>();
-  constructor(private readonly max = 10000) {}
+  private readonly map: BoundedMap<string, { userId: string; deviceId: string; txnId: string }>;
+  constructor(max = 10000) {
+    this.map = new BoundedMap(max);
+  }
 
   remember(eventId: string, userId: string, deviceId: string, txnId: string): void {
     this.map.set(eventId, { userId, deviceId, txnId });
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
   }
 
   for(eventId: string, viewer: Requester | null): string | undefined {

@@ -9,6 +9,7 @@
 // its members again. A restart forgets everything, which only costs redundant member events.
 import { stateTuple, type StateTuple } from '../../core/events/types.js';
 import type { Requester } from '../http/types.js';
+import { BoundedMap } from '../../core/bounded-map.js';
 
 const MEMBER_PREFIX = stateTuple('m.room.member', '');
 export const isMemberTuple = (t: StateTuple): boolean => t.startsWith(MEMBER_PREFIX);
@@ -16,9 +17,12 @@ export const isMemberTuple = (t: StateTuple): boolean => t.startsWith(MEMBER_PRE
 interface Sent { eventId: string; at: number }
 
 export class LazyMemberCache {
-  private readonly rooms = new Map<string, Map<string, Sent>>();
   /** Bounded: the least recently used (device, room) entries go first. */
-  constructor(private readonly maxRooms = 10000) {}
+  private readonly rooms: BoundedMap<string, Map<string, Sent>>;
+
+  constructor(maxRooms = 10000) {
+    this.rooms = new BoundedMap(maxRooms);
+  }
 
   private key(viewer: Requester, roomId: string): string {
     return `${viewer.userId}\u0000${viewer.deviceId}\u0000${roomId}`;
@@ -27,10 +31,7 @@ export class LazyMemberCache {
   private room(viewer: Requester, roomId: string): Map<string, Sent> {
     const key = this.key(viewer, roomId);
     let room = this.rooms.get(key);
-    if (room) this.rooms.delete(key);
-    else room = new Map();
-    this.rooms.set(key, room);
-    if (this.rooms.size > this.maxRooms) this.rooms.delete(this.rooms.keys().next().value!);
+    if (!room) this.rooms.set(key, (room = new Map()));
     return room;
   }
 

@@ -5,13 +5,16 @@
 // token. So the first computation of such a request, which was always empty, is skipped; the
 // request waits for a notice at once. One computation less per response under load.
 import type { Requester } from '../http/types.js';
+import { BoundedMap } from '../../core/bounded-map.js';
 
 interface Sent { token: string; filter: string | null; notices: number }
 
 export class QuietDevices {
-  private readonly sent = new Map<string, Sent>();
+  private readonly sent: BoundedMap<string, Sent>;
 
-  constructor(private readonly max = 100_000) {}
+  constructor(max = 100_000) {
+    this.sent = new BoundedMap(max);
+  }
 
   /**
    * A response with `nextBatch` was computed for the device when the user had had `notices`
@@ -24,7 +27,6 @@ export class QuietDevices {
       this.sent.delete(key);
       return;
     }
-    if (!this.sent.has(key) && this.sent.size >= this.max) this.sent.delete(this.sent.keys().next().value!);
     this.sent.set(key, { token: nextBatch, filter, notices });
   }
 

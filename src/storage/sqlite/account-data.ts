@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AccountDataStore } from '../../core/ports.js';
+import { BoundedMap } from '../../core/bounded-map.js';
 
 const MAX_USERS = 100_000;
 
@@ -15,11 +16,10 @@ export function sqliteAccountDataStore(db: Database.Database): AccountDataStore 
   const userMax = db.prepare<[string], { m: number | null }>('SELECT MAX(stream) AS m FROM account_data WHERE user_id = ?');
   // Each user's newest entry, as read or written: most /sync requests come after it and need not
   // read the table. An upper bound (a rolled-back put may have raised it), never too low.
-  const newest = new Map<string, number>();
+  const newest = new BoundedMap<string, number>(MAX_USERS);
   const newestOf = (userId: string): number => {
     let m = newest.get(userId);
     if (m === undefined) {
-      if (newest.size >= MAX_USERS) newest.delete(newest.keys().next().value!);
       newest.set(userId, (m = userMax.get(userId)?.m ?? 0));
     }
     return m;

@@ -4,6 +4,7 @@
 // /sync ran four queries for them. The store forgets a device's entry whenever it writes what the
 // entry summarises; the to-device range only widens on a new message, so a rolled-back write
 // can leave it too wide (an extra query), never too narrow.
+import { BoundedMap } from '../../core/bounded-map.js';
 const MAX_DEVICES = 100_000;
 
 export interface InboxRange { min: number; max: number }
@@ -16,13 +17,12 @@ interface DeviceMemo {
 }
 
 export class DeviceInboxMemo {
-  private readonly devices = new Map<string, DeviceMemo>();
+  private readonly devices = new BoundedMap<string, DeviceMemo>(MAX_DEVICES);
 
   private memo(userId: string, deviceId: string): DeviceMemo {
     const key = `${userId}\u0000${deviceId}`;
     let m = this.devices.get(key);
     if (!m) {
-      if (this.devices.size >= MAX_DEVICES) this.devices.delete(this.devices.keys().next().value!);
       this.devices.set(key, (m = {}));
     }
     return m;

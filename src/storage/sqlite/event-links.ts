@@ -3,23 +3,24 @@
 // members reading a room, each new event asked both in SQLite ten times. The answers change only
 // when an event is written (a redaction, a relation) or a room is purged, and the store updates
 // or drops them there, so a memoised answer is always the one SQLite would give.
+import { BoundedMap } from '../../core/bounded-map.js';
 const MAX_ENTRIES = 20_000;
 
 export class EventLinks {
   /** eventId -> id of the redaction that took effect, or null for none. */
-  private readonly redactions = new Map<string, string | null>();
+  private readonly redactions = new BoundedMap<string, string | null>(MAX_ENTRIES);
   /** eventId -> whether some relation points at it. */
-  private readonly children = new Map<string, boolean>();
+  private readonly children = new BoundedMap<string, boolean>(MAX_ENTRIES);
 
   redactedBy(eventId: string, read: (eventId: string) => string | null): string | null {
     let by = this.redactions.get(eventId);
-    if (by === undefined) remember(this.redactions, eventId, (by = read(eventId)));
+    if (by === undefined) this.redactions.set(eventId, (by = read(eventId)));
     return by;
   }
 
   hasChildren(eventId: string, read: (eventId: string) => boolean): boolean {
     let has = this.children.get(eventId);
-    if (has === undefined) remember(this.children, eventId, (has = read(eventId)));
+    if (has === undefined) this.children.set(eventId, (has = read(eventId)));
     return has;
   }
 
@@ -42,7 +43,3 @@ export class EventLinks {
   }
 }
 
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
-  map.set(key, value);
-}

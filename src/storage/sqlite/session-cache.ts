@@ -3,6 +3,8 @@
 // replaces tokens in this process clears the cache in the same call (logout, device deletion,
 // a new login on the same device, password change with logout, deactivation). Another process
 // (the `hearth user delete` CLI) writes behind our back: an entry is trusted for TTL_MS only.
+import { BoundedMap } from '../../core/bounded-map.js';
+
 export interface CachedSession { userId: string; deviceId: string }
 
 const TTL_MS = 5_000;
@@ -11,7 +13,7 @@ const MAX_ENTRIES = 50_000;
 interface Entry { session: CachedSession | null; expiry: number | null | undefined; readAt: number }
 
 export class SessionCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new BoundedMap<string, Entry>(MAX_ENTRIES);
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -47,7 +49,6 @@ export class SessionCache {
 
   private entry(token: string, known: Entry | undefined): Entry {
     if (known) return known;
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     const e: Entry = { session: null, expiry: undefined, readAt: this.now() };
     this.entries.set(token, e);
     return e;

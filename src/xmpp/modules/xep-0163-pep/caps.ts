@@ -4,6 +4,7 @@
 // hashes to it (§5.4); an unverifiable answer is kept for that resource alone.
 import { createHash } from 'node:crypto';
 import type { XmlElement } from '../../xml/element.js';
+import { BoundedMap } from '../../../core/bounded-map.js';
 
 export const NS_CAPS = 'http://jabber.org/protocol/caps';
 export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
@@ -39,13 +40,15 @@ export function notifyNodes(features: Iterable<string>): Set<string> {
 
 /** ver -> features, shared across sessions; bounded so that made-up vers cannot grow it forever. */
 export class CapsCache {
-  private readonly byVer = new Map<string, Set<string>>();
-  constructor(private readonly limit = 5000) {}
+  private readonly byVer: BoundedMap<string, Set<string>>;
+
+  constructor(limit = 5000) {
+    this.byVer = new BoundedMap(limit);
+  }
 
   get(ver: string): Set<string> | undefined { return this.byVer.get(ver); }
 
   put(ver: string, features: Set<string>): void {
-    if (this.byVer.size >= this.limit) this.byVer.delete(this.byVer.keys().next().value!);
     this.byVer.set(ver, features);
   }
 }
