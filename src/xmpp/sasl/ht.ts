@@ -9,8 +9,10 @@ import type { ChannelBindings, ChannelBindingType } from './channel-binding.js';
 import { accountName } from './identity.js';
 import { saslFailure, utf8, type SaslFailureCondition, type SaslMechanism, type SaslStep } from './types.js';
 
-/** Strongest first. UNIQ (tls-unique) is left out: RFC 9266 leaves it undefined on TLS 1.3. */
-export const HT_MECHANISMS = ['HT-SHA-256-EXPR', 'HT-SHA-256-ENDP', 'HT-SHA-256-NONE'] as const;
+/**
+ * The mechanisms and the binding each hashes in, strongest first. UNIQ (tls-unique) is left out:
+ * RFC 9266 leaves it undefined on TLS 1.3.
+ */
 const BINDING: Record<string, ChannelBindingType | null> = {
   'HT-SHA-256-EXPR': 'tls-exporter',
   'HT-SHA-256-ENDP': 'tls-server-end-point',
@@ -25,10 +27,9 @@ export const htBinding = (name: string): ChannelBindingType | null => BINDING[na
 
 /** The HT mechanisms this connection can run: -NONE always, the others when TLS gives their binding. */
 export function offeredHtMechanisms(bindings?: ChannelBindings): string[] {
-  return HT_MECHANISMS.filter((m) => {
-    const type = htBinding(m);
-    return type === null || (bindings?.types.includes(type) ?? false);
-  });
+  return Object.entries(BINDING)
+    .filter(([, type]) => type === null || (bindings?.types.includes(type) ?? false))
+    .map(([name]) => name);
 }
 
 /**

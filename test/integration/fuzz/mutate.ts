@@ -21,7 +21,7 @@ export function oddValue(r: Rand): unknown {
   return pick(r, [
     () => null, () => true, () => 0, () => -1, () => 1.5, () => 2 ** 53 + 2, () => -(2 ** 63), () => 1e308,
     () => '', () => 'x'.repeat(70_000), () => '\u0000\ud800', () => '@:', () => '!nope:elsewhere', () => '$', () => '../../etc/passwd',
-    () => [], () => [null, 1, 'a'], () => ({}), () => ({ toString: 1, __proto__: { a: 1 } }), () => deep(r, 200),
+    () => [], () => [null, 1, 'a'], () => ({}), () => ({ toString: 1, valueOf: null }), () => deep(r, 200),
   ])();
 }
 
