@@ -4,6 +4,7 @@
 // `session`, `completed`, and `errcode`/`error` when the last attempt failed). Sessions live in
 // memory with an expiry: a restart only makes a client start its auth again.
 import { randomBytes } from 'node:crypto';
+import { BoundedMap } from '../../core/bounded-map.js';
 import type { JsonObject } from '../../core/events/types.js';
 import type { MatrixContext } from '../context.js';
 import { ErrCode, MatrixError, badJson } from '../errors.js';
@@ -44,7 +45,7 @@ export const UIA_SESSION_TTL_MS = 15 * 60 * 1000;
 const MAX_SESSIONS = 10_000;
 
 export class Uia {
-  private readonly sessions = new Map<string, UiaSession>();
+  private readonly sessions = new BoundedMap<string, UiaSession>(MAX_SESSIONS);
   private readonly checkers = new Map<UiaStage, StageChecker>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -72,22 +73,14 @@ export class Uia {
     throw this.challenge(session, opts, failure);
   }
 
-  /** Drops expired sessions; called on each use so memory stays bounded without a timer. */
-  private sweep(): void {
-    const t = this.now();
-    for (const [id, s] of this.sessions) if (s.expiresAt <= t) this.sessions.delete(id);
-    while (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value as string);
-  }
-
   private sessionFor(auth: JsonObject | undefined, userId: string | null): UiaSession {
-    this.sweep();
     const given = auth?.session;
     if (given !== undefined) {
       if (typeof given !== 'string') throw badJson("'auth.session' must be a string");
       const s = this.sessions.get(given);
       // An unknown, expired or foreign session id is refused rather than silently replaced,
       // so a client cannot ride on someone else's completed stages.
-      if (!s || s.userId !== userId) throw new MatrixError(400, ErrCode.UNKNOWN, 'Unknown or expired UIA session');
+      if (!s || s.expiresAt <= this.now() || s.userId !== userId) throw new MatrixError(400, ErrCode.UNKNOWN, 'Unknown or expired UIA session');
       s.expiresAt = this.now() + UIA_SESSION_TTL_MS;
       return s;
     }

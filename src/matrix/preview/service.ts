@@ -2,6 +2,7 @@
 // OpenGraph data, store its image in the media store so clients get it as mxc://, and cache
 // the answer per URL for a while (concurrent requests for one URL share one fetch).
 import { Readable } from 'node:stream';
+import { BoundedMap } from '../../core/bounded-map.js';
 import type { JsonObject } from '../../core/events/types.js';
 import type { MediaService } from '../../core/media/service.js';
 import { IpPolicy } from '../../core/media/ip-policy.js';
@@ -23,7 +24,7 @@ const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 
 export class UrlPreviews {
   private readonly limits: FetchLimits;
-  private readonly cache = new Map<string, { expires: number; value: Promise<JsonObject> }>();
+  private readonly cache = new BoundedMap<string, { expires: number; value: Promise<JsonObject> }>(MAX_CACHED);
   /** Preview images are stored as this (reserved) user's uploads, not the asker's. */
   private readonly uploader: string;
 
@@ -40,9 +41,7 @@ export class UrlPreviews {
     const hit = this.cache.get(key);
     if (hit && hit.expires > now) return hit.value;
     const value = this.build(url);
-    this.cache.delete(key);
     this.cache.set(key, { expires: now + this.opts.cacheMs, value });
-    if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     // Failures are not remembered: the next ask tries again.
     value.catch(() => { if (this.cache.get(key)?.value === value) this.cache.delete(key); });
     return value;

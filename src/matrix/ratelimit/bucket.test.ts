@@ -32,3 +32,15 @@ test('a clock that goes back never adds tokens', () => {
   assert.equal(rl.take('a', 5000), 0);
   assert.equal(rl.take('a', 1000), 1000);
 });
+
+test('a flood of new keys stays bounded and does not free a key that keeps asking', () => {
+  const rl = new RateLimiter({ perSecond: 1, burst: 1 });
+  assert.equal(rl.take('busy', 0), 0);
+  for (let i = 0; i < 120_000; i++) {
+    rl.take(`spray-${i}`, 0);
+    // The limited key asks again now and then, as a real client does; it stays limited.
+    if (i % 10_000 === 0) assert.equal(rl.take('busy', 0), 1000);
+  }
+  assert.ok(rl.size <= 50_000, `size ${rl.size}`);
+  assert.equal(rl.take('busy', 0), 1000);
+});

@@ -1,15 +1,18 @@
 // Token buckets keyed by account or address (DESIGN §6). Pure: time comes in as an argument, so
 // the tests need no clock. A bucket holds at most `burst` tokens and regains `perSecond`.
 
+import { BoundedMap } from '../../core/bounded-map.js';
+
 export interface BucketParams { perSecond: number; burst: number }
 
 interface Bucket { tokens: number; at: number }
 
-/** Keys kept at most; beyond it, full buckets (idle keys) are dropped first. */
+/** Keys kept at most (about); beyond it the least recently used go, which costs a forgotten key
+ *  at most one fresh burst. */
 const MAX_KEYS = 50_000;
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new BoundedMap<string, Bucket>(MAX_KEYS);
 
   constructor(private readonly params: BucketParams) {}
 
@@ -34,7 +37,6 @@ export class RateLimiter {
   private refilled(key: string, now: number): Bucket {
     let b = this.buckets.get(key);
     if (!b) {
-      if (this.buckets.size >= MAX_KEYS) this.sweep(now);
       b = { tokens: this.params.burst, at: now };
       this.buckets.set(key, b);
       return b;
@@ -43,14 +45,5 @@ export class RateLimiter {
     b.tokens = Math.min(this.params.burst, b.tokens + elapsed * this.params.perSecond);
     b.at = now;
     return b;
-  }
-
-  /** Drops buckets that have refilled completely: they are the same as no bucket at all. */
-  private sweep(now: number): void {
-    for (const [key, b] of this.buckets) {
-      if (b.tokens + ((now - b.at) / 1000) * this.params.perSecond >= this.params.burst) this.buckets.delete(key);
-    }
-    // Still full of busy keys: forget the oldest rather than grow without bound.
-    while (this.buckets.size >= MAX_KEYS) this.buckets.delete(this.buckets.keys().next().value as string);
   }
 }
