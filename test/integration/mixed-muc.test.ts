@@ -1,39 +1,26 @@
 // One room, two protocols: a matrix-js-sdk client in #lobby:localhost and an @xmpp/client user in
 // lobby@conference.localhost. Each sees the other's messages with the right sender, a Matrix
 // topic change reaches XMPP as the subject, and an XMPP exit is a Matrix leave.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sdk, quiet, until } from './clients/matrix-sdk.js';
+import { sdk, until } from './clients/matrix-sdk.js';
 import { xml } from '@xmpp/client';
-import { startTestServer, type TestServer } from './harness.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
 import { NS_MUC_USER, isSubject, statusCodes } from './xmpp-im-support/muc.js';
-import { ImClient } from './xmpp-im-support/im-client.js';
+import type { ImClient } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const LOBBY = 'lobby@conference.localhost';
-let server: TestServer;
 let matrix: sdk.MatrixClient;
 let xmpp: ImClient;
 let roomId: string;
 
-before(async () => {
-  server = await startTestServer();
-  await server.addUser('alice');
-  await server.addUser('bob');
-  const bare = sdk.createClient({ baseUrl: server.matrixUrl, logger: quiet });
-  const login = await bare.loginRequest({ type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'secret-pw' });
-  matrix = sdk.createClient({ baseUrl: server.matrixUrl, accessToken: login.access_token, userId: login.user_id, deviceId: login.device_id, logger: quiet });
-  const prepared = new Promise<void>((resolve) => matrix.on(sdk.ClientEvent.Sync, (s) => { if (s === sdk.SyncState.Prepared) resolve(); }));
-  await matrix.startClient({ initialSyncLimit: 10 });
-  await prepared;
-  ({ room_id: roomId } = await matrix.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat, name: 'Lobby' } as sdk.ICreateRoomOpts));
-  xmpp = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'test');
-});
-
-after(async () => {
-  matrix?.stopClient();
-  await xmpp?.stop();
-  await server.destroy();
+const fx = useXmppServer(['alice', 'bob'], {
+  ready: async () => {
+    matrix = (await fx.element('alice')).client;
+    ({ room_id: roomId } = await matrix.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat, name: 'Lobby' } as sdk.ICreateRoomOpts));
+    xmpp = await fx.login('bob');
+  },
 });
 
 const timeline = () => matrix.getRoom(roomId)?.getLiveTimeline().getEvents() ?? [];

@@ -2,14 +2,15 @@
 // as 307 with actor and reason; an admin made in Element kicks and bans through muc#admin and the
 // Element user sees a Matrix kick and ban by that user. slixmpp's XEP-0045 plugin kicks and bans
 // as an independent client.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { xml } from '@xmpp/client';
-import { loginAndSync, until, sdk, type Session } from './clients/matrix-sdk.js';
+import { until, sdk, type Session } from './clients/matrix-sdk.js';
 import { runPython, slixmppScript } from './clients/slixmpp.js';
-import { startTestServer, type TestServer } from './harness.js';
+import type { TestServer } from './harness.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
 import { NS_MUC_USER, errorOf, isSubject, statusCodes } from './xmpp-im-support/muc.js';
-import { ImClient, type XmlNode } from './xmpp-im-support/im-client.js';
+import type { ImClient, XmlNode } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const LOBBY = 'lobby@conference.localhost';
@@ -20,20 +21,16 @@ let bob: ImClient;
 let dave: ImClient;
 let roomId: string;
 
-before(async () => {
-  server = await startTestServer();
-  for (const u of ['alice', 'bob', 'dave', 'olga', 'pete', 'cam', 'fay', 'gus']) await server.addUser(u);
-  alice = await loginAndSync(server.matrixUrl, 'alice');
-  ({ room_id: roomId } = await alice.client.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat, name: 'Lobby' } as sdk.ICreateRoomOpts));
-  bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'test');
-  dave = await ImClient.login(server.xmppPorts.starttls!, 'dave', 'secret-pw', 'test');
-});
-
-after(async () => {
-  alice?.client.stopClient();
-  await bob?.stop();
-  await dave?.stop();
-  await server.destroy();
+// One password for all: the slixmpp script logs its three users in with it.
+const fx = useXmppServer(['alice', 'bob', 'dave', 'olga', 'pete', 'cam', 'fay', 'gus'], {
+  password: 'secret-pw',
+  ready: async (s) => {
+    server = s;
+    alice = await fx.element('alice');
+    ({ room_id: roomId } = await alice.client.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat, name: 'Lobby' } as sdk.ICreateRoomOpts));
+    bob = await fx.login('bob');
+    dave = await fx.login('dave');
+  },
 });
 
 const member = (mxid: string) => alice.client.getRoom(roomId)?.getMember(mxid);
@@ -99,19 +96,15 @@ test('slixmpp kicks, bans and invites with its XEP-0045 plugin', async () => {
 });
 
 test('invitations both ways: an XMPP invite is a Matrix invite by the inviter; an Element invite reaches the XMPP client', async () => {
-  const fay = await ImClient.login(server.xmppPorts.starttls!, 'fay', 'secret-pw', 'test');
-  try {
-    await bob.send(xml('message', { to: LOBBY, id: 'inv1' }, xml('x', { xmlns: NS_MUC_USER }, xml('invite', { to: 'gus@localhost' }, xml('reason', {}, 'join us')))));
-    await until('Element sees gus invited by bob', () => member('@gus:localhost')?.membership === 'invite');
-    assert.equal(member('@gus:localhost')!.events.member!.getSender(), '@bob:localhost');
-    await alice.client.invite(roomId, '@fay:localhost', 'tea?');
-    const inv = await fay.last((s) => s.name === 'message' && !!s.getChild('x', NS_MUC_USER)?.getChild('invite'));
-    assert.equal(inv.attrs.from, LOBBY);
-    assert.equal(inv.getChild('x', NS_MUC_USER)!.getChild('invite')!.attrs.from, 'alice@localhost');
-    assert.equal(inv.getChild('x', NS_MUC_USER)!.getChild('invite')!.getChildText('reason'), 'tea?');
-  } finally {
-    await fay.stop();
-  }
+  const fay = await fx.login('fay');
+  await bob.send(xml('message', { to: LOBBY, id: 'inv1' }, xml('x', { xmlns: NS_MUC_USER }, xml('invite', { to: 'gus@localhost' }, xml('reason', {}, 'join us')))));
+  await until('Element sees gus invited by bob', () => member('@gus:localhost')?.membership === 'invite');
+  assert.equal(member('@gus:localhost')!.events.member!.getSender(), '@bob:localhost');
+  await alice.client.invite(roomId, '@fay:localhost', 'tea?');
+  const inv = await fay.last((s) => s.name === 'message' && !!s.getChild('x', NS_MUC_USER)?.getChild('invite'));
+  assert.equal(inv.attrs.from, LOBBY);
+  assert.equal(inv.getChild('x', NS_MUC_USER)!.getChild('invite')!.attrs.from, 'alice@localhost');
+  assert.equal(inv.getChild('x', NS_MUC_USER)!.getChild('invite')!.getChildText('reason'), 'tea?');
 });
 
 const RETRACT = 'urn:xmpp:message-retract:1';

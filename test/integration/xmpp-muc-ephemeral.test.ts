@@ -1,44 +1,32 @@
 // XEP-0085 chat states and XEP-0333 displayed markers in a room shared by Element (alice,
 // matrix-js-sdk) and two XMPP clients (bob and carol, @xmpp/client): typing and read receipts of
 // the Matrix room, both ways, with each occupant's XEP-0421 id.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { xml, type XmlNode } from '@xmpp/client';
-import { loginAndSync, until, sdk, type Session } from './clients/matrix-sdk.js';
-import { startTestServer, type TestServer } from './harness.js';
-import { errorOf, isSubject } from './xmpp-im-support/muc.js';
-import { ImClient } from './xmpp-im-support/im-client.js';
+import { until, sdk, type Session } from './clients/matrix-sdk.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
+import { errorOf } from './xmpp-im-support/muc.js';
+import type { ImClient } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const LOBBY = 'lobby@conference.localhost';
 const CHATSTATES = 'http://jabber.org/protocol/chatstates';
 const MARKERS = 'urn:xmpp:chat-markers:0';
 const OCCUPANT_ID = 'urn:xmpp:occupant-id:0';
-let server: TestServer;
 let alice: Session;
 let bob: ImClient;
 let carol: ImClient;
 let roomId: string;
 
-before(async () => {
-  server = await startTestServer();
-  for (const u of ['alice', 'bob', 'carol']) await server.addUser(u);
-  alice = await loginAndSync(server.matrixUrl, 'alice');
-  ({ room_id: roomId } = await alice.client.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat } as sdk.ICreateRoomOpts));
-  bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'test');
-  carol = await ImClient.login(server.xmppPorts.starttls!, 'carol', 'secret-pw', 'test');
-  for (const [c, nick] of [[bob, 'Bob'], [carol, 'Carol']] as const) {
-    await c.join(LOBBY, nick, { maxstanzas: '0' });
-    await c.until(isSubject);
-  }
-  await until('Element sees both join', () => alice.client.getRoom(roomId)?.getJoinedMemberCount() === 3, 8000);
-});
-
-after(async () => {
-  alice?.client.stopClient();
-  await bob?.stop();
-  await carol?.stop();
-  await server.destroy();
+const fx = useXmppServer(['alice', 'bob', 'carol'], {
+  ready: async () => {
+    alice = await fx.element('alice');
+    ({ room_id: roomId } = await alice.client.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat } as sdk.ICreateRoomOpts));
+    bob = await fx.occupant('bob', LOBBY, 'Bob');
+    carol = await fx.occupant('carol', LOBBY, 'Carol');
+    await until('Element sees both join', () => alice.client.getRoom(roomId)?.getJoinedMemberCount() === 3, 8000);
+  },
 });
 
 const room = () => alice.client.getRoom(roomId)!;
@@ -100,11 +88,7 @@ test('alice\'s read receipt in Element is a <displayed/> of the newest message, 
 test('bad input: a marker without an id is refused with bad-request; a non-occupant\'s chat state with not-acceptable', async () => {
   await bob.send(groupchat('bad-1', xml('displayed', { xmlns: MARKERS })));
   assert.equal(errorOf(await bob.last((s) => s.attrs.id === 'bad-1' && s.attrs.type === 'error')), 'bad-request');
-  const dave = await ImClient.login(server.xmppPorts.starttls!, 'alice', 'secret-pw', 'outsider');
-  try {
-    await dave.send(groupchat('bad-2', xml('composing', { xmlns: CHATSTATES })));
-    assert.equal(errorOf(await dave.last((s) => s.attrs.id === 'bad-2' && s.attrs.type === 'error')), 'not-acceptable');
-  } finally {
-    await dave.stop();
-  }
+  const outsider = await fx.login('alice', 'outsider');
+  await outsider.send(groupchat('bad-2', xml('composing', { xmlns: CHATSTATES })));
+  assert.equal(errorOf(await outsider.last((s) => s.attrs.id === 'bad-2' && s.attrs.type === 'error')), 'not-acceptable');
 });

@@ -2,13 +2,14 @@
 // user (matrix-js-sdk) can no longer join but may knock; an XMPP user enters only with the right
 // password (the service invites it in the owner's name, then it joins); removing the password
 // opens the room to Matrix joins again.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { xml, type XmlNode } from '@xmpp/client';
-import { loginAndSync, until, type Session } from './clients/matrix-sdk.js';
-import { startTestServer, type TestServer } from './harness.js';
+import { until, type Session } from './clients/matrix-sdk.js';
+import type { TestServer } from './harness.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
 import { NS_MUC, errorOf, isSubject, statusCodes } from './xmpp-im-support/muc.js';
-import { ImClient } from './xmpp-im-support/im-client.js';
+import type { ImClient } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const VAULT = 'vault@conference.localhost';
@@ -19,22 +20,14 @@ let bob: ImClient;
 let carol: ImClient;
 let roomId: string;
 
-before(async () => {
-  server = await startTestServer();
-  for (const u of ['alice', 'bob', 'carol']) await server.addUser(u);
-  alice = await loginAndSync(server.matrixUrl, 'alice');
-  bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'test');
-  carol = await ImClient.login(server.xmppPorts.starttls!, 'carol', 'secret-pw', 'test');
-  await bob.join(VAULT, 'Bob'); // creates the room: bob is its owner
-  await bob.until(isSubject);
-  roomId = server.core.storage.rooms.getAlias('#vault:localhost')!;
-});
-
-after(async () => {
-  alice?.client.stopClient();
-  await bob?.stop();
-  await carol?.stop();
-  await server.destroy();
+const fx = useXmppServer(['alice', 'bob', 'carol'], {
+  ready: async (s) => {
+    server = s;
+    alice = await fx.element('alice');
+    bob = await fx.occupant('bob', VAULT, 'Bob'); // creates the room: bob is its owner
+    carol = await fx.login('carol');
+    roomId = server.core.storage.rooms.getAlias('#vault:localhost')!;
+  },
 });
 
 let iqs = 0;
@@ -92,14 +85,10 @@ test('members-only with a password needs both; bad input: protection without a s
   await configure(['muc#roomconfig_membersonly', '1'], ['muc#roomconfig_passwordprotectedroom', '1'], ['muc#roomconfig_roomsecret', 'sesame']);
   assert.equal(joinRule(), 'invite');
   assert.ok((await features()).includes('muc_membersonly'));
-  const dave = await ImClient.login(server.xmppPorts.starttls!, 'alice', 'secret-pw', 'x');
-  try {
-    await server.core.rooms.send(roomId, { type: 'm.room.member', sender: '@alice:localhost', stateKey: '@alice:localhost', content: { membership: 'leave' } });
-    await dave.send(xml('presence', { to: `${VAULT}/Ally`, id: 'm1' }, xml('x', { xmlns: NS_MUC }, xml('password', {}, 'sesame'))));
-    assert.equal(errorOf(await dave.last((s) => s.attrs.id === 'm1' && s.attrs.type === 'error')), 'registration-required');
-  } finally {
-    await dave.stop();
-  }
+  const ally = await fx.login('alice', 'x');
+  await server.core.rooms.send(roomId, { type: 'm.room.member', sender: '@alice:localhost', stateKey: '@alice:localhost', content: { membership: 'leave' } });
+  await ally.send(xml('presence', { to: `${VAULT}/Ally`, id: 'm1' }, xml('x', { xmlns: NS_MUC }, xml('password', {}, 'sesame'))));
+  assert.equal(errorOf(await ally.last((s) => s.attrs.id === 'm1' && s.attrs.type === 'error')), 'registration-required');
   await configure(['muc#roomconfig_passwordprotectedroom', '0']);
   assert.equal(joinRule(), 'invite', 'members-only by choice stays so');
 });

@@ -1,35 +1,25 @@
 // Reactions, corrections and replies in a room shared by Element (matrix-js-sdk) and an XMPP
 // client (@xmpp/client): what each side sends is what the other sees.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { xml, type XmlNode } from '@xmpp/client';
-import { loginAndSync, until, sdk, type Session } from './clients/matrix-sdk.js';
-import { startTestServer, type TestServer } from './harness.js';
-import { isSubject } from './xmpp-im-support/muc.js';
-import { ImClient } from './xmpp-im-support/im-client.js';
+import { until, sdk, type Session } from './clients/matrix-sdk.js';
+import { useXmppServer } from './xmpp-im-support/fixture.js';
+import type { ImClient } from './xmpp-im-support/im-client.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const LOBBY = 'lobby@conference.localhost';
 const REACTIONS = 'urn:xmpp:reactions:0';
-let server: TestServer;
 let alice: Session;
 let bob: ImClient;
 let roomId: string;
 
-before(async () => {
-  server = await startTestServer();
-  for (const u of ['alice', 'bob']) await server.addUser(u);
-  alice = await loginAndSync(server.matrixUrl, 'alice');
-  ({ room_id: roomId } = await alice.client.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat } as sdk.ICreateRoomOpts));
-  bob = await ImClient.login(server.xmppPorts.starttls!, 'bob', 'secret-pw', 'test');
-  await bob.join(LOBBY, 'Bob', { maxstanzas: '0' });
-  await bob.until(isSubject);
-});
-
-after(async () => {
-  alice?.client.stopClient();
-  await bob?.stop();
-  await server.destroy();
+const fx = useXmppServer(['alice', 'bob'], {
+  ready: async () => {
+    alice = await fx.element('alice');
+    ({ room_id: roomId } = await alice.client.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat } as sdk.ICreateRoomOpts));
+    bob = await fx.occupant('bob', LOBBY, 'Bob');
+  },
 });
 
 const events = () => alice.client.getRoom(roomId)?.getLiveTimeline().getEvents() ?? [];

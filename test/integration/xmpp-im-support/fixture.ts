@@ -1,8 +1,11 @@
 // The set-up most XMPP test files share: one Hearth for the file, accounts `<name>` with password
-// `<name>-pw`, and every client a test logs in stopped when the file ends.
+// `<name>-pw` (or one `password` for all), and every client a test logs in (XMPP or Element)
+// stopped when the file ends.
 import { after, before } from 'node:test';
+import type { Session } from '../clients/matrix-sdk.js';
 import { startTestServer, type TestServer, type TestServerOptions } from '../harness.js';
 import { ImClient, isPresence, xml } from './im-client.js';
+import { isSubject } from './muc.js';
 
 export type LoginOptions = Parameters<typeof ImClient.login>[4];
 
@@ -18,6 +21,10 @@ export interface XmppFixture {
    * sends initial presence (with `priority` if given) and waits for its echo.
    */
   online(user: string, resource?: string, opts?: LoginOptions & { priority?: number; roster?: boolean }): Promise<ImClient>;
+  /** Signs `user` in with matrix-js-sdk (as Element does) and waits for its first sync. */
+  element(user: string): Promise<Session>;
+  /** Logs `user` in and enters `room` as `nick` without history; resolves once the subject came. */
+  occupant(user: string, room: string, nick: string, resource?: string): Promise<ImClient>;
   /** Has a client made elsewhere stopped with the others. */
   track<C extends { stop(): Promise<void> }>(client: C): C;
   /** Stops every client so far, then restarts the server on the same data. */
@@ -28,7 +35,11 @@ export interface XmppFixture {
  * Registers the file's `before`/`after` hooks. `ready` runs after the accounts exist (befriending
  * users, logging in the clients every test uses).
  */
-export function useXmppServer(users: readonly string[], opts: TestServerOptions & { ready?: (server: TestServer) => void | Promise<void> } = {}): XmppFixture {
+export function useXmppServer(
+  users: readonly string[],
+  opts: TestServerOptions & { password?: string; ready?: (server: TestServer) => void | Promise<void> } = {},
+): XmppFixture {
+  const passwordOf = (user: string) => opts.password ?? `${user}-pw`;
   let server: TestServer | undefined;
   const clients: { stop(): Promise<void> }[] = [];
   const track = <C extends { stop(): Promise<void> }>(c: C): C => (clients.push(c), c);
@@ -47,7 +58,20 @@ export function useXmppServer(users: readonly string[], opts: TestServerOptions 
       return server;
     },
     login: async (user, resource = 'test', loginOpts = {}) =>
-      track(await ImClient.login(fx.port, user, `${user}-pw`, resource, loginOpts)),
+      track(await ImClient.login(fx.port, user, passwordOf(user), resource, loginOpts)),
+    element: async (user) => {
+      // Loaded here so that XMPP-only files do not load matrix-js-sdk.
+      const { loginAndSync } = await import('../clients/matrix-sdk.js');
+      const session = await loginAndSync(fx.server.matrixUrl, user, passwordOf(user));
+      track({ stop: async () => session.client.stopClient() });
+      return session;
+    },
+    occupant: async (user, room, nick, resource = 'test') => {
+      const c = await fx.login(user, resource);
+      await c.join(room, nick, { maxstanzas: '0' });
+      await c.until(isSubject);
+      return c;
+    },
     online: async (user, resource = 'test', { priority, roster, ...loginOpts } = {}) => {
       const c = await fx.login(user, resource, loginOpts);
       if (roster) await c.roster();
@@ -57,9 +81,9 @@ export function useXmppServer(users: readonly string[], opts: TestServerOptions 
     },
   };
   before(async () => {
-    const { ready, ...serverOpts } = opts;
+    const { ready, password: _password, ...serverOpts } = opts;
     server = await startTestServer(serverOpts);
-    for (const u of users) await server.addUser(u, `${u}-pw`);
+    for (const u of users) await server.addUser(u, passwordOf(u));
     await ready?.(server);
   });
   after(async () => {
