@@ -27,6 +27,7 @@ import { carbonsModule } from './modules/xep-0280-carbons.js';
 import { pushModule } from './modules/xep-0357-push/index.js';
 import { endResumableSessions } from './modules/xep-0198-sm/stream-sm.js';
 import { createPepService, pepModule } from './modules/xep-0163-pep/index.js';
+import { mdsModule } from './modules/xep-0490-mds.js';
 import { VcardBook, vcardModule } from './modules/xep-0054-vcard.js';
 import { vcardAvatarsModule } from './modules/xep-0153-vcard-avatars.js';
 import { avatarConversionModule } from './modules/xep-0398-avatar-conversion.js';
@@ -84,6 +85,7 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
     avatarConversionModule(pep, vcards),
     privateModule(core.storage.privateXml, new Map([[NS_BOOKMARKS, bookmarksPrivateNamespace(bookmarks)]])),
     bookmarksModule(pep, bookmarks),
+    mdsModule(im, pep),
     capsModule,
     carbonsModule,
     pushModule(im),

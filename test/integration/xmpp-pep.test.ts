@@ -159,6 +159,7 @@ test('the account advertises PEP and nodes survive a restart', async () => {
   const info = await bob.iq(xml('iq', { type: 'get', to: 'bob@localhost' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })));
   const features = info.getChild('query').getChildren('feature').map((f) => f.attrs.var);
   assert.ok(features.includes(`${NS_PUBSUB}#publish-options`));
+  assert.ok(features.includes(`${NS_PUBSUB}#config-node-max`), 'clients keep bookmarks and XEP-0490 state in PEP only when max_items=max is offered');
   const ids = info.getChild('query').getChildren('identity').map((i) => `${i.attrs.category}/${i.attrs.type}`);
   assert.ok(ids.includes('pubsub/pep'), `identities ${ids}`);
   await fx.restart();

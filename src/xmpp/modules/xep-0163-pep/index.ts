@@ -16,8 +16,10 @@ export function createPepService(im: ImContext, store: PepStore = im.core.storag
   return new PepService(store, pepHost(im), im.server.domain);
 }
 
+// 'config-node-max' (max_items 'max' is accepted) is what Conversations, Gajim, Monal and
+// converse.js look for before they keep XEP-0402 bookmarks or XEP-0490 state in PEP.
 const FEATURES = [
-  'access-open', 'access-presence', 'access-whitelist', 'auto-create', 'config-node', 'create-nodes',
+  'access-open', 'access-presence', 'access-whitelist', 'auto-create', 'config-node', 'config-node-max', 'create-nodes',
   'delete-items', 'delete-nodes', 'filtered-notifications', 'item-ids', 'last-published', 'persistent-items',
   'publish', 'publish-options', 'purge-nodes', 'retract-items', 'retrieve-items',
 ].map((f) => `${NS_PUBSUB}#${f}`);

@@ -33,7 +33,8 @@ export interface PepHost {
   notify(owner: string, node: string, config: NodeConfig, event: XmlElement): void;
 }
 
-export type ChangeListener = (owner: string, node: string) => void;
+/** `itemId`: the item just published, when the change was a publication. */
+export type ChangeListener = (owner: string, node: string, itemId?: string) => void;
 
 export class PepService {
   private readonly listeners: ChangeListener[] = [];
@@ -77,7 +78,7 @@ export class PepService {
     this.store.putItem(owner, node, { id: itemId, payload: storeXml(payload, payloadNs), publisher, ts: Date.now() }, maxItemsOf(config));
     const item = x('item', { id: itemId, publisher }, flag(config, 'pubsub#deliver_payloads') ? payload.withAttrs({ xmlns: payloadNs }) : null);
     this.host.notify(owner, node, config, x('event', { xmlns: NS_PUBSUB_EVENT }, x('items', { node }, item)));
-    this.changed(owner, node);
+    this.changed(owner, node, itemId);
     return ok(itemId);
   }
 
@@ -145,7 +146,7 @@ export class PepService {
     return x('event', { xmlns: NS_PUBSUB_EVENT }, x('items', { node }, x('item', { id: last.id, publisher: last.publisher }, last.payload)));
   }
 
-  private changed(owner: string, node: string): void {
-    for (const fn of this.listeners) fn(owner, node);
+  private changed(owner: string, node: string, itemId?: string): void {
+    for (const fn of this.listeners) fn(owner, node, itemId);
   }
 }
