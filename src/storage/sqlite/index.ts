@@ -52,7 +52,8 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   const memberships = new MembershipCache();
   const groups = new StateGroupCache();
   const links = new EventLinks();
-  const sessions = new SessionCache();
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const sessions = new SessionCache(Date.now, () => dataVersion.get() as number);
   const inboxes = new DeviceInboxMemo();
   // A failed commit rolled back events the caches already hold.
   const writes = sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); groups.clear(); links.clear(); inboxes.clear(); onFatal(err); }, walPath);

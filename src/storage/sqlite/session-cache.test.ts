@@ -36,3 +36,18 @@ test('expiry is kept beside the session, null (never) included', () => {
   c.clear();
   assert.equal(c.expiry('t', () => { reads++; return 7; }), 7);
 });
+
+test('a move of the version (another connection committed) drops every entry at the next lookup', () => {
+  let version = 1;
+  const c = new SessionCache(() => 0, () => version);
+  let reads = 0;
+  const read = () => { reads++; return { userId: '@a:h', deviceId: 'D' }; };
+  c.session('t', read);
+  c.session('t', read);
+  assert.equal(reads, 1);
+  version = 2;
+  c.session('t', read);
+  assert.equal(reads, 2);
+  c.session('t', read);
+  assert.equal(reads, 2);
+});

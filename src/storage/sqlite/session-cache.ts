@@ -2,7 +2,9 @@
 // two tables (the session, and the expiry of a refreshable token). Each store that deletes or
 // replaces tokens in this process clears the cache in the same call (logout, device deletion,
 // a new login on the same device, password change with logout, deactivation). Another process
-// (the `hearth user delete` CLI) writes behind our back: an entry is trusted for TTL_MS only.
+// (the `hearth user delete` CLI) writes behind our back: SQLite's `PRAGMA data_version` moves
+// only when another connection commits, so reading it (about 1 µs) before each lookup clears
+// the cache then. TTL_MS still bounds an entry's age, for any write that version cannot see.
 import { BoundedMap } from '../../core/bounded-map.js';
 
 export interface CachedSession { userId: string; deviceId: string }
@@ -15,7 +17,12 @@ interface Entry { session: CachedSession | null; expiry: number | null | undefin
 export class SessionCache {
   private readonly entries = new BoundedMap<string, Entry>(MAX_ENTRIES);
 
-  constructor(private readonly now: () => number = Date.now) {}
+  private seenVersion: number;
+
+  /** `version`: a number that moves when another process may have written (PRAGMA data_version). */
+  constructor(private readonly now: () => number = Date.now, private readonly version: () => number = () => 0) {
+    this.seenVersion = version();
+  }
 
   /** The token's session; `read` is asked when not known (unknown tokens are not remembered). */
   session(token: string, read: () => CachedSession | null): CachedSession | null {
@@ -41,6 +48,12 @@ export class SessionCache {
   }
 
   private fresh(token: string): Entry | undefined {
+    const v = this.version();
+    if (v !== this.seenVersion) {
+      this.seenVersion = v;
+      this.entries.clear();
+      return undefined;
+    }
     const e = this.entries.get(token);
     if (e && this.now() - e.readAt < TTL_MS) return e;
     if (e) this.entries.delete(token);
