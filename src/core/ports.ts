@@ -350,7 +350,12 @@ export interface ForgottenRoomStore {
  */
 export interface SlidingConnectionStore {
   get(userId: string, deviceId: string, connId: string): { lastUsed: number; data: string } | null;
-  /** Saves a connection, then drops the user's least recently used ones beyond `keepPerUser`. */
+  /**
+   * Saves a connection, then drops the user's least recently used ones beyond `keepPerUser`.
+   * Nothing is saved for a device that no longer exists: its connections went with it
+   * (DeviceStore.deleteDevice, deleteAllDevices, AccountStore.deactivate), and a save that was
+   * pending then must not bring them back.
+   */
   put(userId: string, deviceId: string, connId: string, lastUsed: number, data: string, keepPerUser: number): void;
   remove(userId: string, deviceId: string, connId: string): void;
   /** Drops the connections last used before `before` (ms since the epoch); returns how many. */

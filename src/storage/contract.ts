@@ -19,6 +19,7 @@ export function runStorageContract(name: string, open: () => Storage): void {
   test(`${name}: sliding sync connections are kept per user, device and conn_id, bounded per user and expired`, () => {
     const s = open();
     const c = s.slidingConnections;
+    for (const [u, d] of [['@a:h', 'D'], ['@a:h', 'E'], ['@a:h', 'F'], ['@b:h', 'D']]) s.devices.createSession(u!, d!, null, `t${u}${d}`, 1);
     assert.equal(c.get('@a:h', 'D', 'x'), null);
     c.put('@a:h', 'D', 'x', 10, 'one', 3);
     c.put('@a:h', 'D', 'x', 11, 'two', 3);
@@ -37,6 +38,20 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.equal(c.get('@a:h', 'F', 'x'), null);
     assert.equal(c.expire(13), 2);
     assert.equal(c.get('@a:h', 'D', 'y')?.data, 'y');
+    assert.equal(c.get('@b:h', 'D', 'x'), null);
+    // They go with their device, all of a user's with all devices or the account; a save
+    // pending when the device went brings nothing back.
+    c.put('@a:h', 'E', 'x', 20, 'e', 3);
+    c.put('@a:h', 'F', 'x', 20, 'f', 3);
+    s.devices.deleteDevice('@a:h', 'E');
+    assert.equal(c.get('@a:h', 'E', 'x'), null);
+    assert.equal(c.get('@a:h', 'F', 'x')?.data, 'f');
+    c.put('@a:h', 'E', 'x', 21, 'e', 3);
+    assert.equal(c.get('@a:h', 'E', 'x'), null);
+    s.devices.deleteAllDevices('@a:h');
+    assert.equal(c.get('@a:h', 'F', 'x'), null);
+    c.put('@b:h', 'D', 'x', 22, 'b', 3);
+    s.accounts.deactivate('b', '@b:h');
     assert.equal(c.get('@b:h', 'D', 'x'), null);
     s.close();
   });

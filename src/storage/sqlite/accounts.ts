@@ -32,6 +32,7 @@ export function sqliteAccountStore(db: Database.Database, sessions: SessionCache
   const delDevices = db.prepare('DELETE FROM devices WHERE user_id = ?');
   const delFastTokens = db.prepare('DELETE FROM fast_tokens WHERE localpart = ?');
   const delPushers = db.prepare('DELETE FROM pushers WHERE user_id = ?');
+  const delConns = db.prepare('DELETE FROM sliding_connections WHERE user_id = ?');
   const setDisplayname = db.prepare('UPDATE accounts SET displayname = ? WHERE localpart = ?');
   const setAvatar = db.prepare('UPDATE accounts SET avatar_url = ? WHERE localpart = ?');
 
@@ -68,6 +69,7 @@ export function sqliteAccountStore(db: Database.Database, sessions: SessionCache
       sessions.clear();
       delDevices.run(userId);
       delPushers.run(userId);
+      delConns.run(userId);
     }),
     setProfile(localpart, field, value) {
       (field === 'displayname' ? setDisplayname : setAvatar).run(value, localpart);

@@ -23,6 +23,9 @@ export function sqliteDeviceStore(db: Database.Database, sessions: SessionCache)
   // Spec: pushers are tied to the session that made them; they go with their device.
   const delDevicePushers = db.prepare('DELETE FROM pushers WHERE user_id = ? AND device_id = ?');
   const delAllPushers = db.prepare('DELETE FROM pushers WHERE user_id = ?');
+  // Sliding sync connections too: nobody can resume them.
+  const delDeviceConns = db.prepare('DELETE FROM sliding_connections WHERE user_id = ? AND device_id = ?');
+  const delAllConns = db.prepare('DELETE FROM sliding_connections WHERE user_id = ?');
   const rename = db.prepare('UPDATE devices SET display_name = ? WHERE user_id = ? AND device_id = ?');
   const list = db.prepare<[string], { user_id: string; device_id: string; display_name: string | null; last_seen_ts: number | null }>(
     'SELECT * FROM devices WHERE user_id = ? ORDER BY device_id');
@@ -48,12 +51,14 @@ export function sqliteDeviceStore(db: Database.Database, sessions: SessionCache)
       sessions.clear();
       delDevice.run(userId, deviceId);
       delDevicePushers.run(userId, deviceId);
+      delDeviceConns.run(userId, deviceId);
     }),
     deleteAllDevices: db.transaction((userId: string) => {
       delAllTokens.run(userId);
       sessions.clear();
       delAllDevices.run(userId);
       delAllPushers.run(userId);
+      delAllConns.run(userId);
     }),
     setDeviceDisplayName: (userId, deviceId, name) => rename.run(name, userId, deviceId).changes > 0,
     listDevices: (userId): DeviceRecord[] => list.all(userId).map((r) => ({
