@@ -39,11 +39,7 @@ export class MatrixAvatar {
       this.setLink(owner, null);
       return setProfileField(this.core, owner, 'avatar_url', null);
     }
-    const bytes = Buffer.from(photo.base64, 'base64');
-    const userId = this.core.accounts.userId(owner);
-    const mediaId = await this.core.media.upload(userId, (async function* () { yield bytes; })(),
-      { contentType: photo.type, filename: null, declaredLength: bytes.length });
-    const mxc = mxcUri(this.core.config.server_name, mediaId);
+    const mxc = await storeImage(this.core, this.core.accounts.userId(owner), photo);
     this.setLink(owner, { mxc, sha1: photo.sha1 });
     await setProfileField(this.core, owner, 'avatar_url', mxc);
   }
@@ -60,27 +56,35 @@ export class MatrixAvatar {
       this.book.save(owner, withPhoto(vcard, null), 'matrix');
       return true;
     }
-    const image = await this.localImage(url);
+    const image = await localImage(this.core, url);
     if (!image) return false;
     const updated = withPhoto(vcard, image);
     this.setLink(owner, { mxc: url, sha1: photoOf(updated)!.sha1 });
     this.book.save(owner, updated, 'matrix');
     return true;
   }
+}
 
-  /** The bytes of an avatar in our own media store, small enough to carry in a vCard. */
-  private async localImage(url: string): Promise<{ type: string; base64: string } | null> {
-    const mxc = parseMxc(url);
-    if (!mxc || mxc.serverName !== this.core.config.server_name) return null;
-    const rec = this.core.media.record(mxc.mediaId);
-    if (!rec || rec.size === null || rec.size > MAX_COPY_BYTES) return null;
-    try {
-      const file = await this.core.media.open(mxc.mediaId, 0);
-      return { type: file.contentType, base64: (await readFile(file.path)).toString('base64') };
-    } catch {
-      return null;
-    }
+/** The bytes of an image in our own media store, small enough to carry in a vCard; null otherwise. */
+export async function localImage(core: CoreServices, url: string): Promise<{ type: string; base64: string } | null> {
+  const mxc = parseMxc(url);
+  if (!mxc || mxc.serverName !== core.config.server_name) return null;
+  const rec = core.media.record(mxc.mediaId);
+  if (!rec || rec.size === null || rec.size > MAX_COPY_BYTES) return null;
+  try {
+    const file = await core.media.open(mxc.mediaId, 0);
+    return { type: file.contentType, base64: (await readFile(file.path)).toString('base64') };
+  } catch {
+    return null;
   }
+}
+
+/** Stores a vCard photo in the media store as `uploader`'s upload; its mxc:// URI. */
+export async function storeImage(core: CoreServices, uploader: string, photo: { type: string; base64: string }): Promise<string> {
+  const bytes = Buffer.from(photo.base64, 'base64');
+  const mediaId = await core.media.upload(uploader, (async function* () { yield bytes; })(),
+    { contentType: photo.type, filename: null, declaredLength: bytes.length });
+  return mxcUri(core.config.server_name, mediaId);
 }
 
 export function matrixAvatarModule(avatars: MatrixAvatar, book: VcardBook): XmppModule {

@@ -11,6 +11,7 @@ import {
 import { openRoom, roomSecret } from './password.js';
 import { NS_OCCUPANT_ID } from './occupant-id.js';
 import type { MucService } from './service.js';
+import { NS_VCARD } from '../xep-0054-vcard-model.js';
 
 export const SELF_PING_OPTIMIZATION = 'http://jabber.org/protocol/muc#self-ping-optimization';
 
@@ -18,7 +19,7 @@ export function serviceInfo(): XmlElement {
   return x('query', { xmlns: NS_DISCO_INFO },
     x('identity', { category: 'conference', type: 'text', name: 'Chatrooms' }),
     // XEP-0421 §4: occupant ids are on in every room, so the service says so too.
-    [NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC, NS_MUC_STABLE_ID, NS_PING, NS_OCCUPANT_ID].sort().map((v) => x('feature', { var: v })));
+    [NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC, NS_MUC_STABLE_ID, NS_PING, NS_OCCUPANT_ID, NS_VCARD].sort().map((v) => x('feature', { var: v })));
 }
 
 /** Public rooms with an alias on this server (§6.3); hidden (non-public) rooms are not listed. */
@@ -55,6 +56,7 @@ export function roomFeatures(svc: MucService, roomId: string): string[] {
     'muc_persistent', 'muc_nonanonymous', roomSecret(svc, roomId) !== null ? 'muc_passwordprotected' : 'muc_unsecured',
     'urn:xmpp:mam:2', 'urn:xmpp:mam:2#extended', NS_OCCUPANT_ID,
     'urn:xmpp:message-moderate:1', 'urn:xmpp:message-retract:1', 'urn:xmpp:message-retract:1#tombstone',
+    NS_VCARD, // XEP-0486 room avatars
   ];
 }
 
@@ -63,7 +65,7 @@ function field(v: string, value: string | null, label?: string, type?: string): 
 }
 
 /** disco#info of a room (§6.4) with the muc#roominfo form (XEP-0128). */
-export function roomInfo(svc: MucService, roomId: string, localpart: string, occupants: number): XmlElement {
+export function roomInfo(svc: MucService, roomId: string, localpart: string, occupants: number, avatarHash: string | null = null): XmlElement {
   const name = roomName(svc, roomId);
   const topic = svc.core.rooms.stateContent(roomId, 'm.room.topic')?.topic;
   const pl = svc.core.rooms.stateContent(roomId, 'm.room.power_levels');
@@ -77,5 +79,7 @@ export function roomInfo(svc: MucService, roomId: string, localpart: string, occ
       field('muc#roomconfig_roomname', name, 'Name'),
       field('muc#roominfo_subject', typeof topic === 'string' ? topic : '', 'Current subject'),
       field('muc#roomconfig_changesubject', anyoneSetsSubject ? '1' : '0', 'Occupants may change the subject', 'boolean'),
-      field('muc#roominfo_occupants', String(occupants), 'Number of occupants')));
+      field('muc#roominfo_occupants', String(occupants), 'Number of occupants'),
+      // XEP-0486: only when the room has an avatar.
+      avatarHash ? field('muc#roominfo_avatarhash', avatarHash, 'Avatar hash', 'text-multi') : null));
 }

@@ -12,6 +12,8 @@ import { ownerIq } from './owner.js';
 import { roomArchiveIq } from '../xep-0313-mam/room-archive.js';
 import { NS_MAM } from '../xep-0313-mam/query.js';
 import type { MucService } from './service.js';
+import { roomAvatarHash, roomVcard, setRoomVcard } from './avatar.js';
+import { NS_VCARD } from '../xep-0054-vcard-model.js';
 
 export function handleIq(svc: MucService, ctx: StanzaContext, to: Jid): void {
   const iq = ctx.stanza;
@@ -46,9 +48,29 @@ function roomIq(svc: MucService, ctx: StanzaContext, to: Jid, key: string, paylo
   if (!roomId) return reply.error('item-not-found', 'no such room');
   const room = svc.rooms.get(to.bareString());
   switch (key) {
-    case `get query ${NS_DISCO_INFO}`:
+    case `get query ${NS_DISCO_INFO}`: {
       if (payload.attr('node') !== undefined) return reply.error('item-not-found');
-      return reply.result(roomInfo(svc, roomId, to.local, room ? room.view.size : svc.members(roomId).length));
+      const occupants = room ? room.view.size : svc.members(roomId).length;
+      roomAvatarHash(svc, roomId).then((hash) => reply.result(roomInfo(svc, roomId, to.local, occupants, hash)), (err: unknown) => {
+        svc.logger.warn({ err }, 'muc: room avatar hash failed');
+        reply.result(roomInfo(svc, roomId, to.local, occupants, null));
+      });
+      return;
+    }
+    // XEP-0486: the room's vCard is its avatar.
+    case `get vCard ${NS_VCARD}`:
+      roomVcard(svc, roomId).then((v) => reply.result(v), (err: unknown) => {
+        svc.logger.warn({ err }, 'muc: room vCard failed');
+        reply.error('internal-server-error');
+      });
+      return;
+    case `set vCard ${NS_VCARD}`:
+      if (!ctx.session) return reply.error('forbidden');
+      setRoomVcard(svc, roomId, svc.mxidOfAccount(ctx.session.username), payload, reply).catch((err: unknown) => {
+        svc.logger.warn({ err }, 'muc: setting the room vCard failed');
+        reply.error('internal-server-error');
+      });
+      return;
     // §6.5: the occupant list is not disclosed through disco.
     case `get query ${NS_DISCO_ITEMS}`: return reply.result(x('query', { xmlns: NS_DISCO_ITEMS }));
     case `get ping ${NS_PING}`: return reply.result();
