@@ -187,9 +187,10 @@ test('entity reference → <restricted-xml/>', async () => {
   assert.equal((await c.streamEnd()).condition, 'restricted-xml');
 });
 
-test('oversized stanza → <policy-violation/>', async () => {
+test('oversized stanza → <policy-violation/>, at the size the features advertise (XEP-0478)', async () => {
   const c = await raw();
-  await c.open();
+  const features = await c.open();
+  assert.equal(features.getChild('limits', 'urn:xmpp:stream-limits:0')?.getChildText('max-bytes'), String(64 * 1024));
   c.send(`<message><body>${'x'.repeat(100 * 1024)}</body></message>`);
   assert.equal((await c.streamEnd()).condition, 'policy-violation');
 });

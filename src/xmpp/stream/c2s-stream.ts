@@ -223,6 +223,7 @@ export class C2sStream implements Sasl2Stream {
       canStartTls: !!this.opts.secureContext,
       allowInsecureAuth: this.opts.allowInsecureAuth,
       authenticated: this.user !== '',
+      maxBytes: this.opts.maxStanzaSize,
       channelBindings,
       extra: this.user ? this.opts.host.streamFeatures?.() : undefined,
       preAuth: this.user ? undefined : this.opts.host.preAuthFeatures?.(),

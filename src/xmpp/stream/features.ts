@@ -14,6 +14,7 @@ export const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
 export const NS_SASL_CB = 'urn:xmpp:sasl-cb:0';
 export const NS_ROSTERVER = 'urn:xmpp:features:rosterver';
 const NS_SM = 'urn:xmpp:sm:3';
+export const NS_STREAM_LIMITS = 'urn:xmpp:stream-limits:0';
 
 export function streamHeader(domain: string, id: string, to?: string): string {
   return XML_DECLARATION + openTag('stream:stream', {
@@ -32,6 +33,8 @@ export interface FeatureState {
   canStartTls: boolean;
   allowInsecureAuth: boolean;
   authenticated: boolean;
+  /** The largest stanza this stream accepts, in bytes (XEP-0478 advertises it). */
+  maxBytes: number;
   /** What this TLS connection can bind SCRAM to (-PLUS, XEP-0440); none when absent. */
   channelBindings?: ChannelBindings;
   /** More post-authentication features from the host (XEP-0115 caps). */
@@ -47,6 +50,9 @@ export interface FeatureState {
 }
 
 export function streamFeatures(s: FeatureState): XmlElement {
+  // XEP-0478: a client that knows the limit can refuse an oversized avatar itself instead of
+  // losing its stream to <policy-violation/>.
+  const limits = x('limits', { xmlns: NS_STREAM_LIMITS }, x('max-bytes', null, String(s.maxBytes)));
   if (s.authenticated) {
     return x('stream:features', null,
       s.bound ? null : x('bind', { xmlns: NS_BIND }),
@@ -56,6 +62,7 @@ export function streamFeatures(s: FeatureState): XmlElement {
       s.smEnabled ? null : x('sm', { xmlns: NS_SM }),
       x('csi', { xmlns: 'urn:xmpp:csi:0' }), // XEP-0352
       x('ver', { xmlns: NS_ROSTERVER }),
+      limits,
       s.extra ?? null);
   }
   const tlsRequired = !s.isTls && !s.allowInsecureAuth;
@@ -68,7 +75,7 @@ export function streamFeatures(s: FeatureState): XmlElement {
   // XEP-0440: which binding types -PLUS can use here, so a client need not guess.
   const cbTypes = sasl ? s.channelBindings?.types ?? [] : [];
   const cb = cbTypes.length ? x('sasl-channel-binding', { xmlns: NS_SASL_CB }, cbTypes.map((type) => x('channel-binding', { type }))) : null;
-  return x('stream:features', null, starttls, sasl, sasl2, cb, sasl ? s.preAuth ?? null : null);
+  return x('stream:features', null, starttls, sasl, sasl2, cb, sasl ? s.preAuth ?? null : null, limits);
 }
 
 /** Major and minor of a stream `version` attribute; absent means pre-1.0 (RFC 6120 §4.7.5). */
