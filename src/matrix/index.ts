@@ -64,7 +64,12 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
     onClose: (fn) => { closers.push(fn); },
   };
   const mounts = new Map<string, MountedHandlers>();
-  const mounted = (req: IncomingMessage) => mounts.get((req.url ?? '').split('?')[0]!);
+  const mounted = (req: IncomingMessage) => {
+    if (mounts.size === 0) return undefined;
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    return mounts.get(q < 0 ? url : url.slice(0, q));
+  };
   const api = mediaHttp(m, requestListener({
     router: new Router(withRateLimits(m, [...allRoutes(m), ...(opts.extraRoutes?.(m) ?? [])])),
     maxBodyBytes: core.config.matrix.max_request_bytes,

@@ -48,6 +48,20 @@ describe('router', () => {
     assert.equal(router.match('GET', '/_matrix/client/v3/pushrules/').kind, 'found');
   });
 
+  it('keeps the table order among templates of one length', () => {
+    const first = () => ({ first: true });
+    const r = new Router([
+      { method: 'GET', path: '/a/:x?', auth: 'none', handler: first },
+      { method: 'GET', path: '/a/b', auth: 'none', handler: noop },
+      { method: 'POST', path: '/a/b/c', auth: 'none', handler: noop },
+    ]);
+    const m = r.match('GET', '/a/b');
+    assert.ok(m.kind === 'found' && m.route.handler === first && m.params.x === 'b');
+    const bare = r.match('GET', '/a');
+    assert.ok(bare.kind === 'found' && bare.route.handler === first && bare.params.x === '');
+    assert.deepEqual(r.match('GET', '/a/b/c'), { kind: 'bad_method', allowed: ['POST'] });
+  });
+
   it('reports malformed percent-encoding', () => {
     assert.equal(router.match('GET', '/_matrix/client/v3/rooms/%E0%A4%A/state').kind, 'bad_encoding');
   });

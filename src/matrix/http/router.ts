@@ -44,17 +44,29 @@ function matchSegments(segments: Segment[], parts: string[]): Record<string, str
 }
 
 export class Router {
-  private readonly compiled: Compiled[];
+  /**
+   * The templates that can match a path of each segment count, in table order (a template
+   * with a trailing optional parameter is in two lists): a request looks only at those.
+   */
+  private readonly byLength = new Map<number, Compiled[]>();
 
   constructor(routes: Route[]) {
-    this.compiled = routes.map((route) => ({ route, segments: compile(route.path) }));
+    for (const route of routes) {
+      const c = { route, segments: compile(route.path) };
+      const n = c.segments.length;
+      for (const len of c.segments[n - 1].optional ? [n - 1, n] : [n]) {
+        let list = this.byLength.get(len);
+        if (!list) this.byLength.set(len, (list = []));
+        list.push(c);
+      }
+    }
   }
 
   match(method: string, pathname: string): MatchResult {
     const parts = pathname.split('/');
     const allowed: Method[] = [];
     try {
-      for (const c of this.compiled) {
+      for (const c of this.byLength.get(parts.length) ?? []) {
         const params = matchSegments(c.segments, parts);
         if (params === undefined) continue;
         if (c.route.method === method) return { kind: 'found', route: c.route, params };

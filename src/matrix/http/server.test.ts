@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, request, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
 import { Router } from './router.js';
-import { accessTokenOf, requestListener } from './server.js';
+import { accessTokenOf, requestListener, requestTarget } from './server.js';
 
 const req = (authorization?: string) => ({ headers: authorization === undefined ? {} : { authorization } }) as IncomingMessage;
 
@@ -54,6 +54,44 @@ describe('request signal', () => {
     } finally {
       server.closeAllConnections();
       server.close();
+    }
+  });
+});
+
+describe('request target', () => {
+  // What the URL parser makes of a target, or that it refuses it (a '//' target names a host).
+  const outcome = (parse: () => { pathname: string; query: URLSearchParams }) => {
+    try {
+      const t = parse();
+      return { pathname: t.pathname, query: [...t.query] };
+    } catch (err) {
+      return { error: (err as Error).name };
+    }
+  };
+  const viaUrl = (target: string) => outcome(() => {
+    const u = new URL(target, 'http://localhost');
+    return { pathname: u.pathname, query: u.searchParams };
+  });
+  const split = (target: string) => outcome(() => requestTarget(target));
+
+  it('gives the path and query the URL parser gives', () => {
+    for (const target of [
+      '/_matrix/client/v3/sync?since=s12&timeout=30000&filter=%7B%22room%22%3A%7B%7D%7D',
+      '/_matrix/client/v3/rooms/!a%3Ab/send/m.room.message/t%2F1', '/_matrix/client/versions?', '/?a=1&a=2&b',
+      '/a/./b', '/a/../b', '/a/%2e%2E/b', '/a/.', '/.well-known/matrix/client', '//evil/x?y=1', '/a\\b', '/a b?c d',
+      '/a?b=c#frag', '/a#frag?x=1', '/a?x=%zz&y=+1&z=%E2%82%AC', '/a"<>`{}|^?q=\'x\'', '/caf\u00c3\u00a9?n=\u00c3\u00a9', '/a?b=c\td',
+      '/_matrix/client/v3/rooms/%E0%A4%A/state', '*', '',
+    ]) assert.deepEqual(split(target), viaUrl(target), target);
+  });
+
+  it('agrees with the URL parser on random targets', () => {
+    const alphabet = '%zz%41%2F\u00c3\u00a9ab/.%2eE?#&=+ \\\'"<>`{}|^:@!$;,~-_\u00e9\t';
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    for (let i = 0; i < 20000; i++) {
+      let t = '/';
+      for (let k = rnd(12); k > 0; k--) t += alphabet[rnd(alphabet.length)];
+      assert.deepEqual(split(t), viaUrl(t), JSON.stringify(t));
     }
   });
 });

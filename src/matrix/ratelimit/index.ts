@@ -41,6 +41,11 @@ export class RateLimits {
    * them is empty (so a refused request does not drain the other buckets). Keys are
    * `ip:ADDRESS` or `user:NAME`.
    */
+  /** False when matrix.rate_limits is off: nothing is ever refused. */
+  get enabled(): boolean {
+    return this.limiters.size > 0;
+  }
+
   check(kind: RateLimitKind, keys: string[]): void {
     if (this.limiters.size === 0) return;
     const t = this.now();
@@ -82,6 +87,8 @@ function guarded(limits: RateLimits, kind: RateLimitKind, handler: Handler<Reque
 /** Wraps the handlers of the guarded routes; the rest pass through untouched. */
 export function withRateLimits(m: MatrixContext, routes: Route[]): Route[] {
   const limits = new RateLimits(m);
+  // Off: no wrapper, so a request pays nothing for the limits (not even building their keys).
+  if (!limits.enabled) return routes;
   return routes.map((r) => {
     const g = GUARDED.find((x) => x.method === r.method && x.path.test(r.path));
     if (!g) return r;
