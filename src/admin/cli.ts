@@ -1,4 +1,4 @@
-// hearth start | user add|list|passwd|delete — the interface scripts and the docs rely on.
+// hearth start | user add|list|passwd|delete|lock|unlock|suspend|unsuspend — the interface scripts and the docs rely on.
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../core/config/plain.js';
@@ -8,6 +8,7 @@ import { openSqliteStorage } from '../storage/sqlite/index.js';
 import { AccountService, AccountError } from '../core/accounts/service.js';
 import { startServer, makeLogger } from '../main.js';
 import { promptPassword } from './prompt.js';
+import type { AccountRestriction } from '../core/ports.js';
 import { tokenCommand } from './tokens.js';
 
 const USAGE = `usage:
@@ -16,9 +17,15 @@ const USAGE = `usage:
   hearth user list [--config FILE]
   hearth user passwd NAME [--password PW] [--config FILE]
   hearth user delete NAME [--config FILE]
+  hearth user lock|unlock|suspend|unsuspend NAME [--config FILE]
   hearth token add [TOKEN] [--uses N] [--expires ISO-DATE] [--config FILE]
   hearth token list [--config FILE]
   hearth token delete TOKEN [--config FILE]`;
+
+/** lock|unlock|suspend|unsuspend: spec "Account moderation", reversible (docs/admin-api.md). */
+const RESTRICTIONS: Record<string, [AccountRestriction, boolean] | undefined> = {
+  lock: ['locked', true], unlock: ['locked', false], suspend: ['suspended', true], unsuspend: ['suspended', false],
+};
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -98,14 +105,21 @@ async function user(config: ResolvedConfig, sub: string | undefined, name: strin
   try {
     if (sub === 'list') {
       for (const a of accounts.list()) {
-        const flags = [a.admin ? 'admin' : '', a.deactivated ? 'deactivated' : ''].filter(Boolean).join(',');
+        const flags = [a.admin ? 'admin' : '', a.deactivated ? 'deactivated' : '', a.locked ? 'locked' : '', a.suspended ? 'suspended' : ''].filter(Boolean).join(',');
         console.log(`@${a.localpart}:${config.server_name}\t${a.localpart}@${config.server_name}${flags ? `\t${flags}` : ''}`);
       }
       return 0;
     }
-    if (!name || !['add', 'passwd', 'delete'].includes(sub ?? '')) {
+    if (!name || !['add', 'passwd', 'delete', ...Object.keys(RESTRICTIONS)].includes(sub ?? '')) {
       console.error(USAGE);
       return 2;
+    }
+    const restriction = RESTRICTIONS[sub!];
+    if (restriction) {
+      // A running server sees the change at the next request (PRAGMA data_version, storage/sqlite).
+      accounts.setRestriction(name, restriction[0], restriction[1]);
+      console.log(`${name}: ${restriction[1] ? '' : 'no longer '}${restriction[0]}`);
+      return 0;
     }
     if (sub === 'delete') {
       accounts.deactivate(name);

@@ -11,12 +11,25 @@ export interface AccountRecord {
   deactivated: boolean;
   displayname: string | null;
   avatarUrl: string | null;
+  /** Locked: no session of either protocol may be used (spec "Account locking"). */
+  locked: boolean;
+  /** Suspended: the account may read but not write (spec "Account suspension"). */
+  suspended: boolean;
 }
+
+export type AccountRestriction = 'locked' | 'suspended';
 
 export interface AccountStore {
   /** Returns false when the localpart is taken (even by a deactivated account). */
   createAccount(localpart: string, createdTs: number, admin: boolean, creds: ScramCredential[]): boolean;
   getAccount(localpart: string): AccountRecord | null;
+  /**
+   * 'locked' (a lock wins over a suspension), 'suspended' or null. Asked on every request and
+   * every event sent, so it is read from memory, read again when another process (the CLI)
+   * has written the database.
+   */
+  restriction(localpart: string): AccountRestriction | null;
+  setRestriction(localpart: string, what: AccountRestriction, on: boolean): void;
   listAccounts(): AccountRecord[];
   credential(localpart: string, hash: ScramHash): ScramCredential | null;
   /** A new password: also forgets the account's XEP-0484 FAST tokens. */

@@ -67,6 +67,9 @@ export class MatrixError extends Error {
 
 // Short constructors for the common cases, so handlers read like the spec's error tables.
 export const forbidden = (msg: string) => new MatrixError(403, ErrCode.FORBIDDEN, msg);
+/** Spec "Account locking": every call but logout; the client keeps its session (soft logout). */
+export const userLocked = () => new MatrixError(401, ErrCode.USER_LOCKED, 'This account has been locked', { soft_logout: true });
+export const userSuspended = () => new MatrixError(403, ErrCode.USER_SUSPENDED, 'You cannot perform this action while suspended');
 export const notFound = (msg: string) => new MatrixError(404, ErrCode.NOT_FOUND, msg);
 export const badJson = (msg: string) => new MatrixError(400, ErrCode.BAD_JSON, msg);
 export const invalidParam = (msg: string) => new MatrixError(400, ErrCode.INVALID_PARAM, msg);
@@ -79,6 +82,7 @@ const ROOM_ERRORS: Record<RoomErrorCode, [number, ErrCodeValue]> = {
   too_large: [413, ErrCode.TOO_LARGE],
   bad_event: [400, ErrCode.BAD_JSON],
   unsupported_version: [400, ErrCode.UNSUPPORTED_ROOM_VERSION],
+  suspended: [403, ErrCode.USER_SUSPENDED],
 };
 
 /** The Matrix error for a known core error, or null for anything unexpected (a 500). */

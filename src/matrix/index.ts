@@ -76,7 +76,9 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
     authenticate: (token) => {
       checkAccessExpiry(m, token);
       const session = core.storage.devices.lookupToken(token);
-      return session && { ...session, accessToken: token };
+      if (!session) return null;
+      const locked = core.accounts.restriction(core.accounts.localpartOf(session.userId)!) === 'locked';
+      return { ...session, accessToken: token, ...(locked ? { locked } : {}) };
     },
     logger,
   }));

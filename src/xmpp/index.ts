@@ -101,6 +101,7 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
 export function authBackend(core: CoreServices): C2sAuthBackend {
   return {
     scramCredential: (username, hash) => (core.accounts.active(username) ? core.accounts.credential(username, hash) : null),
+    disabled: (username) => core.accounts.restriction(username) === 'locked',
     fastTokens: core.storage.fastTokens,
   };
 }
@@ -137,6 +138,9 @@ export async function startXmpp(core: CoreServices): Promise<RunningXmpp> {
   core.deactivations.onDeactivated((localpart) => {
     active.forget(localpart);
     for (const s of server.sessionsOf(`${localpart}@${server.domain}`)) s.close('not-authorized', 'the account was deactivated');
+  });
+  core.accounts.onLocked((localpart) => {
+    for (const s of server.sessionsOf(`${localpart}@${server.domain}`)) s.close('not-authorized', 'the account was locked');
   });
 
   const starttls = config.xmpp.c2s_listen ?? undefined;

@@ -6,6 +6,7 @@ import type { AuthedCtx, Handler, Route } from '../../matrix/http/types.js';
 import { roomAdminRoutes } from './rooms.js';
 import { tokenAdminRoutes } from './tokens.js';
 import { userAdminRoutes } from './users.js';
+import { moderationRoutes } from './moderation.js';
 
 export const ADMIN_PREFIX = '/_hearth/admin/v1';
 
@@ -50,5 +51,8 @@ export function adminRoutes(m: MatrixContext): Route[] {
       }),
     },
   ];
-  return all.map((r) => ({ method: r.method, path: `${ADMIN_PREFIX}${r.path}`, auth: 'required', handler: requireAdmin(m, r.handler) }));
+  return [
+    ...all.map((r): Route => ({ method: r.method, path: `${ADMIN_PREFIX}${r.path}`, auth: 'required', handler: requireAdmin(m, r.handler) })),
+    ...moderationRoutes(m, ADMIN_PREFIX),
+  ];
 }

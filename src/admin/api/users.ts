@@ -14,6 +14,8 @@ function summary(m: MatrixContext, a: AccountRecord): Record<string, unknown> {
     xmpp_jid: `${a.localpart}@${m.core.config.server_name}`,
     admin: a.admin,
     deactivated: a.deactivated,
+    locked: a.locked,
+    suspended: a.suspended,
     displayname: a.displayname,
     avatar_url: a.avatarUrl,
     created_ts: a.createdTs,

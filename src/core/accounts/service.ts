@@ -1,7 +1,7 @@
 // Accounts: one per person, reachable as @name:DOMAIN and name@DOMAIN, with SCRAM credentials
 // that both protocols verify against.
 import { randomBytes } from 'node:crypto';
-import type { AccountRecord, Storage } from '../ports.js';
+import type { AccountRecord, AccountRestriction, Storage } from '../ports.js';
 import { checkPassword, makeCredential, SCRAM_HASHES, type ScramCredential, type ScramHash } from './scram.js';
 import { isValidLocalpart, userId } from '../ids.js';
 
@@ -12,6 +12,8 @@ export class AccountError extends Error {
 }
 
 export class AccountService {
+  private readonly lockListeners: ((localpart: string) => void)[] = [];
+
   constructor(private readonly storage: Storage, private readonly serverName: string, private readonly iterations: number) {}
 
   userId(localpart: string): string { return userId(localpart, this.serverName); }
@@ -63,6 +65,21 @@ export class AccountService {
     if (password.length === 0) throw new AccountError('weak_password', 'the password must not be empty');
     this.storage.accounts.setCredentials(localpart, await this.credentialsFor(password));
   }
+
+  /** 'locked', 'suspended' or null (spec "Account moderation"); read from memory. */
+  restriction(localpart: string): AccountRestriction | null {
+    return this.storage.accounts.restriction(localpart);
+  }
+
+  /** Locks or suspends an account (or lifts it): reversible, its sessions stay. */
+  setRestriction(localpart: string, what: AccountRestriction, on: boolean): void {
+    if (!this.active(localpart)) throw new AccountError('not_found', `no user ${localpart}`);
+    this.storage.accounts.setRestriction(localpart, what, on);
+    if (what === 'locked' && on) for (const l of this.lockListeners) l(localpart);
+  }
+
+  /** Called when an account is locked in this process (the XMPP side ends its streams). */
+  onLocked(listener: (localpart: string) => void): void { this.lockListeners.push(listener); }
 
   deactivate(localpart: string): void {
     if (!this.get(localpart)) throw new AccountError('not_found', `no user ${localpart}`);

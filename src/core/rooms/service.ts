@@ -3,7 +3,7 @@
 // per step; everything up to the queued write is synchronous, so events of one room chain in
 // the order they were sent.
 import { randomBytes } from 'node:crypto';
-import { getRoomVersion, DEFAULT_ROOM_VERSION, buildEvent, signEvent, wireEvent, type RoomVersionRules, type SigningKey } from '../events/index.js';
+import { getRoomVersion, DEFAULT_ROOM_VERSION, buildEvent, redactsTarget, signEvent, wireEvent, type RoomVersionRules, type SigningKey } from '../events/index.js';
 import type { JsonObject, Pdu } from '../events/types.js';
 import type { Storage } from '../ports.js';
 import type { Bus, StreamCounter } from '../bus.js';
@@ -13,6 +13,7 @@ import { authorizeAgainstHead, authorizeCreate, checkSize } from './authorize.js
 import { applyAndQueue, type StateGroupCounter } from './persist.js';
 import { RoomError } from './errors.js';
 import { effectiveRedactionTarget } from './redaction.js';
+import { allowedWhileSuspended } from './suspension.js';
 
 export interface AcceptedEvent {
   eventId: string;
@@ -87,6 +88,7 @@ export class RoomService {
   async create(sender: string, version: string = DEFAULT_ROOM_VERSION, extraContent: JsonObject = {}): Promise<{ roomId: string; create: AcceptedEvent }> {
     const rules = getRoomVersion(version);
     if (!rules || rules.eventIdFormat === 'v1') throw new RoomError('unsupported_version', `room version ${version} is not supported`);
+    if (this.restricted(sender)) throw suspended();
     // v12 room ids are the create event's hash (buildEvent derives it); earlier ones are minted here.
     const minted = rules.roomIdFromCreateEvent ? undefined : `!${randomBytes(12).toString('base64url')}:${this.deps.serverName}`;
     const ts = this.now();
@@ -116,6 +118,11 @@ export class RoomService {
     const head = this.requireHead(roomId);
     const rules = this.rules(head);
     const { eventId, pdu } = prepareEvent(head, rules, { ...ev, ts: ev.ts ?? this.now() });
+    if (this.restricted(pdu.sender)) {
+      const target = redactsTarget(pdu, rules);
+      const targetSender = target === undefined ? undefined : this.deps.storage.events.getEvent(target)?.pdu.sender;
+      if (!allowedWhileSuspended(pdu, targetSender)) throw suspended();
+    }
     checkSize(pdu);
     authorizeAgainstHead(head, rules, pdu);
     return this.commit(head, eventId, pdu, undefined, effectiveRedactionTarget(head, rules, pdu, this.deps.storage.events), alsoWrite);
@@ -139,6 +146,13 @@ export class RoomService {
     return { eventId, stream, pdu };
   }
 
+  /** A local account that is suspended (or locked): it may not write to rooms but to leave them. */
+  private restricted(sender: string): boolean {
+    const suffix = `:${this.deps.serverName}`;
+    if (!sender.endsWith(suffix)) return false;
+    return this.deps.storage.accounts.restriction(sender.slice(1, -suffix.length)) !== null;
+  }
+
   /** Pipeline step 4's audience: local joined members, the sender, and whoever a membership event is about. */
   private recipients(head: RoomHead, pdu: Pdu): string[] {
     const out = new Set(joinedMembers(head));
@@ -147,4 +161,8 @@ export class RoomService {
     const suffix = `:${this.deps.serverName}`;
     return [...out].filter((u) => u.endsWith(suffix));
   }
+}
+
+function suspended(): RoomError {
+  return new RoomError('suspended', 'You cannot perform this action while suspended');
 }

@@ -3,7 +3,7 @@
 import type { JsonObject } from '../../core/events/types.js';
 import type { MatrixContext } from '../context.js';
 import { endDevices } from '../e2ee/changes.js';
-import { ErrCode, MatrixError, badJson, forbidden } from '../errors.js';
+import { ErrCode, MatrixError, badJson, forbidden, userLocked } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { bodyObject, isObject, optionalBoolean, optionalString, requiredString } from '../http/validate.js';
 import { issueSession, loginTokensFor, refreshSession } from '../auth/sessions.js';
@@ -53,6 +53,8 @@ async function login(m: MatrixContext, raw: unknown): Promise<JsonObject> {
   if (body.type === 'm.login.password') userId = await passwordLogin(m, body);
   else if (body.type === 'm.login.token') userId = tokenLogin(m, body);
   else throw new MatrixError(400, ErrCode.UNKNOWN, 'Unknown login type');
+  // A suspended account may log in (its sessions are suspended too); a locked one may not.
+  if (m.core.accounts.restriction(m.core.accounts.localpartOf(userId)!) === 'locked') throw userLocked();
   const session = issueSession(m, {
     userId,
     deviceId: optionalString(body, 'device_id'),
@@ -92,8 +94,8 @@ export function loginRoutes(m: MatrixContext): Route[] {
       handler: (ctx) => refreshSession(m, requiredString(bodyObject(ctx.body), 'refresh_token')),
     },
     { method: 'POST', path: '/_matrix/client/v1/login/get_token', auth: 'required', handler: (ctx) => getLoginToken(m, ctx) },
-    { method: 'POST', path: '/_matrix/client/v3/logout', auth: 'required', handler: (ctx) => logout(m, ctx) },
-    { method: 'POST', path: '/_matrix/client/v3/logout/all', auth: 'required', handler: (ctx) => logoutAll(m, ctx) },
+    { method: 'POST', path: '/_matrix/client/v3/logout', auth: 'required', whileLocked: true, handler: (ctx) => logout(m, ctx) },
+    { method: 'POST', path: '/_matrix/client/v3/logout/all', auth: 'required', whileLocked: true, handler: (ctx) => logoutAll(m, ctx) },
     {
       method: 'GET', path: '/_matrix/client/v3/account/whoami', auth: 'required',
       handler: (ctx) => ({ user_id: ctx.requester.userId, device_id: ctx.requester.deviceId, is_guest: false }),

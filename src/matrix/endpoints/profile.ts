@@ -5,7 +5,7 @@
 import type { JsonObject, JsonValue } from '../../core/events/types.js';
 import { setProfileField } from '../../core/accounts/profile.js';
 import { profileOf, type MatrixContext } from '../context.js';
-import { badJson, forbidden, notFound } from '../errors.js';
+import { badJson, forbidden, notFound, userSuspended } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { bodyObject, userIdParam } from '../http/validate.js';
 import { CORE_FIELDS, checkKey, checkProfileSize, valueFromBody } from '../profile/fields.js';
@@ -63,6 +63,7 @@ async function setField(m: MatrixContext, ctx: AuthedCtx, remove: boolean): Prom
   userIdParam(userId);
   checkKey(key);
   if (userId !== ctx.requester.userId) throw forbidden("Cannot change another user's profile");
+  if (m.core.accounts.restriction(m.core.accounts.localpartOf(userId)!) !== null) throw userSuspended();
   const value = remove ? null : valueFromBody(bodyObject(ctx.body), key);
   if (CORE_FIELDS.includes(key)) {
     const field = key as CoreField;

@@ -34,7 +34,7 @@ export function versionRoutes(m: MatrixContext): Route[] {
     },
     {
       method: 'GET', path: '/_matrix/client/v3/capabilities', auth: 'required',
-      handler: () => ({
+      handler: (ctx) => ({
         capabilities: {
           'm.room_versions': roomVersionsCapability(),
           // POST /account/password behind UIA, and POST /login/get_token (endpoints/account.ts, login.ts).
@@ -46,8 +46,16 @@ export function versionRoutes(m: MatrixContext): Route[] {
           // v1.16 extended profiles: every key may be set (endpoints/profile.ts).
           'm.profile_fields': { enabled: true },
           'm.3pid_changes': { enabled: false },
+          // v1.18: server admins may lock and suspend accounts (admin/api/moderation.ts).
+          'm.account_moderation': moderationCapability(m, ctx.requester.userId),
         },
       }),
     },
   ];
+}
+
+function moderationCapability(m: MatrixContext, userId: string): { lock: boolean; suspend: boolean } {
+  const lp = m.core.accounts.localpartOf(userId);
+  const admin = lp !== null && m.core.accounts.active(lp)?.admin === true;
+  return { lock: admin, suspend: admin };
 }

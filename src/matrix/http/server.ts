@@ -4,10 +4,10 @@
 // JSON), and /sync is a hot path where a plain handler costs the least per request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../core/logger.js';
-import { ErrCode, MatrixError, toMatrixError, unrecognized } from '../errors.js';
+import { ErrCode, MatrixError, toMatrixError, unrecognized, userLocked } from '../errors.js';
 import { readJsonBody } from './body.js';
 import type { Router } from './router.js';
-import type { AuthedCtx, RequestCtx, Requester } from './types.js';
+import type { AuthedCtx, RequestCtx, Requester, Route } from './types.js';
 
 export interface PipelineDeps {
   router: Router;
@@ -41,7 +41,8 @@ export function accessTokenOf(req: IncomingMessage, query: URLSearchParams): str
   return query.get('access_token');
 }
 
-function authenticate(deps: PipelineDeps, req: IncomingMessage, query: URLSearchParams, mode: string): Requester | null {
+function authenticate(deps: PipelineDeps, req: IncomingMessage, query: URLSearchParams, route: Route): Requester | null {
+  const mode = route.auth;
   if (mode === 'none') return null;
   const token = accessTokenOf(req, query);
   if (token === null) {
@@ -50,6 +51,7 @@ function authenticate(deps: PipelineDeps, req: IncomingMessage, query: URLSearch
   }
   const who = deps.authenticate(token);
   if (!who) throw new MatrixError(401, ErrCode.UNKNOWN_TOKEN, 'Unrecognised access token', { soft_logout: false });
+  if (who.locked && !route.whileLocked) throw userLocked();
   return who;
 }
 
@@ -103,7 +105,7 @@ async function dispatch(deps: PipelineDeps, req: IncomingMessage, res: ServerRes
   if (m.kind === 'none') throw unrecognized(404);
   if (m.kind === 'bad_method') throw unrecognized(405);
   if (m.kind === 'bad_encoding') throw new MatrixError(400, ErrCode.INVALID_PARAM, 'Malformed percent-encoding in path');
-  const requester = authenticate(deps, req, url.query, m.route.auth);
+  const requester = authenticate(deps, req, url.query, m.route);
   // DELETE too: DELETE /devices/{id} carries its user-interactive auth in the body.
   const body = method === 'POST' || method === 'PUT' || method === 'DELETE' ? await readJsonBody(req, deps.maxBodyBytes) : undefined;
   const signal = abortSignalOf(res);

@@ -8,6 +8,8 @@ export interface Requester {
   userId: string;
   deviceId: string;
   accessToken: string;
+  /** The account is locked: only routes marked `whileLocked` answer (spec "Account locking"). */
+  locked?: boolean;
 }
 
 export interface RequestCtx {
@@ -30,5 +32,5 @@ export interface AuthedCtx extends RequestCtx {
 export type Handler<C> = (ctx: C) => unknown;
 
 export type Route =
-  | { method: Method; path: string; auth: 'required'; handler: Handler<AuthedCtx> }
-  | { method: Method; path: string; auth: 'optional' | 'none'; handler: Handler<RequestCtx> };
+  | { method: Method; path: string; auth: 'required'; whileLocked?: true; handler: Handler<AuthedCtx> }
+  | { method: Method; path: string; auth: 'optional' | 'none'; whileLocked?: true; handler: Handler<RequestCtx> };

@@ -6,6 +6,7 @@ import type { MatrixContext } from '../context.js';
 import { checkAccessExpiry } from '../auth/sessions.js';
 import { mediaRoutes } from '../endpoints/media.js';
 import { mediaListener } from './pipeline.js';
+import { userLocked } from '../errors.js';
 
 export function mediaHttp(m: MatrixContext, next: (req: IncomingMessage, res: ServerResponse) => void) {
   m.core.media.setPublicBaseUrl(() => m.baseUrl());
@@ -14,7 +15,9 @@ export function mediaHttp(m: MatrixContext, next: (req: IncomingMessage, res: Se
     authenticate: (token) => {
       checkAccessExpiry(m, token);
       const session = m.core.storage.devices.lookupToken(token);
-      return session && { ...session, accessToken: token };
+      if (!session) return null;
+      if (m.core.accounts.restriction(m.core.accounts.localpartOf(session.userId)!) === 'locked') throw userLocked();
+      return { ...session, accessToken: token };
     },
     logger: m.core.logger.child({ module: 'media' }),
   }, next);

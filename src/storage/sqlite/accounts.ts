@@ -1,21 +1,22 @@
 import type Database from 'better-sqlite3';
-import type { AccountRecord, AccountStore } from '../../core/ports.js';
+import type { AccountRecord, AccountRestriction, AccountStore } from '../../core/ports.js';
 import type { ScramCredential, ScramHash } from '../../core/accounts/scram.js';
 import type { SessionCache } from './session-cache.js';
 
 interface AccountRow {
   localpart: string; created_ts: number; admin: number; deactivated: number;
-  displayname: string | null; avatar_url: string | null;
+  displayname: string | null; avatar_url: string | null; locked: number; suspended: number;
 }
 
 function toRecord(r: AccountRow): AccountRecord {
   return {
     localpart: r.localpart, createdTs: r.created_ts, admin: r.admin === 1, deactivated: r.deactivated === 1,
-    displayname: r.displayname, avatarUrl: r.avatar_url,
+    displayname: r.displayname, avatarUrl: r.avatar_url, locked: r.locked === 1, suspended: r.suspended === 1,
   };
 }
 
-export function sqliteAccountStore(db: Database.Database, sessions: SessionCache): AccountStore {
+/** `dataVersion` moves when another connection has committed (PRAGMA data_version). */
+export function sqliteAccountStore(db: Database.Database, sessions: SessionCache, dataVersion: () => number = () => 0): AccountStore {
   const insert = db.prepare('INSERT OR IGNORE INTO accounts (localpart, created_ts, admin) VALUES (?, ?, ?)');
   const get = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE localpart = ?');
   const list = db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY localpart');
@@ -35,6 +36,20 @@ export function sqliteAccountStore(db: Database.Database, sessions: SessionCache
   const delConns = db.prepare('DELETE FROM sliding_connections WHERE user_id = ?');
   const setDisplayname = db.prepare('UPDATE accounts SET displayname = ? WHERE localpart = ?');
   const setAvatar = db.prepare('UPDATE accounts SET avatar_url = ? WHERE localpart = ?');
+  const restrictedRows = db.prepare<[], { localpart: string; locked: number; suspended: number }>(
+    'SELECT localpart, locked, suspended FROM accounts WHERE locked = 1 OR suspended = 1');
+  const setLocked = db.prepare('UPDATE accounts SET locked = ? WHERE localpart = ?');
+  const setSuspended = db.prepare('UPDATE accounts SET suspended = ? WHERE localpart = ?');
+  // The few restricted accounts, in memory: read again after our own change or another process's commit.
+  let restricted: Map<string, AccountRestriction> | null = null;
+  let restrictedAt = dataVersion();
+  const restrictions = (): Map<string, AccountRestriction> => {
+    const v = dataVersion();
+    if (restricted && v === restrictedAt) return restricted;
+    restrictedAt = v;
+    restricted = new Map(restrictedRows.all().map((r) => [r.localpart, r.locked === 1 ? 'locked' : 'suspended']));
+    return restricted;
+  };
 
   const writeCreds = (localpart: string, creds: ScramCredential[]) => {
     delCreds.run(localpart);
@@ -61,6 +76,11 @@ export function sqliteAccountStore(db: Database.Database, sessions: SessionCache
     },
     setCredentials: db.transaction(writeCreds),
     setAdmin(localpart, admin) { setAdmin.run(admin ? 1 : 0, localpart); },
+    restriction: (localpart) => restrictions().get(localpart) ?? null,
+    setRestriction(localpart, what, on) {
+      (what === 'locked' ? setLocked : setSuspended).run(on ? 1 : 0, localpart);
+      restricted = null;
+    },
     deactivate: db.transaction((localpart: string, userId: string) => {
       deactivate.run(localpart);
       delCreds.run(localpart);

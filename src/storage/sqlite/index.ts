@@ -52,13 +52,15 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   const memberships = new MembershipCache();
   const groups = new StateGroupCache();
   const links = new EventLinks();
-  const dataVersion = db.prepare('PRAGMA data_version').pluck();
-  const sessions = new SessionCache(Date.now, () => dataVersion.get() as number);
+  // Moves only when another connection (the CLI) commits: memos of what it may change re-read then.
+  const dataVersionStmt = db.prepare('PRAGMA data_version').pluck();
+  const dataVersion = () => dataVersionStmt.get() as number;
+  const sessions = new SessionCache(Date.now, dataVersion);
   const inboxes = new DeviceInboxMemo();
   // A failed commit rolled back events the caches already hold.
   const writes = sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); groups.clear(); links.clear(); inboxes.clear(); onFatal(err); }, walPath);
   return {
-    accounts: sqliteAccountStore(db, sessions),
+    accounts: sqliteAccountStore(db, sessions, dataVersion),
     devices: sqliteDeviceStore(db, sessions),
     fastTokens: sqliteFastTokenStore(db),
     rooms: sqliteRoomStore(db, memberships),

@@ -329,6 +329,11 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX sliding_connections_last_used ON sliding_connections(last_used);
   `,
+  // Account locking and suspension (spec "Account moderation"): reversible, unlike deactivation
+  `
+  ALTER TABLE accounts ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE accounts ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -170,7 +170,8 @@ function held(im: ImContext, session: C2sSession, el: XmlElement, write: Promise
 
 function conditionOf(err: unknown): StanzaErrorCondition {
   if (!(err instanceof RoomError)) return 'internal-server-error';
-  if (err.code === 'forbidden') return 'forbidden';
+  // A suspended sender too: RFC 6120 §8.3.3.4 forbidden (docs/bridge-mapping.md).
+  if (err.code === 'forbidden' || err.code === 'suspended') return 'forbidden';
   if (err.code === 'too_large') return 'policy-violation';
   return 'internal-server-error';
 }

@@ -78,6 +78,8 @@ export function vcardModule(core: CoreServices, book: VcardBook, avatars: Matrix
 async function setVcard(core: CoreServices, book: VcardBook, avatars: MatrixAvatar, ctx: IqContext): Promise<void> {
   if (!ctx.from.bare().equals(ctx.target)) return ctx.error('forbidden', "only the owner may change an account's vCard");
   const owner = ctx.target.local;
+  // A suspended account's profile stays as it is (spec "Account suspension"; docs/bridge-mapping.md).
+  if (core.accounts.restriction(owner) !== null) return ctx.error('forbidden', 'this account is suspended');
   const vcard = ctx.payload.withAttrs({ xmlns: NS_VCARD });
   await avatars.reconcile(owner);
   book.save(owner, vcard, 'client');

@@ -23,6 +23,8 @@ export interface SaslContext {
   domain: string;
   /** The account's credential for that hash, or null when there is no such (active) account. */
   credential(username: string, hash: ScramHash): ScramCredential | null;
+  /** True when the account proved itself but is locked: RFC 6120 §6.5.1 account-disabled. */
+  disabled?(username: string): boolean;
 }
 
 export function saslFailure(condition: SaslFailureCondition, text?: string): SaslStep {

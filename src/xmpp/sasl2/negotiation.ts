@@ -76,6 +76,7 @@ export class Sasl2Negotiation {
   private apply(step: SaslStep): Sasl2Outcome {
     if (step.type === 'challenge') return { type: 'reply', reply: challenge(step.data) };
     if (step.type === 'failure') return this.failure(step.condition, step.text);
+    if (this.ctx.disabled?.(step.username)) return this.failure('account-disabled', 'this account is locked');
     const done: Sasl2Outcome = { type: 'success', username: step.username, additionalData: step.data, auth: this.auth!, userAgent: this.userAgent, mechanism: this.mech! };
     this.reset();
     return done;

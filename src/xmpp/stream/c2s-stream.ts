@@ -53,12 +53,13 @@ export class C2sStream implements Sasl2Stream {
   /** `socket`: a TCP/TLS socket, or a connection with its own framing (WebSocket). */
   constructor(socket: Duplex | FramedConnection, private readonly opts: C2sStreamOptions) {
     this.parser = isFramedConnection(socket) ? socket.framing : new TcpFraming(opts.maxStanzaSize);
+    const saslContext = { domain: opts.domain, credential: (u: string, h: 'sha1' | 'sha256') => opts.auth.scramCredential(u, h), disabled: (u: string) => opts.auth.disabled?.(u) ?? false };
     this.sasl = new SaslNegotiation(
-      { domain: opts.domain, credential: (u, h) => opts.auth.scramCredential(u, h) },
+      saslContext,
       opts.maxAuthFailures ?? 3,
     );
     this.fast = opts.auth.fastTokens ? new FastTokens(opts.auth.fastTokens) : null;
-    this.sasl2 = new Sasl2Negotiation({ domain: opts.domain, credential: (u, h) => opts.auth.scramCredential(u, h) },
+    this.sasl2 = new Sasl2Negotiation(saslContext,
       opts.maxAuthFailures ?? 3, this.fast ? fastMechanisms(this.fast) : undefined);
     const handlers = {
       data: (chunk: Buffer | string) => this.onData(chunk),

@@ -55,6 +55,7 @@ export class SaslNegotiation {
   private apply(step: SaslStep): SaslOutcome {
     if (step.type === 'challenge') return { reply: x('challenge', { xmlns: NS_SASL }, encode(step.data)) };
     if (step.type === 'failure') return this.failure(step.condition, step.text);
+    if (this.ctx.disabled?.(step.username)) return this.failure('account-disabled', 'this account is locked');
     this.mech = null;
     return { reply: x('success', { xmlns: NS_SASL }, step.data ? encode(step.data) : null), username: step.username };
   }

@@ -8,6 +8,8 @@ import type { XmlElement } from '../xml/element.js';
 export interface C2sAuthBackend {
   /** The account's SCRAM credential for that hash, or null when no such (active) account. */
   scramCredential(username: string, hash: 'sha1' | 'sha256'): ScramCredential | null;
+  /** A locked account: authentication fails with account-disabled (RFC 6120 §6.5.1). */
+  disabled?(username: string): boolean;
   /** Where XEP-0484 FAST tokens are kept; FAST is offered only with it. */
   fastTokens?: FastTokenStore;
 }

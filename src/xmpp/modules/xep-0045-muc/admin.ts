@@ -82,7 +82,7 @@ export async function changeRoles(req: Request, items: AdminItem[]): Promise<voi
     await apply(req, plan, rules);
     req.reply.result();
   } catch (err) {
-    if (err instanceof RoomError && err.code === 'forbidden') return req.reply.error('not-allowed', err.message);
+    if (err instanceof RoomError && (err.code === 'forbidden' || err.code === 'suspended')) return req.reply.error('not-allowed', err.message);
     svc.logger.warn({ err, roomId }, 'muc: admin change failed');
     req.reply.error('internal-server-error');
   }

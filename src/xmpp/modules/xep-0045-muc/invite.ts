@@ -67,7 +67,7 @@ async function matrixInvite(svc: MucService, roomId: string, inviter: string, mx
     await svc.core.rooms.send(roomId, { type: 'm.room.member', sender: inviter, stateKey: mxid, content: { ...memberContent('invite'), ...(reason ? { reason } : {}) } });
     return null;
   } catch (err) {
-    if (err instanceof RoomError && err.code === 'forbidden') return 'forbidden';
+    if (err instanceof RoomError && (err.code === 'forbidden' || err.code === 'suspended')) return 'forbidden';
     throw err;
   } finally {
     svc.directInvites.delete(key);

@@ -95,6 +95,8 @@ async function ensureMatrixJoin(svc: MucService, room: MucRoom, mxid: string, ni
   } catch (err) {
     if (!(err instanceof RoomError)) throw err;
     if (err.code === 'not_found') return 'item-not-found';
+    // A suspended account may not join (spec "Account suspension"): forbidden, RFC 6120 §8.3.3.4.
+    if (err.code === 'suspended') return 'forbidden';
     if (err.code !== 'forbidden') return 'not-acceptable';
     // Not allowed in: a room that is not public is members-only in XEP-0045 terms (§7.2.7).
     const rule = svc.core.rooms.stateContent(room.roomId, 'm.room.join_rules')?.join_rule;

@@ -92,7 +92,7 @@ type Fail = (condition: StanzaErrorCondition, text?: string) => void;
 
 function roomErrorCondition(err: unknown, svc: MucService, room: MucRoom): [StanzaErrorCondition, string?] {
   if (err instanceof RoomError) {
-    if (err.code === 'forbidden') return ['forbidden', err.message];
+    if (err.code === 'forbidden' || err.code === 'suspended') return ['forbidden', err.message];
     if (err.code === 'too_large') return ['not-acceptable', 'message too large'];
     if (err.code === 'bad_event') return ['bad-request', err.message];
   }

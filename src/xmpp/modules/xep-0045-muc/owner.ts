@@ -109,7 +109,7 @@ export async function ownerIq(svc: MucService, roomId: string, mxid: string, typ
     if (secret !== undefined || next !== null) await applySecret(svc, roomId, mxid, next, membersOnly === undefined ? undefined : TRUE.has(membersOnly));
     reply.result();
   } catch (err) {
-    if (err instanceof RoomError && err.code === 'forbidden') return reply.error('forbidden', err.message);
+    if (err instanceof RoomError && (err.code === 'forbidden' || err.code === 'suspended')) return reply.error('forbidden', err.message);
     svc.logger.warn({ err, roomId }, 'muc: room configuration failed');
     reply.error('not-acceptable', 'the configuration could not be applied');
   }
