@@ -13,7 +13,7 @@ import { startXmpp } from './xmpp/index.js';
 export interface RunningServer {
   core: CoreServices;
   matrixUrl: string;
-  xmppPorts: { starttls: number | null; tls: number | null };
+  xmppPorts: { starttls: number | null; tls: number | null; component: number | null };
   close(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import type { CoreServices } from '../core/services.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { startC2sListeners, type C2sListeners } from './listeners/c2s.js';
+import { startComponentListener } from './listeners/component.js';
 import { createWebSocketEndpoint, WEBSOCKET_PATH, type WebSocketEndpoint } from './listeners/websocket.js';
 import { HOST_META_JSON_PATH, HOST_META_PATH, hostMetaHandler, websocketUrlFor } from './modules/xep-0156-host-meta.js';
 import type { XmppModule } from './module.js';
@@ -42,7 +43,7 @@ import { ensureCertificate } from './tls/certificate.js';
 
 export interface RunningXmpp {
   /** The bound ports (the real ones when the config asked for port 0); null for a listener that is off. */
-  ports: { starttls: number | null; tls: number | null };
+  ports: { starttls: number | null; tls: number | null; component: number | null };
   server: XmppServer;
   /**
    * What XMPP serves on the HTTP listener (WebSocket, host-meta), for the composition root to
@@ -153,12 +154,18 @@ export async function startXmpp(core: CoreServices): Promise<RunningXmpp> {
       auth: authBackend(core), host: server, logger,
     });
   }
+  const components = config.xmpp.component_listen ? await startComponentListener({
+    listen: config.xmpp.component_listen, components: config.xmpp.components, server, logger, maxStanzaSize: config.xmpp.max_stanza_bytes,
+  }) : null;
   const websocket: WebSocketEndpoint | null = config.xmpp.websocket ? createWebSocketEndpoint({
     domain: server.domain, maxStanzaSize: config.xmpp.max_stanza_bytes, auth: authBackend(core), host: server, logger,
     trustedProxies: config.xmpp.websocket_trusted_proxies,
   }) : null;
   return {
-    ports: { starttls: listeners?.addresses.starttls?.port ?? null, tls: listeners?.addresses.tls?.port ?? null },
+    ports: {
+      starttls: listeners?.addresses.starttls?.port ?? null, tls: listeners?.addresses.tls?.port ?? null,
+      component: components?.address.port ?? null,
+    },
     server,
     httpMounts(publicBaseUrl) {
       if (!websocket) return [];
@@ -173,6 +180,7 @@ export async function startXmpp(core: CoreServices): Promise<RunningXmpp> {
       await websocket?.close();
       // Streams end first: their sessions' last presence and offline positions are written then.
       await listeners?.close();
+      await components?.close();
       endResumableSessions(server); // XEP-0198 sessions whose connection is away
       im.close();
     },

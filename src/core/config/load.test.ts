@@ -35,3 +35,19 @@ test('an unknown option is refused by name', () => {
 test('a listener can be switched off with null', () => {
   assert.equal(resolveConfig({ xmpp: { c2s_tls_listen: null } }).xmpp.c2s_tls_listen, null);
 });
+
+test('components: off by default; each needs its own domain and a long enough secret', () => {
+  const c = resolveConfig({});
+  assert.equal(c.xmpp.component_listen, null);
+  assert.deepEqual(c.xmpp.components, []);
+  const secret = 'sixteen-chars-ok';
+  const ok = resolveConfig({ xmpp: { component_listen: '127.0.0.1:5347', components: [{ domain: 'gw.localhost', secret }] } });
+  assert.deepEqual(ok.xmpp.components, [{ domain: 'gw.localhost', secret }]);
+  for (const domain of ['localhost', 'conference.localhost', 'upload.localhost']) {
+    assert.throws(() => resolveConfig({ xmpp: { components: [{ domain, secret }] } }), (e: Error) =>
+      e instanceof ConfigError && /xmpp\.components/.test(e.message) && e.message.includes(domain));
+  }
+  assert.throws(() => resolveConfig({ xmpp: { components: [{ domain: 'gw.localhost', secret }, { domain: 'GW.localhost', secret }] } }), /already served/);
+  assert.throws(() => resolveConfig({ xmpp: { components: [{ domain: 'gw.localhost', secret: 'short' }] } }), /16 characters/);
+  assert.throws(() => resolveConfig({ xmpp: { components: [{ domain: 'not a domain', secret }] } }), /xmpp\.components/);
+});

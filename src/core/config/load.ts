@@ -24,10 +24,17 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
   const c = parsed.data;
   const [host, port] = splitHostPort(c.matrix.client_listen);
   const publicHost = host === '0.0.0.0' || host === '[::]' ? c.server_name : host;
+  const mucDomain = c.xmpp.muc_domain ?? `conference.${c.server_name}`;
+  const uploadDomain = c.xmpp.upload_domain ?? `upload.${c.server_name}`;
+  const taken = new Set([c.server_name, mucDomain, uploadDomain].map((d) => d.toLowerCase()));
+  for (const { domain } of c.xmpp.components) {
+    if (taken.has(domain.toLowerCase())) throw new ConfigError(`option 'xmpp.components': the domain ${domain} is already served (the server, its group chat or upload service, or another component)`);
+    taken.add(domain.toLowerCase());
+  }
   return {
     ...c,
-    mucDomain: c.xmpp.muc_domain ?? `conference.${c.server_name}`,
-    uploadDomain: c.xmpp.upload_domain ?? `upload.${c.server_name}`,
+    mucDomain,
+    uploadDomain,
     publicBaseUrl: c.matrix.public_baseurl ?? `http://${publicHost}:${port}`,
   };
 }

@@ -59,6 +59,16 @@ export const configSchema = z.strictObject({
     upload_domain: domain.nullable().default(null),
     /** Allow authentication without TLS. Refused unless every c2s listener is on loopback (tests, benchmarks). */
     allow_insecure_auth: z.boolean().default(false),
+    /**
+     * External components (XEP-0114: gateways, push app servers, bots) connect here. Plain TCP
+     * (the protocol has no TLS): keep it on loopback or a private network. null (default) is off.
+     */
+    component_listen: hostPort.nullable().default(null),
+    /** The components that may connect: each serves one domain, proven by its shared secret. */
+    components: z.array(z.strictObject({
+      domain,
+      secret: z.string().min(16, 'a component secret needs at least 16 characters'),
+    })).default([]),
     /** Largest stanza accepted, in bytes; larger ones end the stream with <policy-violation/>. */
     max_stanza_bytes: z.number().int().min(10000).max(16 * 1024 * 1024).default(262144),
     /** Messages kept for delivery at the next login when a user has no XMPP session. */

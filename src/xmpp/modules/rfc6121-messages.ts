@@ -116,8 +116,13 @@ function routeDirect(im: ImContext, el: XmlElement, to: Jid, type: MessageType):
     bounce(im, el, decision.condition);
     return [];
   }
-  // 'offline': nothing worth keeping (chat states, receipts) when nobody is there to see it.
-  if (decision.kind !== 'deliver') return [];
+  if (decision.kind !== 'deliver') {
+    // 'offline': chat states and receipts are not worth keeping. A message with a body gets here
+    // only from a sender without a session (a component): it is not stored, so it is bounced
+    // (RFC 6121 §8.5.2.1.1 allows storing or <service-unavailable/>, not silence).
+    if (el.getChild('body') !== undefined && (type === 'chat' || type === 'normal')) bounce(im, el, 'service-unavailable');
+    return [];
+  }
   const wire = el.toString();
   for (const r of decision.resources) im.server.sessionFor(`${bare}/${r}`)?.send(wire);
   return decision.resources;
