@@ -33,6 +33,7 @@ export async function startServer(config: ResolvedConfig, logger: Logger = makeL
       logger.error({ err }, 'database commit failed; stopping so that nothing acknowledged is lost');
       process.exit(70);
     },
+    onCheckpointError: (err, msg) => logger.warn({ err }, msg),
   });
   const core = createCore(config, storage, logger, loadOrCreateSigningKey(dataDir));
   const matrix = await startMatrix(core, { extraRoutes: adminRoutes });

@@ -24,6 +24,7 @@ import { sqliteE2eeStore } from './e2ee.js';
 import { sqliteKeyBackupStore } from './e2ee-backup.js';
 import { sqliteMediaStore } from './media.js';
 import { sqliteWriteQueue } from './write-queue.js';
+import { walCheckpointer } from './checkpointer.js';
 import { sqlitePusherStore, sqliteReceiptStore } from './receipts.js';
 import { sqliteSlidingConnectionStore } from './sliding-connections.js';
 
@@ -32,6 +33,8 @@ export interface SqliteOptions {
   path: string;
   /** Called when a commit fails; the default throws out of the event loop. */
   onFatal?: (err: unknown) => void;
+  /** A WAL checkpoint failed (the server logs it; the next one retries). */
+  onCheckpointError?: (err: unknown, msg: string) => void;
 }
 
 export function openSqliteStorage(opts: SqliteOptions): Storage {
@@ -58,7 +61,11 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   const sessions = new SessionCache(Date.now, dataVersion);
   const inboxes = new DeviceInboxMemo();
   // A failed commit rolled back events the caches already hold.
-  const writes = sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); groups.clear(); links.clear(); inboxes.clear(); onFatal(err); }, walPath);
+  // WAL checkpoints run in a worker, not inside a commit on the main thread (checkpointer.ts).
+  const checkpoints = walPath ? walCheckpointer(db, opts.onCheckpointError ?? (() => {})) : null;
+  if (checkpoints) db.pragma('wal_autocheckpoint = 0');
+  const writes = sqliteWriteQueue(db, (err) => { recent.clear(); memberships.clear(); groups.clear(); links.clear(); inboxes.clear(); onFatal(err); }, walPath,
+    checkpoints ? (hold) => checkpoints.walGrew(hold) : undefined);
   return {
     accounts: sqliteAccountStore(db, sessions, dataVersion),
     devices: sqliteDeviceStore(db, sessions),
@@ -87,6 +94,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     pushers: sqlitePusherStore(db),
     writes,
     close: () => {
+      checkpoints?.close();
       writes.close();
       db.close();
     },

@@ -18,8 +18,14 @@ interface Pending { write: () => void; resolve: () => void; reject: (e: unknown)
 /** Longest a deferred write waits for a group commit to join. */
 export const DEFERRED_WRITE_MS = 1000;
 
+/**
+ * Told after each WAL sync, with a way to hold the next commits until a promise settles (the
+ * checkpointer uses it to let a checkpoint complete: checkpointer.ts).
+ */
+export type AfterSync = (holdCommits: (until: Promise<void>) => void) => void;
+
 /** The WAL file to sync after each batch; null when the database has none (':memory:'). */
-export function sqliteWriteQueue(db: Database.Database, onFatal: (err: unknown) => void, walPath: string | null): WriteQueue & { close(): void } {
+export function sqliteWriteQueue(db: Database.Database, onFatal: (err: unknown) => void, walPath: string | null, afterSync?: AfterSync): WriteQueue & { close(): void } {
   let queue: Pending[] = [];
   let scheduled = false;
   let timer: NodeJS.Timeout | null = null;
@@ -28,6 +34,16 @@ export function sqliteWriteQueue(db: Database.Database, onFatal: (err: unknown) 
   let syncing: Promise<void> | null = null;
   let walFd: number | null = null;
   let walIno = 0;
+  /** Commits wait for this while a checkpoint must complete. */
+  let held: Promise<void> | null = null;
+  const holdCommits = (until: Promise<void>): void => {
+    const gate: Promise<void> = until.catch(() => {}).then(() => {
+      if (held !== gate) return;
+      held = null;
+      if (scheduled) setImmediate(commit);
+    });
+    held = gate;
+  };
 
   const noSync = db.prepare('PRAGMA synchronous = NORMAL');
   const fullSync = db.prepare('PRAGMA synchronous = FULL');
@@ -68,6 +84,7 @@ export function sqliteWriteQueue(db: Database.Database, onFatal: (err: unknown) 
         syncing = null;
         if (err) fail(group, err);
         else for (const p of group) p.resolve();
+        if (!err) afterSync?.(holdCommits);
         if (unsynced.length > 0) startSync();
         done();
       });
@@ -75,6 +92,7 @@ export function sqliteWriteQueue(db: Database.Database, onFatal: (err: unknown) 
   }
 
   function commit(): void {
+    if (held) { scheduled = true; return; } // runs when the hold ends
     scheduled = false;
     if (timer) { clearTimeout(timer); timer = null; }
     const batch = queue;
@@ -120,6 +138,7 @@ export function sqliteWriteQueue(db: Database.Database, onFatal: (err: unknown) 
       });
     },
     async flush() {
+      while (held) await held;
       commit();
       while (syncing) await syncing;
     },
