@@ -14,8 +14,8 @@ export interface RoomEventNotice {
 export interface UserNotice {
   stream: number;
   userId: string;
-  /** account_data: an account-data change; to_device / device_list: Matrix E2EE (type and roomId are ''). */
-  kind: 'account_data' | 'to_device' | 'device_list' | 'ephemeral';
+  /** account_data: an account-data change; to_device / device_list: Matrix E2EE (type and roomId are ''); thread_subscription: MSC4306. */
+  kind: 'account_data' | 'to_device' | 'device_list' | 'ephemeral' | 'thread_subscription';
   roomId: string;
   type: string;
 }

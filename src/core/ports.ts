@@ -375,6 +375,17 @@ export interface SlidingConnectionStore {
   expire(before: number): number;
 }
 
+/** A thread subscription (MSC4306) as last changed; `stream` orders the changes of a user. */
+export interface ThreadSubscription { roomId: string; threadId: string; subscribed: boolean; automatic: boolean; stream: number }
+
+export interface ThreadSubscriptionStore {
+  /** The thread's row, an unsubscription included; null when the user never subscribed. */
+  get(userId: string, roomId: string, threadId: string): ThreadSubscription | null;
+  put(userId: string, sub: ThreadSubscription): void;
+  /** The user's changes with `after < stream < before`, newest first, at most `limit`. */
+  changes(userId: string, after: number, before: number, limit: number): ThreadSubscription[];
+}
+
 /** Whole-server figures and destructive room operations, for the admin API only. */
 export interface AdminStore {
   counts(): { users: number; deactivatedUsers: number; rooms: number; events: number; devices: number };
@@ -422,6 +433,7 @@ export interface Storage {
   reports: ReportStore;
   forgottenRooms: ForgottenRoomStore;
   slidingConnections: SlidingConnectionStore;
+  threadSubscriptions: ThreadSubscriptionStore;
   e2ee: E2eeStore;
   keyBackup: KeyBackupStore;
   pep: PepStore;

@@ -45,6 +45,10 @@ export const ErrCode = {
   INVITE_BLOCKED: 'M_INVITE_BLOCKED',
   /** MSC4186: a sliding sync `pos` the server does not hold (expired, or from before a restart). */
   UNKNOWN_POS: 'M_UNKNOWN_POS',
+  /** MSC4306 (unstable names): an automatic subscription's cause event is not in the thread. */
+  NOT_IN_THREAD: 'IO.ELEMENT.MSC4306.M_NOT_IN_THREAD',
+  /** MSC4306: an automatic subscription for an event the user saw before unsubscribing. */
+  CONFLICTING_UNSUBSCRIPTION: 'IO.ELEMENT.MSC4306.M_CONFLICTING_UNSUBSCRIPTION',
 } as const;
 
 export type ErrCodeValue = (typeof ErrCode)[keyof typeof ErrCode];

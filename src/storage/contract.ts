@@ -55,6 +55,21 @@ export function runStorageContract(name: string, open: () => Storage): void {
     assert.equal(c.get('@b:h', 'D', 'x'), null);
     s.close();
   });
+  test(`${name}: thread subscriptions keep the latest change per user and thread, paged by stream`, () => {
+    const s = open();
+    const t = s.threadSubscriptions;
+    assert.equal(t.get('@a:h', '!r:h', '$t'), null);
+    t.put('@a:h', { roomId: '!r:h', threadId: '$t', subscribed: true, automatic: true, stream: 5 });
+    t.put('@a:h', { roomId: '!r:h', threadId: '$u', subscribed: true, automatic: false, stream: 7 });
+    t.put('@b:h', { roomId: '!r:h', threadId: '$t', subscribed: true, automatic: false, stream: 8 });
+    t.put('@a:h', { roomId: '!r:h', threadId: '$t', subscribed: false, automatic: false, stream: 9 });
+    assert.deepEqual(t.get('@a:h', '!r:h', '$t'), { roomId: '!r:h', threadId: '$t', subscribed: false, automatic: false, stream: 9 });
+    assert.deepEqual(t.changes('@a:h', 0, 100, 10).map((c) => c.stream), [9, 7]);
+    assert.deepEqual(t.changes('@a:h', 7, 100, 10).map((c) => c.stream), [9]);
+    assert.deepEqual(t.changes('@a:h', 0, 9, 10).map((c) => c.stream), [7]);
+    assert.deepEqual(t.changes('@a:h', 0, 100, 1).map((c) => c.stream), [9]);
+    s.close();
+  });
   test(`${name}: accounts keep credentials and refuse a taken name`, async () => {
     const s = open();
     const cred = await makeCredential('sha256', 'pw', 4096);

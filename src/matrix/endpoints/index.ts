@@ -28,6 +28,7 @@ import { roomStateRoutes } from './room-state.js';
 import { roomRoutes } from './rooms.js';
 import { syncRoutes } from './sync.js';
 import { slidingSyncRoutes } from './sliding-sync.js';
+import { threadSubscriptionRoutes } from './thread-subscriptions.js';
 import { versionRoutes } from './versions.js';
 import { typingRoutes } from './typing.js';
 import { receiptRoutes } from './receipts.js';
@@ -64,6 +65,7 @@ export function allRoutes(m: MatrixContext): Route[] {
     ...upgradeRoutes(m),
     ...syncRoutes(m),
     ...slidingSyncRoutes(m),
+    ...threadSubscriptionRoutes(m),
     ...roomRoutes(m),
     ...membershipRoutes(m),
     ...messageRoutes(m),

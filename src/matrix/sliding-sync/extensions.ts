@@ -9,6 +9,7 @@ import type { Requester } from '../http/types.js';
 import type { StickyExtensions } from './connection.js';
 import type { FactsDeps } from './facts.js';
 import type { ExtensionScope } from './request.js';
+import { changes } from '../thread-subscriptions.js';
 
 export interface ExtensionDeps extends FactsDeps { ephemeral: Ephemeral }
 
@@ -106,6 +107,15 @@ function typing(d: ExtensionDeps, rooms: Set<string>, input: ExtensionInput): Js
   return { rooms: out };
 }
 
+/**
+ * MSC4308: the thread subscription changes since the connection's last response, newest first;
+ * `prev_batch` (for the companion endpoint, thread-subscriptions.ts) when `limit` cut some off.
+ */
+function threadSubscriptions(d: ExtensionDeps, viewer: Requester, limit: number, input: ExtensionInput): JsonObject {
+  const { body, end } = changes(d.core.storage.threadSubscriptions, viewer.userId, input.prevPos ?? 0, input.upto + 1, limit);
+  return end === null ? body : { ...body, prev_batch: String(end) };
+}
+
 /** The extensions the connection has enabled, computed at `upto`. */
 export function computeExtensions(d: ExtensionDeps, viewer: Requester, input: ExtensionInput): Record<string, JsonObject> {
   const { held, upto } = input;
@@ -115,6 +125,8 @@ export function computeExtensions(d: ExtensionDeps, viewer: Requester, input: Ex
   if (held.account_data?.enabled) out.account_data = accountData(d, viewer, scopedRooms(held.account_data, input.scope), input);
   if (held.receipts?.enabled) out.receipts = receipts(d, viewer, scopedRooms(held.receipts, input.scope), input);
   if (held.typing?.enabled) out.typing = typing(d, scopedRooms(held.typing, input.scope), input);
+  const ts = held['io.element.msc4308.thread_subscriptions'];
+  if (ts?.enabled) out['io.element.msc4308.thread_subscriptions'] = threadSubscriptions(d, viewer, ts.limit, input);
   return out;
 }
 
@@ -127,5 +139,6 @@ export function extensionsEmpty(ext: Record<string, JsonObject>): boolean {
   return (td?.events.length ?? 0) === 0
     && (e2ee ? e2ee.device_lists.changed.length + e2ee.device_lists.left.length : 0) === 0
     && (ad ? ad.global.length + Object.keys(ad.rooms).length : 0) === 0
-    && rooms(ext.receipts) === 0 && rooms(ext.typing) === 0;
+    && rooms(ext.receipts) === 0 && rooms(ext.typing) === 0
+    && Object.keys(ext['io.element.msc4308.thread_subscriptions'] ?? {}).length === 0;
 }

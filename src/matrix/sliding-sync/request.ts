@@ -45,6 +45,8 @@ export interface ExtensionsRequest {
   account_data?: ExtensionScope;
   receipts?: ExtensionScope;
   typing?: ExtensionScope;
+  /** MSC4308 under its unstable name: changes of the user's thread subscriptions (MSC4306). */
+  'io.element.msc4308.thread_subscriptions'?: { enabled: boolean; limit: number };
 }
 
 export interface SlidingRequest {
@@ -61,6 +63,8 @@ export interface SlidingRequest {
 export const MAX_LISTS = 100;
 export const MAX_TIMELINE_LIMIT = 100;
 export const MAX_TO_DEVICE_LIMIT = 1000;
+/** MSC4308's default and our cap for the thread subscription changes of one response. */
+export const MAX_THREAD_SUBSCRIPTION_CHANGES = 100;
 const MAX_RANGES = 100;
 /** MSC4186 "Max subscriptions: 100"; more is M_INVALID_PARAM. */
 export const MAX_SUBSCRIPTIONS = 100;
@@ -227,6 +231,13 @@ function extensions(v: unknown): ExtensionsRequest {
     if (td.since !== undefined && td.since !== null && typeof td.since !== 'string') throw badJson("'extensions.to_device.since' must be a string");
     const limit = td.limit === undefined || td.limit === null ? 100 : int(td.limit, 'extensions.to_device.limit', 1, MAX_TO_DEVICE_LIMIT);
     out.to_device = { ...scope(td, 'extensions.to_device'), since: (td.since as string | undefined) ?? null, limit };
+  }
+  const tsName = 'io.element.msc4308.thread_subscriptions';
+  const ts = v[tsName];
+  if (ts !== undefined && ts !== null) {
+    if (!isObject(ts)) throw badJson(`'extensions.${tsName}' must be an object`);
+    const limit = ts.limit === undefined || ts.limit === null ? MAX_THREAD_SUBSCRIPTION_CHANGES : int(ts.limit, `extensions.${tsName}.limit`, 1, Number.MAX_SAFE_INTEGER);
+    out[tsName] = { enabled: bool(ts.enabled, `extensions.${tsName}.enabled`) ?? false, limit: Math.min(limit, MAX_THREAD_SUBSCRIPTION_CHANGES) };
   }
   return out;
 }

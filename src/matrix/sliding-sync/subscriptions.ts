@@ -21,6 +21,8 @@ export function applySubscriptions(held: ReadonlyMap<string, RoomConfig>, added:
 export function applyExtensions(held: StickyExtensions, req: ExtensionsRequest): StickyExtensions {
   const out: StickyExtensions = { ...held };
   for (const k of ['e2ee', 'account_data', 'receipts', 'typing'] as const) if (req[k]) out[k] = req[k];
+  const ts = req['io.element.msc4308.thread_subscriptions'];
+  if (ts) out['io.element.msc4308.thread_subscriptions'] = ts;
   if (req.to_device) {
     const { since: _since, ...rest } = req.to_device;
     out.to_device = rest;

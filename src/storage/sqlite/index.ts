@@ -27,6 +27,7 @@ import { sqliteWriteQueue } from './write-queue.js';
 import { walCheckpointer } from './checkpointer.js';
 import { sqlitePusherStore, sqliteReceiptStore } from './receipts.js';
 import { sqliteSlidingConnectionStore } from './sliding-connections.js';
+import { sqliteThreadSubscriptionStore } from './thread-subscriptions.js';
 
 export interface SqliteOptions {
   /** Database file path, or ':memory:' for tests. */
@@ -86,6 +87,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     reports: sqliteReportStore(db),
     forgottenRooms: sqliteForgottenRoomStore(db),
     slidingConnections: sqliteSlidingConnectionStore(db),
+    threadSubscriptions: sqliteThreadSubscriptionStore(db),
     pep: sqlitePepStore(db),
     privateXml: sqlitePrivateXmlStore(db),
     e2ee: sqliteE2eeStore(db, inboxes),

@@ -334,6 +334,20 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE accounts ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE accounts ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
   `,
+  // Thread subscriptions (MSC4306): one row per user and thread, kept when unsubscribed so that
+  // the unsubscription's position orders later automatic subscriptions and reaches sync (MSC4308)
+  `
+  CREATE TABLE thread_subscriptions (
+    user_id TEXT NOT NULL,
+    room_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    subscribed INTEGER NOT NULL,
+    automatic INTEGER NOT NULL,
+    stream INTEGER NOT NULL,
+    PRIMARY KEY (user_id, room_id, thread_id)
+  );
+  CREATE INDEX thread_subscriptions_user_stream ON thread_subscriptions(user_id, stream);
+  `,
 ];
 
 export function migrate(db: Database.Database): number {
