@@ -27,17 +27,17 @@ async function slidingSync(m: MatrixContext, deps: SlidingDeps, conns: Connectio
   const deadline = Date.now() + req.timeout;
   let res = computeSliding(deps, ctx.requester, req, held);
   // As in /sync: computing is synchronous, so no notice can slip in between computing and waiting.
-  while (res.empty && req.pos !== null && !ctx.signal.aborted) {
+  while (res.empty && req.pos !== null && !ctx.client.gone) {
     const left = deadline - Date.now();
     if (left <= 0) break;
-    await m.notifier.wait(userId, left, ctx.signal);
+    await m.notifier.wait(userId, left, ctx.client);
     await nextTurn();
-    if (ctx.signal.aborted || m.notifier.closed) break;
+    if (ctx.client.gone || m.notifier.closed) break;
     // to_device messages up to `since` were acknowledged by the first pass; a second pass would only repeat that.
     res = computeSliding(deps, ctx.requester, req, held);
   }
   // A request the client gave up on hands out no pos: its state would only wait to be dropped.
-  if (ctx.signal.aborted) return {};
+  if (ctx.client.gone) return {};
   const pos = conns.issue(userId, deviceId, req.connId, res.next);
   return { pos, ...res.body };
 }

@@ -83,19 +83,19 @@ async function sync(m: MatrixContext, deps: SyncDeps, quiet: QuietDevices, ctx: 
   let res: SyncResponse | null = nothingNew ? null : compute();
   // Computing is synchronous and notices are published in the same tick as the position they
   // carry commits, so nothing can slip in between computing and starting to wait.
-  while ((res === null || isEmptySync(res)) && since !== null && !fullState && !ctx.signal.aborted) {
+  while ((res === null || isEmptySync(res)) && since !== null && !fullState && !ctx.client.gone) {
     const left = deadline - Date.now();
     if (left <= 0) break;
-    await m.notifier.wait(ctx.requester.userId, left, ctx.signal);
+    await m.notifier.wait(ctx.requester.userId, left, ctx.client);
     // One turn later: the sender's own continuation (which records the txn id echo) has run,
     // and events committed together arrive together.
     await nextTurn();
-    if (!ctx.signal.aborted && !m.notifier.closed) await joinBatchInFlight(m);
-    if (ctx.signal.aborted || m.notifier.closed) break;
+    if (!ctx.client.gone && !m.notifier.closed) await joinBatchInFlight(m);
+    if (ctx.client.gone || m.notifier.closed) break;
     res = compute();
   }
   // Nothing was computed: the client left or the server is closing (no database reads then).
-  if (res === null && (ctx.signal.aborted || m.notifier.closed)) return { next_batch: sinceParam };
+  if (res === null && (ctx.client.gone || m.notifier.closed)) return { next_batch: sinceParam };
   res ??= compute();
   quiet.record(ctx.requester, filterParam, res.next_batch, notices);
   return res;

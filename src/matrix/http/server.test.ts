@@ -58,6 +58,62 @@ describe('request signal', () => {
   });
 });
 
+describe('client watch', () => {
+  it('tells a long-poll that its client went away, and says nothing once the response was sent', async () => {
+    const seen: { gone: boolean; calls: number }[] = [];
+    let cancelled = 0;
+    let goneEarly = false;
+    const noop = () => undefined;
+    const logger = { info: noop, warn: noop, error: noop, debug: noop, child: () => logger };
+    const router = new Router([
+      { method: 'GET', path: '/wait', auth: 'none', handler: (ctx) => new Promise((resolve) => {
+        const state = { gone: ctx.client.gone, calls: 0 };
+        seen.push(state);
+        ctx.client.onGone(() => { state.calls++; state.gone = ctx.client.gone; resolve({}); });
+        // A second watcher that stops watching must not be called.
+        const stop = ctx.client.onGone(() => { cancelled++; });
+        stop();
+      }) },
+      { method: 'GET', path: '/quick', auth: 'none', handler: (ctx) => {
+        const state = { gone: ctx.client.gone, calls: 0 };
+        seen.push(state);
+        ctx.client.onGone(() => { state.calls++; });
+        return { ok: true };
+      } },
+      { method: 'GET', path: '/late', auth: 'none', handler: async (ctx) => {
+        await new Promise((res) => setTimeout(res, 150));
+        goneEarly = ctx.client.gone;
+        return {};
+      } },
+    ]);
+    const server = createServer(requestListener({ router, maxBodyBytes: 1000, authenticate: () => null, logger }));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as { port: number }).port;
+    const dropAfter = async (path: string, ms: number) => {
+      const r = request({ host: '127.0.0.1', port, path });
+      r.on('error', () => undefined);
+      r.end();
+      await new Promise((res) => setTimeout(res, ms));
+      r.destroy();
+    };
+    try {
+      const quick = await fetch(`http://127.0.0.1:${port}/quick`);
+      assert.deepEqual(await quick.json(), { ok: true });
+      await dropAfter('/wait', 80);
+      await dropAfter('/late', 50);
+      await new Promise((res) => setTimeout(res, 250));
+      assert.deepEqual(seen[0], { gone: false, calls: 0 }, 'a sent response is not a client gone');
+      assert.deepEqual(seen[1], { gone: true, calls: 1 }, 'the waiting request heard of the close');
+      assert.equal(cancelled, 0);
+      assert.equal(goneEarly, true, 'a client gone before anyone watched reads as gone');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
+
 describe('request target', () => {
   // What the URL parser makes of a target, or that it refuses it (a '//' target names a host).
   const outcome = (parse: () => { pathname: string; query: URLSearchParams }) => {

@@ -7,7 +7,7 @@ import type { Logger } from '../../core/logger.js';
 import { ErrCode, MatrixError, toMatrixError, unrecognized, userLocked } from '../errors.js';
 import { readJsonBody } from './body.js';
 import type { Router } from './router.js';
-import type { AuthedCtx, RequestCtx, Requester, Route } from './types.js';
+import type { AuthedCtx, ClientWatch, RequestCtx, Requester, Route } from './types.js';
 
 export interface PipelineDeps {
   router: Router;
@@ -98,6 +98,18 @@ export function requestTarget(target: string): { pathname: string; query: URLSea
   return { pathname: url.pathname, query: url.searchParams };
 }
 
+/** `signal`'s answer from the response itself: no AbortController, one 'close' listener while waiting. */
+export function clientWatch(res: ServerResponse): ClientWatch {
+  return {
+    get gone() { return res.destroyed && !res.writableFinished; },
+    onGone(fn) {
+      const onClose = () => { if (!res.writableFinished) fn(); };
+      res.once('close', onClose);
+      return () => { res.off('close', onClose); };
+    },
+  };
+}
+
 async function dispatch(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = requestTarget(req.url ?? '/');
   const method = req.method ?? 'GET';
@@ -109,7 +121,7 @@ async function dispatch(deps: PipelineDeps, req: IncomingMessage, res: ServerRes
   // DELETE too: DELETE /devices/{id} carries its user-interactive auth in the body.
   const body = method === 'POST' || method === 'PUT' || method === 'DELETE' ? await readJsonBody(req, deps.maxBodyBytes) : undefined;
   const signal = abortSignalOf(res);
-  const ctx: RequestCtx = { params: m.params, query: url.query, body, requester, get signal() { return signal(); }, ip: req.socket.remoteAddress };
+  const ctx: RequestCtx = { params: m.params, query: url.query, body, requester, get signal() { return signal(); }, client: clientWatch(res), ip: req.socket.remoteAddress };
   const result = m.route.auth === 'required' ? await m.route.handler(ctx as AuthedCtx) : await m.route.handler(ctx);
   sendJson(res, 200, result);
 }

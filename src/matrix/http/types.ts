@@ -12,6 +12,13 @@ export interface Requester {
   locked?: boolean;
 }
 
+/** Whether the client went away before its response was sent. */
+export interface ClientWatch {
+  readonly gone: boolean;
+  /** Calls `fn` once when the client goes away; the function returned cancels that. */
+  onGone(fn: () => void): () => void;
+}
+
 export interface RequestCtx {
   /** Path parameters, percent-decoded. */
   params: Record<string, string>;
@@ -19,8 +26,10 @@ export interface RequestCtx {
   /** The parsed JSON body; undefined for GET/DELETE and for an empty body. */
   body: unknown;
   requester: Requester | null;
-  /** Aborted when the client goes away (long-polls stop waiting). */
+  /** Aborted when the client goes away (for APIs that take an AbortSignal). */
   signal: AbortSignal;
+  /** The same, for long-polls: cheaper than an AbortSignal, which each one made (EventTarget). */
+  client: ClientWatch;
   /** The client's address as the socket sees it (rate limits); no proxy header is trusted. */
   ip?: string;
 }

@@ -91,13 +91,23 @@ export function globMatches(pattern: string, value: string, wordBoundary: boolea
   return globRegExp(pattern, wordBoundary).test(value);
 }
 
-const isScalar = (v: unknown) => v === null || ['string', 'boolean', 'number'].includes(typeof v);
+const isScalar = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number';
+
+// Parsed `is` values of room_member_count: the same few ('2', '>10') for every event and user.
+const memberCounts = new Map<string, { op: string | undefined; n: number } | null>();
 
 function memberCountMatches(is: string | undefined, count: number): boolean {
-  const m = /^(==|<=|>=|<|>)?(\d+)$/.exec(is ?? '');
-  if (!m) return false;
-  const n = Number(m[2]);
-  switch (m[1]) {
+  const key = is ?? '';
+  let parsed = memberCounts.get(key);
+  if (parsed === undefined) {
+    const m = /^(==|<=|>=|<|>)?(\d+)$/.exec(key);
+    parsed = m ? { op: m[1], n: Number(m[2]) } : null;
+    if (memberCounts.size >= MAX_COMPILED) memberCounts.clear();
+    memberCounts.set(key, parsed);
+  }
+  if (!parsed) return false;
+  const n = parsed.n;
+  switch (parsed.op) {
     case '<': return count < n;
     case '>': return count > n;
     case '<=': return count <= n;

@@ -3,6 +3,7 @@
 // sync reads only rooms that changed.
 import type { Bus } from '../../core/bus.js';
 import type { EventStore, RoomStore } from '../../core/ports.js';
+import type { ClientWatch } from '../http/types.js';
 
 export class SyncNotifier {
   private readonly waiters = new Map<string, Set<() => void>>();
@@ -57,8 +58,8 @@ export class SyncNotifier {
     return this.notices.get(userId) ?? 0;
   }
 
-  /** Resolves at the next notice for the user, after timeoutMs, or when the signal aborts. */
-  wait(userId: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  /** Resolves at the next notice for the user, after timeoutMs, or when the client goes away. */
+  wait(userId: string, timeoutMs: number, client: ClientWatch): Promise<void> {
     // A request that arrives on a kept-alive connection after close() must not arm a timer
     // that holds the process open for the whole long-poll.
     if (this.stopped) return Promise.resolve();
@@ -67,7 +68,7 @@ export class SyncNotifier {
       if (!set) this.waiters.set(userId, (set = new Set()));
       const done = () => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', done);
+        stopWatching();
         const s = this.waiters.get(userId);
         if (s) {
           s.delete(done);
@@ -76,9 +77,9 @@ export class SyncNotifier {
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
-      signal.addEventListener('abort', done);
+      const stopWatching = client.onGone(done);
       set.add(done);
-      if (signal.aborted) done();
+      if (client.gone) done();
     });
   }
 
