@@ -348,6 +348,13 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX thread_subscriptions_user_stream ON thread_subscriptions(user_id, stream);
   `,
+  // The state-history index holds state events only (its one query asks for a state_key): every
+  // message added a row to it, one more B-tree page written to the WAL per commit (a third of
+  // the bytes a 1:1 message wrote, docs/performance.md session 4)
+  `
+  DROP INDEX events_room_state;
+  CREATE INDEX events_room_state ON events(room_id, type, state_key, stream) WHERE state_key IS NOT NULL;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {
