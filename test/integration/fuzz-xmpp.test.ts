@@ -60,6 +60,11 @@ const TEMPLATES: XmlElement[] = [
   iq('set', q('http://jabber.org/protocol/muc#admin', x('item', { nick: 'bob', role: 'none' }, x('reason', {}, 'r'))), MUC),
   iq('get', q('jabber:iq:version'), 'localhost'),
   iq('get', x('services', { xmlns: 'urn:xmpp:extdisco:2' }), 'localhost'),
+  // XEP-0486 room avatar and XEP-0490 displayed state (bridged to the room and to receipts).
+  iq('set', x('vCard', { xmlns: 'vcard-temp' }, x('PHOTO', {}, x('TYPE', {}, 'image/png'), x('BINVAL', {}, 'iVBORw0KGgo='))), MUC),
+  iq('get', x('vCard', { xmlns: 'vcard-temp' }), MUC),
+  iq('set', x('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, x('publish', { node: 'urn:xmpp:mds:displayed:0' },
+    x('item', { id: 'bob@localhost' }, x('displayed', { xmlns: 'urn:xmpp:mds:displayed:0' }, x('stanza-id', { xmlns: 'urn:xmpp:sid:0', by: 'alice@localhost', id: '$x' })))))),
   x('a', { xmlns: 'urn:xmpp:sm:3', h: '0' }),
   x('active', { xmlns: 'urn:xmpp:csi:0' }),
 ];
