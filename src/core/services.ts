@@ -13,6 +13,7 @@ import { Deactivations } from './accounts/deactivation.js';
 import { MediaService } from './media/service.js';
 import { Typing } from './ephemeral/typing.js';
 import { Receipts } from './ephemeral/receipts.js';
+import { Presence } from './ephemeral/presence.js';
 import { EPHEMERAL_POSITION_KEY } from './ephemeral/position.js';
 import { formatSigningKeyFile, generateSigningKey, parseSigningKeyFile, type SigningKey } from './events/index.js';
 
@@ -35,6 +36,8 @@ export interface CoreServices {
   typing: Typing;
   /** Read receipts (Matrix m.read, XMPP displayed markers). */
   receipts: Receipts;
+  /** Who is online, from Matrix clients and XMPP resources alike (Matrix m.presence, XMPP presence). */
+  presence: Presence;
 }
 
 /** The server's Ed25519 signing key, made on first start (Synapse's key file format). */
@@ -68,10 +71,12 @@ export function createCore(config: ResolvedConfig, storage: Storage, logger: Log
   const core = { config, storage, logger, bus, stream, signingKey, accounts, deactivations, accountData, rooms, directs, media } as CoreServices;
   core.typing = new Typing(core);
   core.receipts = new Receipts(core);
+  core.presence = new Presence(core);
   return core;
 }
 
 /** Stops what the core runs by itself (typing timeouts); before the storage closes. */
 export function closeCore(core: CoreServices): void {
   core.typing.close();
+  core.presence.close();
 }

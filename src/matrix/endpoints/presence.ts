@@ -4,7 +4,7 @@ import type { MatrixContext } from '../context.js';
 import { badJson, forbidden, invalidParam, missingParam, notFound } from '../errors.js';
 import type { Route } from '../http/types.js';
 import { bodyObject, optionalString, userIdParam } from '../http/validate.js';
-import { PRESENCE_STATES, type PresenceState } from '../ephemeral/presence.js';
+import { PRESENCE_STATES, type PresenceState } from '../../core/ephemeral/presence.js';
 
 export function parsePresence(v: unknown): PresenceState {
   if (typeof v !== 'string' || !(PRESENCE_STATES as readonly string[]).includes(v)) {
@@ -42,9 +42,12 @@ export function presenceRoutes(m: MatrixContext): Route[] {
   ];
 }
 
-/** GET /sync's `set_presence` (default online; offline leaves the state as it was). */
+/**
+ * GET /sync's `set_presence`: offline leaves the state as it was; absent means the user is there
+ * (online, unless the client set itself unavailable); online and unavailable are set.
+ */
 export async function presenceFromSync(m: MatrixContext, userId: string, raw: string | null): Promise<void> {
-  const wanted = raw === null || raw === '' ? 'online' : raw;
-  if (wanted !== 'online' && wanted !== 'offline' && wanted !== 'unavailable') throw invalidParam(`Unknown set_presence '${wanted}'`);
-  if (wanted !== 'offline') await m.ephemeral.presence.set(userId, wanted);
+  if (raw === null || raw === '') return m.ephemeral.presence.syncing(userId);
+  if (raw !== 'online' && raw !== 'offline' && raw !== 'unavailable') throw invalidParam(`Unknown set_presence '${raw}'`);
+  if (raw !== 'offline') await m.ephemeral.presence.set(userId, raw);
 }

@@ -5,7 +5,7 @@ import type { CoreServices } from '../../core/services.js';
 import { PushCounts } from '../push/counts.js';
 import { HttpPusher, type PusherOptions } from '../push/http-pusher.js';
 import { UserPushRules } from '../push/user-rules.js';
-import { Presence } from './presence.js';
+import type { Presence } from '../../core/ephemeral/presence.js';
 import type { Receipts } from '../../core/ephemeral/receipts.js';
 import type { Typing } from '../../core/ephemeral/typing.js';
 
@@ -18,10 +18,10 @@ export class Ephemeral {
   readonly pusher: HttpPusher;
 
   constructor(core: CoreServices, pusherOptions?: PusherOptions) {
-    // Both are the core's, shared with XMPP (chat states, displayed markers).
+    // The core's, shared with XMPP (chat states, displayed markers, presence).
     this.typing = core.typing;
     this.receipts = core.receipts;
-    this.presence = new Presence(core);
+    this.presence = core.presence;
     this.pushRules = new UserPushRules(core);
     this.counts = new PushCounts(core, this.pushRules, this.receipts);
     this.pusher = new HttpPusher(core, this.counts, pusherOptions);
@@ -50,6 +50,5 @@ export class Ephemeral {
 
   close(): void {
     this.pusher.close();
-    this.presence.close();
   }
 }

@@ -9,7 +9,8 @@ import { Jid } from '../jid.js';
 import type { XmppModule } from '../module.js';
 import { contactSeesUser, isSubscriptionType } from '../im/subscription.js';
 import type { ImContext } from './presence/context.js';
-import { handleBroadcast, handleDirected, handleSessionGone } from './presence/broadcast.js';
+import { broadcastToContacts, handleBroadcast, handleDirected, handleSessionGone } from './presence/broadcast.js';
+import { matrixResourceStanza, MATRIX_RESOURCE } from '../im/presence-map.js';
 import { deliverPresence, sendCurrentPresence } from './presence/deliver.js';
 import { handleInbound, handleOutbound } from './presence/subscriptions.js';
 import type { C2sSession } from '../stream/types.js';
@@ -21,6 +22,13 @@ export function presenceModule(im: ImContext): XmppModule {
     load(server) {
       server.presence((ctx) => (ctx.session ? outbound(im, ctx.session, ctx.stanza, ctx.to) : inboundPresence(im, ctx.stanza, ctx.from, ctx.to)));
       server.onSessionClosed((session) => handleSessionGone(im, session));
+      // The account's Matrix clients, as the resource '<account>/matrix' (presence/matrix-resource.ts).
+      im.onClose(im.core.presence.onSourceChange((userId, source, state) => {
+        const local = source === 'matrix' ? im.core.accounts.localpartOf(userId) : null;
+        if (!local) return;
+        const me = Jid.of(local, server.domain)!;
+        broadcastToContacts(im, me, matrixResourceStanza(`${me.toString()}/${MATRIX_RESOURCE}`, state));
+      }));
       // RFC 6121 §3.4: subscription pre-approvals are supported (presence/subscriptions.ts).
       server.streamFeature(() => x('sub', { xmlns: 'urn:xmpp:features:pre-approval' }));
     },

@@ -7,6 +7,7 @@ import { x, type XmlElement } from '../../xml/element.js';
 import type { ImContext } from './context.js';
 import { deliverLocalOrRoute, deliverPresence, sendCurrentPresence } from './deliver.js';
 import { parsePriority, presenceOf } from './state.js';
+import { reportXmppPresence } from './matrix-resource.js';
 
 /** Presence with no 'to' from a client: available (initial or update) or unavailable. */
 export function handleBroadcast(im: ImContext, session: C2sSession, el: XmlElement): void {
@@ -29,6 +30,7 @@ export function handleBroadcast(im: ImContext, session: C2sSession, el: XmlEleme
     if (initial) afterInitialPresence(im, me, session);
   }
   im.tracker.settle(session.bareJid, wasOnline, session);
+  reportXmppPresence(im, session.bareJid, me.local);
 }
 
 /** The session ended without saying 'unavailable' (or after it): §4.5.2 says the server says it. */
@@ -39,9 +41,11 @@ export function handleSessionGone(im: ImContext, session: C2sSession): void {
   const unavailable = x('presence', { type: 'unavailable', from: session.jid });
   if (state.available) broadcast(im, me, unavailable, session);
   sendDirectedUnavailable(im, session, unavailable);
+  const wasAvailable = state.available;
   state.available = false;
   state.last = null;
   im.tracker.settle(session.bareJid, wasOnline, session);
+  if (wasAvailable) reportXmppPresence(im, session.bareJid, me.local);
 }
 
 /**
@@ -51,11 +55,16 @@ export function handleSessionGone(im: ImContext, session: C2sSession): void {
  */
 function broadcast(im: ImContext, me: Jid, stamped: XmlElement, origin: C2sSession): void {
   const state = presenceOf(origin);
+  broadcastToContacts(im, me, stamped, (contact) => state.directed.delete(contact)); // covered by the broadcast
+}
+
+/** The broadcast proper, for a session's presence or the Matrix resource's; `reached` hears each contact. */
+export function broadcastToContacts(im: ImContext, me: Jid, stamped: XmlElement, reached?: (contact: string) => void): void {
   for (const item of im.roster.allItems(me.local)) {
     const contact = Jid.parse(item.jid);
     if (!contact || !contact.isBare() || !sees(item, 'from')) continue;
     if (contact.domain !== im.server.domain) continue;
-    state.directed.delete(contact.toString()); // covered by the broadcast
+    reached?.(contact.toString());
     deliverPresence(im, stamped.withAttrs({ to: contact.toString() }), contact);
   }
   const self = stamped.withAttrs({ to: me.toString() }).toString();

@@ -5,6 +5,8 @@ import type { Jid } from '../../jid.js';
 import { x, type XmlElement } from '../../xml/element.js';
 import type { ImContext } from './context.js';
 import { presenceOf } from './state.js';
+import { matrixResourcePresence } from './matrix-resource.js';
+import { MATRIX_RESOURCE } from '../../im/presence-map.js';
 
 /** Delivers one presence stanza to a local account's resources as its 'to' says. */
 export function deliverPresence(im: ImContext, el: XmlElement, to: Jid): void {
@@ -23,7 +25,11 @@ export function deliverPresence(im: ImContext, el: XmlElement, to: Jid): void {
  */
 export function sendCurrentPresence(im: ImContext, ofBare: string, to: Jid, unavailableIfNone = false): void {
   const sessions = im.tracker.available(ofBare);
-  if (sessions.length === 0 && unavailableIfNone) {
+  // The account's Matrix clients count as one more resource (matrix-resource.ts).
+  const local = ofBare.slice(0, ofBare.indexOf('@'));
+  const matrix = matrixResourcePresence(im, ofBare, local);
+  if (matrix) deliverLocalOrRoute(im, matrix.withAttrs({ to: to.toString() }), to);
+  if (sessions.length === 0 && !matrix && unavailableIfNone) {
     deliverLocalOrRoute(im, x('presence', { type: 'unavailable', from: ofBare, to: to.toString() }), to);
     return;
   }
@@ -35,9 +41,9 @@ export function sendCurrentPresence(im: ImContext, ofBare: string, to: Jid, unav
 
 /** Tells `to` that every available resource of `ofBare` is gone for it (after a subscription ends). */
 export function sendUnavailableFrom(im: ImContext, ofBare: string, to: Jid): void {
-  for (const s of im.tracker.available(ofBare)) {
-    deliverLocalOrRoute(im, x('presence', { type: 'unavailable', from: s.jid, to: to.toString() }), to);
-  }
+  const from = im.tracker.available(ofBare).map((s) => s.jid);
+  if (matrixResourcePresence(im, ofBare, ofBare.slice(0, ofBare.indexOf('@')))) from.push(`${ofBare}/${MATRIX_RESOURCE}`);
+  for (const jid of from) deliverLocalOrRoute(im, x('presence', { type: 'unavailable', from: jid, to: to.toString() }), to);
 }
 
 /** Local accounts get it directly; anything else goes through the router (MUC, later s2s). */
