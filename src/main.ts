@@ -43,8 +43,11 @@ export async function startServer(config: ResolvedConfig, logger: Logger = makeL
   for (const { path, ...handlers } of xmpp.httpMounts(publicBase)) matrix.mount(path, handlers);
   // `hearth user delete` runs in another process: finish what it started, now and from time to time.
   await core.deactivations.sweep();
+  core.accounts.sweepLocks();
   const sweeper = setInterval(() => {
     core.deactivations.sweep().catch((err) => logger.error({ err }, 'deactivation sweep failed'));
+    // Accounts the CLI locked: their XMPP streams end here (Matrix refuses at the next request).
+    core.accounts.sweepLocks();
   }, DEACTIVATION_SWEEP_MS);
   sweeper.unref();
   return {

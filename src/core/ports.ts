@@ -29,6 +29,8 @@ export interface AccountStore {
    * has written the database.
    */
   restriction(localpart: string): AccountRestriction | null;
+  /** Every locked or suspended account (the same memo). */
+  restricted(): ReadonlyMap<string, AccountRestriction>;
   setRestriction(localpart: string, what: AccountRestriction, on: boolean): void;
   listAccounts(): AccountRecord[];
   credential(localpart: string, hash: ScramHash): ScramCredential | null;

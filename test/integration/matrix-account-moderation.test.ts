@@ -109,13 +109,19 @@ test('locked over XMPP: its streams end, and a login fails with SASL account-dis
   await back.stop();
 });
 
-test('hearth user lock from another process: the running server refuses the next request', async () => {
+test('hearth user lock from another process: the running server refuses the next request, and the sweep ends XMPP streams', async () => {
   const carol = await tokenOf('carol');
   await ok('GET', `${v3}/account/whoami`, { token: carol });
+  const xmpp = await ImClient.login(server.xmppPorts.starttls!, 'carol', 'secret-pw', 'cli');
+  const ended = new Promise<string>((resolve) => xmpp.xmpp.on('error', (err) => { const e = err as Error & { condition?: string }; resolve(e.condition ?? e.message); }));
   const config = join(server.dataDir, 'cli.yaml');
   writeFileSync(config, `server_name: localhost\ndata_dir: ${JSON.stringify(server.dataDir)}\n`);
   assert.equal(await cli(['user', 'lock', 'carol', '--config', config]), 0);
   assertError(await call('GET', `${v3}/account/whoami`, { token: carol }), 401, 'M_USER_LOCKED');
+  // The sweep runs every 30 s; run it now rather than wait.
+  assert.equal(server.core.accounts.sweepLocks(), 1);
+  assert.equal(await ended, 'not-authorized');
+  assert.equal(server.core.accounts.sweepLocks(), 0, 'once');
   assert.equal(await cli(['user', 'unlock', 'carol', '--config', config]), 0);
   await ok('GET', `${v3}/account/whoami`, { token: carol });
   assert.equal(await cli(['user', 'suspend', 'carol', '--config', config]), 0);
@@ -175,7 +181,18 @@ test('suspended over XMPP: messages bounce with forbidden, the vCard cannot chan
     await dave.send(xml('presence'));
     await dave.send(xml('message', { to: 'carol@localhost', type: 'chat', id: 'd1' }, xml('body', {}, 'hello carol')));
     await carol.next((el) => el.name === 'message' && el.getChildText('body') === 'hello carol', 'dave\'s first message');
+    // Two group chats (Matrix rooms with an alias): carol is in the first before her suspension.
+    for (const alias of ['porch', 'attic']) await ok('POST', `${v3}/createRoom`, { token: alice, body: { preset: 'public_chat', room_alias_name: alias } });
+    await carol.join('porch@conference.localhost', 'carol');
+    await carol.next((el) => el.name === 'presence' && el.attrs.from === 'porch@conference.localhost/carol' && el.attrs.type !== 'error', 'her own presence in porch');
     await restrict('suspend', '@carol:localhost', true);
+    await carol.say('porch@conference.localhost', 'may I?', 'g1');
+    const refused = await carol.next((el) => el.name === 'message' && el.attrs.id === 'g1' && el.attrs.type === 'error', 'the groupchat error');
+    assert.equal(condition(refused), 'forbidden');
+    await carol.join('attic@conference.localhost', 'carol');
+    const noJoin = await carol.next((el) => el.name === 'presence' && el.attrs.from === 'attic@conference.localhost/carol', 'the join answer');
+    assert.equal(noJoin.attrs.type, 'error');
+    assert.equal(condition(noJoin), 'forbidden');
     await carol.send(xml('message', { to: 'dave@localhost', type: 'chat', id: 'c1' }, xml('body', {}, 'can I talk?')));
     const bounce = await carol.next((el) => el.name === 'message' && el.attrs.id === 'c1', 'the bounce');
     assert.equal(bounce.attrs.type, 'error');

@@ -13,6 +13,8 @@ export class AccountError extends Error {
 
 export class AccountService {
   private readonly lockListeners: ((localpart: string) => void)[] = [];
+  /** Locked accounts whose listeners have run in this process. */
+  private readonly lockSettled = new Set<string>();
 
   constructor(private readonly storage: Storage, private readonly serverName: string, private readonly iterations: number) {}
 
@@ -75,7 +77,25 @@ export class AccountService {
   setRestriction(localpart: string, what: AccountRestriction, on: boolean): void {
     if (!this.active(localpart)) throw new AccountError('not_found', `no user ${localpart}`);
     this.storage.accounts.setRestriction(localpart, what, on);
-    if (what === 'locked' && on) for (const l of this.lockListeners) l(localpart);
+    if (what === 'locked') this.sweepLocks();
+  }
+
+  /**
+   * Runs the lock listeners for accounts locked since the last sweep: at once for a lock made in
+   * this process, and from main.ts's periodic sweep for one the CLI made from another.
+   */
+  sweepLocks(): number {
+    const locked = new Set<string>();
+    for (const [lp, r] of this.storage.accounts.restricted()) if (r === 'locked') locked.add(lp);
+    for (const lp of this.lockSettled) if (!locked.has(lp)) this.lockSettled.delete(lp);
+    let n = 0;
+    for (const lp of locked) {
+      if (this.lockSettled.has(lp)) continue;
+      this.lockSettled.add(lp);
+      for (const l of this.lockListeners) l(lp);
+      n++;
+    }
+    return n;
   }
 
   /** Called when an account is locked in this process (the XMPP side ends its streams). */

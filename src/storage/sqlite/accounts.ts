@@ -77,6 +77,7 @@ export function sqliteAccountStore(db: Database.Database, sessions: SessionCache
     setCredentials: db.transaction(writeCreds),
     setAdmin(localpart, admin) { setAdmin.run(admin ? 1 : 0, localpart); },
     restriction: (localpart) => restrictions().get(localpart) ?? null,
+    restricted: () => restrictions(),
     setRestriction(localpart, what, on) {
       (what === 'locked' ? setLocked : setSuspended).run(on ? 1 : 0, localpart);
       restricted = null;
