@@ -11,6 +11,7 @@ import { sqliteEventStore } from './events.js';
 import { StateGroupCache } from './state-group-cache.js';
 import { EventLinks } from './event-links.js';
 import { SessionCache } from './session-cache.js';
+import { oncePerTurn } from './once-per-turn.js';
 import { DeviceInboxMemo } from './device-inbox-memo.js';
 import { RecentEvents } from './recent-events.js';
 import { MembershipCache } from './membership-cache.js';
@@ -58,7 +59,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   const links = new EventLinks();
   // Moves only when another connection (the CLI) commits: memos of what it may change re-read then.
   const dataVersionStmt = db.prepare('PRAGMA data_version').pluck();
-  const dataVersion = () => dataVersionStmt.get() as number;
+  const dataVersion = oncePerTurn(() => dataVersionStmt.get() as number);
   const sessions = new SessionCache(Date.now, dataVersion);
   const inboxes = new DeviceInboxMemo();
   // A failed commit rolled back events the caches already hold.
