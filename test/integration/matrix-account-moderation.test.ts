@@ -148,6 +148,9 @@ test('suspended: reads, leaves and redacts its own events; sending, joining, inv
     assert.equal(err.httpStatus, 403);
     assertError(await call('PUT', `${v3}/rooms/${enc(roomId)}/state/m.room.topic/`, { token, body: { topic: 'x' } }), 403, 'M_USER_SUSPENDED');
     assertError(await call('PUT', `${v3}/profile/${enc('@bob:localhost')}/displayname`, { token, body: { displayname: 'B' } }), 403, 'M_USER_SUSPENDED');
+    // /capabilities says so, so that clients hide the profile editor.
+    const caps = (await ok('GET', `${v3}/capabilities`, { token })).capabilities;
+    assert.deepEqual([caps['m.profile_fields'], caps['m.set_displayname'], caps['m.set_avatar_url']], [{ enabled: false }, { enabled: false }, { enabled: false }]);
     assertError(await call('POST', `${v3}/join/${enc(other)}`, { token, body: {} }), 403, 'M_USER_SUSPENDED');
     assertError(await call('POST', `${v3}/createRoom`, { token, body: {} }), 403, 'M_USER_SUSPENDED');
     assertError(await call('POST', `${v3}/rooms/${enc(roomId)}/invite`, { token, body: { user_id: '@dave:localhost' } }), 403, 'M_USER_SUSPENDED');
@@ -165,6 +168,7 @@ test('suspended: reads, leaves and redacts its own events; sending, joining, inv
     assertError(await send(second, 'from the second session'), 403, 'M_USER_SUSPENDED');
     await ok('POST', `${v3}/rooms/${enc(roomId)}/leave`, { token, body: {} });
     await restrict('suspend', '@bob:localhost', false);
+    assert.deepEqual((await ok('GET', `${v3}/capabilities`, { token })).capabilities['m.profile_fields'], { enabled: true });
     await ok('POST', `${v3}/join/${enc(roomId)}`, { token, body: {} });
     await ok('PUT', `${v3}/rooms/${enc(roomId)}/send/m.room.message/after`, { token, body: { msgtype: 'm.text', body: 'free again' } });
   } finally {

@@ -34,22 +34,24 @@ export function versionRoutes(m: MatrixContext): Route[] {
     },
     {
       method: 'GET', path: '/_matrix/client/v3/capabilities', auth: 'required',
-      handler: (ctx) => ({
-        capabilities: {
+      handler: (ctx) => {
+        // A suspended account may not change its profile (spec "Account suspension"; endpoints/profile.ts).
+        const profile = m.core.accounts.restriction(m.core.accounts.localpartOf(ctx.requester.userId)!) === null;
+        return { capabilities: {
           'm.room_versions': roomVersionsCapability(),
           // POST /account/password behind UIA, and POST /login/get_token (endpoints/account.ts, login.ts).
           'm.change_password': { enabled: true },
           'm.get_login_token': { enabled: true },
           // Deprecated by m.profile_fields in v1.16; still read by older clients.
-          'm.set_displayname': { enabled: true },
-          'm.set_avatar_url': { enabled: true },
+          'm.set_displayname': { enabled: profile },
+          'm.set_avatar_url': { enabled: profile },
           // v1.16 extended profiles: every key may be set (endpoints/profile.ts).
-          'm.profile_fields': { enabled: true },
+          'm.profile_fields': { enabled: profile },
           'm.3pid_changes': { enabled: false },
           // v1.18: server admins may lock and suspend accounts (admin/api/moderation.ts).
           'm.account_moderation': moderationCapability(m, ctx.requester.userId),
-        },
-      }),
+        } };
+      },
     },
   ];
 }
