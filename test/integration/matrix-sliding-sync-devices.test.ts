@@ -10,6 +10,32 @@ import { assertError, enc, matrixFetch, v3 } from './matrix-fetch.js';
 
 const SSS = '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync';
 
+test('without a restart too: a device deleted and logged in again under its id cannot resume its old pos', async () => {
+  const server = await startTestServer({ extra: { matrix: { client_listen: '127.0.0.1:0', rate_limits: { enabled: false } } } });
+  const { call, ok } = matrixFetch(() => server.matrixUrl);
+  const login = async (device: string): Promise<string> => (await ok('POST', `${v3}/login`, {
+    body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'secret-pw', device_id: device } })).access_token;
+  const sync = (token: string, pos?: string) => call('POST', `${SSS}${pos ? `?pos=${enc(pos)}` : ''}`, { token, body: { conn_id: 'main', lists: {} } });
+  try {
+    await server.addUser('alice');
+    for (const end of ['logout', 'delete'] as const) {
+      const token = await login('PHONE');
+      const first = await sync(token);
+      assert.equal(first.status, 200);
+      if (end === 'logout') await ok('POST', `${v3}/logout`, { token, body: {} });
+      else {
+        const other = await login('LAPTOP');
+        const challenge = await call('POST', `${v3}/delete_devices`, { token: other, body: { devices: ['PHONE'] } });
+        await ok('POST', `${v3}/delete_devices`, { token: other, body: { devices: ['PHONE'], auth: {
+          type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'secret-pw', session: challenge.json.session } } });
+      }
+      assertError(await sync(await login('PHONE'), first.json.pos), 400, 'M_UNKNOWN_POS');
+    }
+  } finally {
+    await server.destroy();
+  }
+});
+
 test('logout, logout/all and device deletion end the device\'s saved sliding sync connections; other devices resume', async () => {
   let server: TestServer = await startTestServer({ extra: { matrix: { client_listen: '127.0.0.1:0', rate_limits: { enabled: false } } } });
   const { call, ok } = matrixFetch(() => server.matrixUrl);

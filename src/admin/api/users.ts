@@ -3,6 +3,7 @@ import { AccountError } from '../../core/accounts/service.js';
 import type { AccountRecord } from '../../core/ports.js';
 import type { MatrixContext } from '../../matrix/context.js';
 import { deactivateAccount } from '../../matrix/endpoints/account.js';
+import { slidingConnectionsOf } from '../../matrix/endpoints/sliding-sync.js';
 import { ErrCode, MatrixError, badJson, notFound } from '../../matrix/errors.js';
 import type { AuthedCtx } from '../../matrix/http/types.js';
 import { bodyObject, optionalBoolean, requiredString } from '../../matrix/http/validate.js';
@@ -73,7 +74,10 @@ async function resetPassword(m: MatrixContext, ctx: AuthedCtx): Promise<Record<s
     mapAccountError(err);
   }
   if (logout) {
-    for (const d of m.core.storage.devices.listDevices(userId)) m.core.storage.refreshTokens.forgetDevice(userId, d.deviceId);
+    for (const d of m.core.storage.devices.listDevices(userId)) {
+      m.core.storage.refreshTokens.forgetDevice(userId, d.deviceId);
+      slidingConnectionsOf(m).forgetDevice(userId, d.deviceId);
+    }
     m.core.storage.devices.deleteAllDevices(userId);
   }
   return {};

@@ -5,6 +5,7 @@ import type { MatrixContext } from '../context.js';
 import { ErrCode, MatrixError } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { bodyObject, optionalBoolean, requiredString } from '../http/validate.js';
+import { slidingConnectionsOf } from './sliding-sync.js';
 import { uiaFor } from '../auth/uia.js';
 
 const PASSWORD_FLOWS = { flows: [['m.login.password']] };
@@ -29,6 +30,7 @@ async function changePassword(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObj
       if (d.deviceId === deviceId) continue;
       m.core.storage.devices.deleteDevice(userId, d.deviceId);
       m.core.storage.refreshTokens.forgetDevice(userId, d.deviceId);
+      slidingConnectionsOf(m).forgetDevice(userId, d.deviceId);
     }
     m.ephemeral.pusher.forget();
   }

@@ -7,6 +7,7 @@ import { badJson, notFound } from '../errors.js';
 import type { AuthedCtx, Route } from '../http/types.js';
 import { bodyObject, optionalString } from '../http/validate.js';
 import { uiaFor } from '../auth/uia.js';
+import { slidingConnectionsOf } from './sliding-sync.js';
 import { commitKeyChange, endDevices } from '../e2ee/changes.js';
 
 function formatDevice(d: DeviceRecord): JsonObject {
@@ -37,6 +38,7 @@ async function deleteDevices(m: MatrixContext, ctx: AuthedCtx, ids: string[]): P
   const existing = new Set(m.core.storage.devices.listDevices(userId).map((d) => d.deviceId));
   const gone = ids.filter((id) => existing.has(id));
   await endDevices(m.core, userId, gone);
+  for (const id of gone) slidingConnectionsOf(m).forgetDevice(userId, id);
   // Their pushers went with them (storage); the pusher's cache must not keep pushing to them.
   m.ephemeral.pusher.forget();
   return {};

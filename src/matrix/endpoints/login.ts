@@ -8,6 +8,7 @@ import type { AuthedCtx, Route } from '../http/types.js';
 import { bodyObject, isObject, optionalBoolean, optionalString, requiredString } from '../http/validate.js';
 import { issueSession, loginTokensFor, refreshSession } from '../auth/sessions.js';
 import { uiaFor } from '../auth/uia.js';
+import { slidingConnectionsOf } from './sliding-sync.js';
 
 /** The user named by a login request: `identifier` (m.id.user) or the legacy `user` field. */
 function loginUser(body: JsonObject): string {
@@ -73,13 +74,16 @@ async function getLoginToken(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObje
 async function logout(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
   const { userId, deviceId } = ctx.requester;
   await endDevices(m.core, userId, [deviceId]);
+  slidingConnectionsOf(m).forgetDevice(userId, deviceId);
   m.ephemeral.pusher.forget();
   return {};
 }
 
 async function logoutAll(m: MatrixContext, ctx: AuthedCtx): Promise<JsonObject> {
   const userId = ctx.requester.userId;
-  await endDevices(m.core, userId, m.core.storage.devices.listDevices(userId).map((d) => d.deviceId));
+  const ids = m.core.storage.devices.listDevices(userId).map((d) => d.deviceId);
+  await endDevices(m.core, userId, ids);
+  for (const id of ids) slidingConnectionsOf(m).forgetDevice(userId, id);
   m.ephemeral.pusher.forget();
   return {};
 }

@@ -42,14 +42,25 @@ async function slidingSync(m: MatrixContext, deps: SlidingDeps, conns: Connectio
   return { pos, ...res.body };
 }
 
-export function slidingSyncRoutes(m: MatrixContext): Route[] {
-  const deps: SlidingDeps = { core: m.core, formatter: m.formatter, history: m.history, notifier: m.notifier, ephemeral: m.ephemeral };
+const connections = new WeakMap<MatrixContext, Connections>();
+
+/** The API's sliding sync connections (one set per MatrixContext); ending devices forget theirs. */
+export function slidingConnectionsOf(m: MatrixContext): Connections {
+  let conns = connections.get(m);
+  if (conns) return conns;
   const storage = m.core.storage;
-  const conns = new Connections(Date.now, {
+  conns = new Connections(Date.now, {
     store: storage.slidingConnections,
     write: (fn) => { storage.writes.enqueueDeferred(fn).catch((err) => m.core.logger.warn({ err }, 'saving a sliding sync connection failed')); },
   });
+  connections.set(m, conns);
   // Saved before storage's last commit, so that clients resume after a restart.
   m.onClose(() => conns.flush());
+  return conns;
+}
+
+export function slidingSyncRoutes(m: MatrixContext): Route[] {
+  const deps: SlidingDeps = { core: m.core, formatter: m.formatter, history: m.history, notifier: m.notifier, ephemeral: m.ephemeral };
+  const conns = slidingConnectionsOf(m);
   return [{ method: 'POST', path: SLIDING_SYNC_PATH, auth: 'required', handler: (ctx) => slidingSync(m, deps, conns, ctx) }];
 }
