@@ -1,7 +1,7 @@
 // XEP-0357 push: a client registers an app server's push service (here a test XMPP client acting
 // as the app server, at a local full JID), and messages that arrive while the account has no
 // connected session, or only a stream-management session whose connection dropped, are
-// published to it with the urn:xmpp:push:summary form. Errors disable; bad input is refused.
+// published to it with the urn:xmpp:push:summary form; so are calls (XEP-0353 proposals). Errors disable; bad input is refused.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useXmppServer } from './xmpp-im-support/fixture.js';
@@ -16,7 +16,7 @@ const raws: RawClient[] = [];
 let app: ImClient;
 let bob: ImClient;
 
-const fx = useXmppServer(['alice', 'bob', 'carol', 'pushsvc'], {
+const fx = useXmppServer(['alice', 'bob', 'carol', 'erin', 'pushsvc'], {
   ready: async () => {
     app = await online('pushsvc', 'app');
     bob = await online('bob', 'desk');
@@ -100,6 +100,44 @@ test('a stream-management session whose connection dropped gets pushes too', asy
   await new Promise((r) => setTimeout(r, 300));
   await bob.send(xml('message', { to: 'carol@localhost', type: 'chat' }, xml('body', {}, 'still?')));
   await app.nothing(isPublish('node-c'), 'a publish after the service refused', 800);
+});
+
+test('a call (XEP-0353 <propose/>) to a phone whose connection dropped wakes it, and rings when it resumes', async () => {
+  const erin = await RawClient.connect(fx.port);
+  raws.push(erin);
+  await erin.login('erin', 'erin-pw', 'phone');
+  erin.send(x('presence').toString());
+  await erin.until((el) => el.name === 'presence');
+  erin.send(x('iq', { type: 'set', id: 'e1' }, x('enable', { xmlns: PUSH, jid: APP, node: 'node-e' })).toString());
+  assert.equal((await erin.until((el) => el.attr('id') === 'e1')).attr('type'), 'result');
+  erin.send(x('enable', { xmlns: 'urn:xmpp:sm:3', resume: 'true' }).toString());
+  const previd = (await erin.until((el) => el.name === 'enabled')).attr('id')!;
+  erin.destroy();
+  await new Promise((r) => setTimeout(r, 300));
+  await bob.send(xml('message', { to: 'erin@localhost', type: 'chat', id: 'call-1' },
+    xml('propose', { xmlns: 'urn:xmpp:jingle-message:0', id: 'session-1' }, xml('description', { xmlns: 'urn:xmpp:jingle:apps:rtp:1', media: 'audio' })),
+    xml('store', { xmlns: 'urn:xmpp:hints' })));
+  const pushed = await app.next(isPublish('node-e'), 'a publish for the call', 8000);
+  assert.equal(summary(pushed)['last-message-sender'], 'bob@localhost');
+  assert.equal(summary(pushed)['last-message-body'], undefined, 'a call has no body to show');
+  await answer(pushed, 'result');
+  // The phone wakes and resumes: the proposal is there, so it rings.
+  const back = await RawClient.connect(fx.port);
+  raws.push(back);
+  await back.open();
+  await back.startTls();
+  await back.open();
+  assert.equal((await back.scram('erin', 'erin-pw')).name, 'success');
+  await back.open();
+  back.send(x('resume', { xmlns: 'urn:xmpp:sm:3', previd, h: '0' }).toString());
+  assert.equal((await back.until((el) => el.name === 'resumed' || el.name === 'failed')).name, 'resumed');
+  const call = await back.until((el) => el.name === 'message' && el.attr('id') === 'call-1');
+  assert.equal(call.getChild('propose', 'urn:xmpp:jingle-message:0')?.attr('id'), 'session-1');
+  // Chat states and other bodyless messages wake nobody.
+  back.destroy();
+  await new Promise((r) => setTimeout(r, 300));
+  await bob.send(xml('message', { to: 'erin@localhost', type: 'chat' }, xml('composing', { xmlns: 'http://jabber.org/protocol/chatstates' })));
+  await app.nothing(isPublish('node-e'), 'a publish for a chat state', 800);
 });
 
 test('disable stops the pushes', async () => {
