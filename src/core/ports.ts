@@ -79,6 +79,8 @@ export interface DeviceRecord {
   deviceId: string;
   displayName: string | null;
   lastSeenTs: number | null;
+  lastSeenIp: string | null;
+  lastSeenUserAgent: string | null;
 }
 
 export interface DeviceStore {
@@ -89,6 +91,8 @@ export interface DeviceStore {
   deleteDevice(userId: string, deviceId: string): void;
   deleteAllDevices(userId: string): void;
   listDevices(userId: string): DeviceRecord[];
+  /** When, from where and with what client the device was last seen (throttled by the caller). */
+  touchDevice(userId: string, deviceId: string, ts: number, ip: string | null, userAgent: string | null): void;
   /** Renames an existing device; false when the user has no such device. */
   setDeviceDisplayName(userId: string, deviceId: string, displayName: string): boolean;
 }

@@ -2,6 +2,7 @@
 // and the HTTP listener on `matrix.client_listen`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { clientAddress, DeviceActivity } from './auth/device-activity.js';
 import type { Duplex } from 'node:stream';
 import type { CoreServices } from '../core/services.js';
 import { splitHostPort } from '../core/config/plain.js';
@@ -70,6 +71,7 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
     const q = url.indexOf('?');
     return mounts.get(q < 0 ? url : url.slice(0, q));
   };
+  const activity = new DeviceActivity((userId, deviceId, s) => core.storage.devices.touchDevice(userId, deviceId, s.ts, s.ip, s.userAgent));
   const api = mediaHttp(m, requestListener({
     router: new Router(withRateLimits(m, [...allRoutes(m), ...(opts.extraRoutes?.(m) ?? [])])),
     maxBodyBytes: core.config.matrix.max_request_bytes,
@@ -80,6 +82,7 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
       const locked = core.accounts.restriction(core.accounts.localpartOf(session.userId)!) === 'locked';
       return { ...session, accessToken: token, ...(locked ? { locked } : {}) };
     },
+    seen: (who, req) => activity.seen(who.userId, who.deviceId, clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']), req.headers['user-agent'] ?? null, Date.now()),
     logger,
   }));
   const server = createServer((req, res) => {

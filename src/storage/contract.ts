@@ -97,6 +97,10 @@ export function runStorageContract(name: string, open: () => Storage): void {
     s.devices.createSession('@a:h', 'D1', null, 't2', 2);
     assert.equal(s.devices.lookupToken('t1'), null);
     assert.equal(s.devices.listDevices('@a:h')[0].displayName, 'phone');
+    s.devices.touchDevice('@a:h', 'D1', 5, '198.51.100.7', 'Element/1.11');
+    s.devices.touchDevice('@a:h', 'NOPE', 6, '198.51.100.8', 'x'); // no such device: nothing is made
+    assert.deepEqual(s.devices.listDevices('@a:h').map((d) => [d.deviceId, d.lastSeenTs, d.lastSeenIp, d.lastSeenUserAgent]),
+      [['D1', 5, '198.51.100.7', 'Element/1.11']]);
     s.devices.deleteDevice('@a:h', 'D1');
     assert.equal(s.devices.lookupToken('t2'), null);
     s.close();

@@ -36,7 +36,9 @@ function show(m: MatrixContext, ctx: AuthedCtx): Record<string, unknown> {
   const { userId, account } = target(m, ctx);
   return {
     ...summary(m, account),
-    devices: m.core.storage.devices.listDevices(userId).map((d) => ({ device_id: d.deviceId, display_name: d.displayName, last_seen_ts: d.lastSeenTs })),
+    devices: m.core.storage.devices.listDevices(userId).map((d) => ({
+      device_id: d.deviceId, display_name: d.displayName, last_seen_ts: d.lastSeenTs, last_seen_ip: d.lastSeenIp, last_seen_user_agent: d.lastSeenUserAgent,
+    })),
     joined_rooms: m.core.storage.rooms.roomsForUser(userId, ['join']).map((r) => r.roomId),
   };
 }

@@ -11,7 +11,10 @@ import { slidingConnectionsOf } from './sliding-sync.js';
 import { commitKeyChange, endDevices } from '../e2ee/changes.js';
 
 function formatDevice(d: DeviceRecord): JsonObject {
-  return { device_id: d.deviceId, display_name: d.displayName, last_seen_ts: d.lastSeenTs, last_seen_ip: null };
+  // MSC3852's user agent under both names: Element reads the stable one and, from older servers, the prefixed one.
+  const out: JsonObject = { device_id: d.deviceId, display_name: d.displayName, last_seen_ts: d.lastSeenTs, last_seen_ip: d.lastSeenIp };
+  if (d.lastSeenUserAgent !== null) out.last_seen_user_agent = out['org.matrix.msc3852.last_seen_user_agent'] = d.lastSeenUserAgent;
+  return out;
 }
 
 function findDevice(m: MatrixContext, userId: string, deviceId: string): DeviceRecord {

@@ -14,6 +14,8 @@ export interface PipelineDeps {
   maxBodyBytes: number;
   /** The session an access token belongs to, or null when the token is unknown. */
   authenticate(accessToken: string): Requester | null;
+  /** An authenticated request arrived (device last-seen bookkeeping). */
+  seen?(requester: Requester, req: IncomingMessage): void;
   logger: Logger;
 }
 
@@ -52,6 +54,7 @@ function authenticate(deps: PipelineDeps, req: IncomingMessage, query: URLSearch
   const who = deps.authenticate(token);
   if (!who) throw new MatrixError(401, ErrCode.UNKNOWN_TOKEN, 'Unrecognised access token', { soft_logout: false });
   if (who.locked && !route.whileLocked) throw userLocked();
+  deps.seen?.(who, req);
   return who;
 }
 

@@ -27,7 +27,10 @@ export function sqliteDeviceStore(db: Database.Database, sessions: SessionCache)
   const delDeviceConns = db.prepare('DELETE FROM sliding_connections WHERE user_id = ? AND device_id = ?');
   const delAllConns = db.prepare('DELETE FROM sliding_connections WHERE user_id = ?');
   const rename = db.prepare('UPDATE devices SET display_name = ? WHERE user_id = ? AND device_id = ?');
-  const list = db.prepare<[string], { user_id: string; device_id: string; display_name: string | null; last_seen_ts: number | null }>(
+  const touch = db.prepare('UPDATE devices SET last_seen_ts = ?, last_seen_ip = ?, last_seen_user_agent = ? WHERE user_id = ? AND device_id = ?');
+  const list = db.prepare<[string], {
+    user_id: string; device_id: string; display_name: string | null; last_seen_ts: number | null; last_seen_ip: string | null; last_seen_user_agent: string | null;
+  }>(
     'SELECT * FROM devices WHERE user_id = ? ORDER BY device_id');
 
   return {
@@ -61,8 +64,10 @@ export function sqliteDeviceStore(db: Database.Database, sessions: SessionCache)
       delAllConns.run(userId);
     }),
     setDeviceDisplayName: (userId, deviceId, name) => rename.run(name, userId, deviceId).changes > 0,
+    touchDevice: (userId, deviceId, ts, ip, userAgent) => { touch.run(ts, ip, userAgent, userId, deviceId); },
     listDevices: (userId): DeviceRecord[] => list.all(userId).map((r) => ({
       userId: r.user_id, deviceId: r.device_id, displayName: r.display_name, lastSeenTs: r.last_seen_ts,
+      lastSeenIp: r.last_seen_ip, lastSeenUserAgent: r.last_seen_user_agent,
     })),
   };
 }

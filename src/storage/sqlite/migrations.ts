@@ -355,6 +355,11 @@ export const MIGRATIONS: string[] = [
   DROP INDEX events_room_state;
   CREATE INDEX events_room_state ON events(room_id, type, state_key, stream) WHERE state_key IS NOT NULL;
   `,
+  // Where and with what client a device was last seen (Element's session manager shows both).
+  `
+  ALTER TABLE devices ADD COLUMN last_seen_ip TEXT;
+  ALTER TABLE devices ADD COLUMN last_seen_user_agent TEXT;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {
