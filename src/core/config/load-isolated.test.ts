@@ -12,7 +12,7 @@ const file = (text: string) => {
   return path;
 };
 
-test('a config file read in the worker comes back resolved, with defaults and derived names', async () => {
+test('a config file read in the child process comes back resolved, with defaults and derived names', async () => {
   const c = await loadConfigFileIsolated(file('server_name: example.org\nxmpp: { c2s_tls_listen: null }\n'));
   assert.equal(c.server_name, 'example.org');
   assert.equal(c.mucDomain, 'conference.example.org');
