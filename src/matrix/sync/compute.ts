@@ -5,7 +5,7 @@ import type { Requester } from '../http/types.js';
 import type { History } from '../events/history.js';
 import { stateIdsAt } from '../events/history.js';
 import { formatSyncToken, formatToken } from '../tokens.js';
-import { eventMatches, roomMatches, type SyncFilter } from './filter.js';
+import { eventMatches, excludesAll, roomMatches, type SyncFilter } from './filter.js';
 import type { SyncNotifier } from './notifier.js';
 import { accountDataEvents, inviteState, stateEventsOf, summaryOf, timelineAndState, type RoomSyncDeps, type StateAfterKey, type TimelineAndState } from './rooms.js';
 import type { StrippedStateEvent } from '../events/format.js';
@@ -147,7 +147,7 @@ export function computeSync(d: SyncDeps, req: SyncRequest): SyncResponse {
   const global = d.ephemeral.withPushRules(data.filter((e) => e.roomId === ''), userId, since).filter((e) => eventMatches(req.filter.accountData, e));
   const toDeviceSince = since === null ? null : Math.min(req.toDeviceSince ?? since, since);
   const { toDeviceHeldBackAfter, ...e2ee } = e2eeSync(d, req.viewer, since, upto, toDeviceSince);
-  return { next_batch: formatSyncToken(upto, toDeviceHeldBackAfter), account_data: accountDataEvents(global), presence: { events: d.ephemeral.presence.eventsFor(userId, since, upto).filter((e) => eventMatches(req.filter.presence, e)) }, rooms, ...e2ee };
+  return { next_batch: formatSyncToken(upto, toDeviceHeldBackAfter), account_data: accountDataEvents(global), presence: { events: excludesAll(req.filter.presence) ? [] : d.ephemeral.presence.eventsFor(userId, since, upto).filter((e) => eventMatches(req.filter.presence, e)) }, rooms, ...e2ee };
 }
 
 /** True when there is nothing to tell the client: a long-poll keeps waiting. */

@@ -1,11 +1,25 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EMPTY_SYNC_FILTER, MAX_FILTER_LIMIT, eventMatches, globMatches, parseRoomEventFilter, parseSyncFilter, roomMatches } from './filter.js';
+import { EMPTY_SYNC_FILTER, MAX_FILTER_LIMIT, eventMatches, excludesAll, globMatches, parseRoomEventFilter, parseSyncFilter, roomMatches } from './filter.js';
 import { MatrixError } from '../errors.js';
 
 const isBadJson = (e: MatrixError) => e.status === 400 && e.errcode === 'M_BAD_JSON';
 
 describe('filters', () => {
+  it('knows a filter that lets nothing through, exactly when eventMatches refuses every event', () => {
+    const evs = [{ type: 'm.presence', sender: '@a:x' }, { type: 'm.typing' }, { type: '' }];
+    const cases: [unknown, boolean][] = [
+      [{ presence: { types: [] } }, true], [{ presence: { not_types: ['*'] } }, true], [{ presence: { not_types: ['*'], types: ['m.presence'] } }, true],
+      [{ presence: { types: ['m.presence'] } }, false], [{ presence: { not_types: ['m.*'] } }, false], [{}, false], [{ presence: { senders: [] } }, false],
+    ];
+    for (const [json, none] of cases) {
+      const f = parseSyncFilter(json).presence;
+      assert.equal(excludesAll(f), none, JSON.stringify(json));
+      if (none) for (const ev of evs) assert.equal(eventMatches(f, ev), false, JSON.stringify(json));
+    }
+    assert.equal(excludesAll(EMPTY_SYNC_FILTER.presence), false);
+  });
+
   it('parses what matrix-js-sdk uploads', () => {
     const f = parseSyncFilter({ room: { timeline: { limit: 10, unread_thread_notifications: true } } });
     assert.equal(f.room.timeline.limit, 10);

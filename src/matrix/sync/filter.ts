@@ -143,6 +143,14 @@ export function eventMatches(f: EventFilter, ev: { type: string; sender?: string
   return true;
 }
 
+/**
+ * True when the filter lets no event through (`types: []`, or `not_types` with '*'): the caller
+ * need not gather any. Clients that do not want presence say so this way on every /sync.
+ */
+export function excludesAll(f: EventFilter): boolean {
+  return (f.types !== undefined && f.types.length === 0) || f.notTypes.includes('*');
+}
+
 export function roomMatches(f: { rooms: string[] | undefined; notRooms: string[] }, roomId: string): boolean {
   if (f.notRooms.includes(roomId)) return false;
   return !f.rooms || f.rooms.includes(roomId);
