@@ -81,7 +81,7 @@ export function xmppModules(core: CoreServices, im: ImContext): XmppModule[] {
     mamModule(im),
     pepModule(im, pep),
     vcardModule(core, vcards, avatars),
-    matrixAvatarModule(avatars, vcards),
+    matrixAvatarModule(core, avatars, vcards, im.onClose),
     vcardAvatarsModule(vcards),
     avatarConversionModule(pep, vcards),
     privateModule(core.storage.privateXml, new Map([[NS_BOOKMARKS, bookmarksPrivateNamespace(bookmarks)]])),

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { useXmppServer } from './xmpp-im-support/fixture.js';
 import { matrixFetch, v3, enc } from './matrix-fetch.js';
 import { ImClient, isPresence, xml, type XmlNode } from './xmpp-im-support/im-client.js';
-import { conditions, items, NS_PUBSUB, publish } from './xmpp-pep-support.js';
+import { befriend, conditions, isEvent, items, NS_PUBSUB, onlineWithCaps, publish } from './xmpp-pep-support.js';
 
 const http = matrixFetch(() => fx.server.matrixUrl);
 const NS_VCARD = 'vcard-temp';
@@ -86,6 +86,27 @@ test('an avatar set over Matrix becomes the vCard photo and the XEP-0084 avatar;
   assert.equal((await http.ok('GET', `${v3}/profile/${enc('@bob:localhost')}`, { token })).avatar_url, mxc);
   await http.ok('DELETE', `${v3}/profile/${enc('@bob:localhost')}/avatar_url`, { token });
   assert.equal((await getVcard(bob)).getChild('PHOTO'), undefined);
+});
+
+test('a contact subscribed to avatars (+notify) gets alice\'s new Matrix avatar at once, without asking', async () => {
+  befriend(fx.server, 'alice', 'bob');
+  const watcher = fx.track(await onlineWithCaps(fx.port, 'bob', 'watcher', ['urn:xmpp:avatar:metadata+notify']));
+  const token = (await http.login('alice', 'alice-pw')).json.access_token as string;
+  // A room, so that alice has a member event to rewrite (as any user who talks to someone has).
+  await http.ok('POST', `${v3}/createRoom`, { token, body: { name: 'den' } });
+  const picture = Buffer.from('alice on Element');
+  const up = await fetch(`${fx.server.matrixUrl}/_matrix/media/v3/upload`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'image/png' }, body: new Blob([picture]),
+  });
+  const mxc = (await up.json() as { content_uri: string }).content_uri;
+  await http.ok('PUT', `${v3}/profile/${enc('@alice:localhost')}/avatar_url`, { token, body: { avatar_url: mxc } });
+  const sha1 = createHash('sha1').update(picture).digest('hex');
+  // (Her earlier picture came at login, as the node's last item: the new one is told apart by its id.)
+  const event = await watcher.next((el) => isEvent('alice@localhost', 'urn:xmpp:avatar:metadata')(el)
+    && el.getChild('event')!.getChild('items')!.getChild('item')?.attrs.id === sha1, 'the new avatar\'s notification', 8000);
+  assert.equal(event.attrs.type, 'headline');
+  const data = await watcher.iq(xml('iq', { type: 'get', to: 'alice@localhost' }, items('urn:xmpp:avatar:data', {}, sha1)));
+  assert.equal(data.getChild('pubsub', NS_PUBSUB).getChild('items').getChild('item').getChildText('data'), picture.toString('base64'));
 });
 
 test('an avatar published with XEP-0084 becomes the vCard photo (XEP-0398)', async () => {

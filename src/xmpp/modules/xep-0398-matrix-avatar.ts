@@ -19,6 +19,8 @@ const MAX_COPY_BYTES = 1024 * 1024;
 interface Link { mxc: string; sha1: string }
 
 export class MatrixAvatar {
+  private readonly running = new Map<string, Promise<boolean>>();
+
   constructor(private readonly core: CoreServices, private readonly book: VcardBook) {}
 
   private link(owner: string): Link | null {
@@ -44,8 +46,20 @@ export class MatrixAvatar {
     await setProfileField(this.core, owner, 'avatar_url', mxc);
   }
 
-  /** Brings a Matrix-side avatar change into the vCard; true when the vCard changed. */
-  async reconcile(owner: string): Promise<boolean> {
+  /**
+   * Brings a Matrix-side avatar change into the vCard; true when the vCard changed. Calls for one
+   * account run one after the other (a profile change rewrites many member events at once), so
+   * the later ones find the picture already linked.
+   */
+  reconcile(owner: string): Promise<boolean> {
+    const next = (this.running.get(owner) ?? Promise.resolve(false)).catch(() => false).then(() => this.reconcileNow(owner));
+    this.running.set(owner, next);
+    const forget = () => { if (this.running.get(owner) === next) this.running.delete(owner); };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async reconcileNow(owner: string): Promise<boolean> {
     const url = this.core.accounts.get(owner)?.avatarUrl ?? null;
     const link = this.link(owner);
     if (url === (link?.mxc ?? null)) return false;
@@ -87,7 +101,7 @@ export async function storeImage(core: CoreServices, uploader: string, photo: { 
   return mxcUri(core.config.server_name, mediaId);
 }
 
-export function matrixAvatarModule(avatars: MatrixAvatar, book: VcardBook): XmppModule {
+export function matrixAvatarModule(core: CoreServices, avatars: MatrixAvatar, book: VcardBook, onClose: (fn: () => void) => void): XmppModule {
   return {
     name: 'xep-0398-matrix-avatar',
     load(server) {
@@ -96,6 +110,15 @@ export function matrixAvatarModule(avatars: MatrixAvatar, book: VcardBook): Xmpp
       book.onSaved((owner, _v, source) => { if (source === 'pep') avatars.photoChanged(owner).catch(warn); });
       // A login is the usual moment an XMPP client looks at its own avatar.
       server.onSessionBound((session) => { avatars.reconcile(session.username).catch(warn); });
+      // A Matrix avatar change rewrites the user's member events: the XEP-0084 nodes follow at
+      // once, so contacts' clients subscribed to them (+notify) show the new picture without
+      // asking (reconcile does nothing when the picture is already the one linked).
+      onClose(core.bus.onRoomEvent((n) => {
+        const { pdu } = n;
+        if (pdu.type !== 'm.room.member' || pdu.state_key !== pdu.sender || pdu.content.membership !== 'join') return;
+        const owner = core.accounts.localpartOf(pdu.sender);
+        if (owner) avatars.reconcile(owner).catch(warn);
+      }));
     },
   };
 }
