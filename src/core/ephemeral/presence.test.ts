@@ -31,6 +31,9 @@ test('presence: a change wakes room-mates, a repeat does not; sync tokens see it
   assert.deepEqual(p.eventsFor('@b:h', null, at).map((e) => [e.sender, e.content.presence, e.content.currently_active]), [['@a:h', 'online', true]]);
   assert.deepEqual(p.eventsFor('@b:h', at, at), []);
   await p.set('@a:h', 'unavailable', 'away');
+  // A change after the token is found; none after the newest change is an empty answer.
+  assert.deepEqual(p.eventsFor('@b:h', at, core.stream.committed).map((e) => e.content.presence), ['unavailable']);
+  assert.deepEqual(p.eventsFor('@b:h', core.stream.committed, core.stream.committed), []);
   assert.deepEqual(p.contentOf('@a:h')?.status_msg, 'away');
   assert.equal(p.contentOf('@nobody:h'), null);
   p.close();

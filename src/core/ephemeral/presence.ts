@@ -41,6 +41,8 @@ export function combined(a: SourceState | null, b: SourceState | null): { presen
 
 export class Presence {
   private readonly users = new Map<string, Entry>();
+  /** The newest stream position of any user's presence change. */
+  private newest = 0;
   private readonly sweeper: NodeJS.Timeout;
   private readonly listeners = new Set<SourceListener>();
 
@@ -152,7 +154,9 @@ export class Presence {
   /** m.presence events for the viewer of changes in (from, to]; all known ones when from is null. */
   eventsFor(viewer: string, from: number | null, to: number): { type: string; sender: string; content: JsonObject }[] {
     if (!this.enabled) return [];
-    // Most incremental syncs see no change: find the changed users before reading any rooms.
+    // Most incremental syncs see no change: nothing newer than the token means no scan of every user.
+    if (from !== null && this.newest <= from) return [];
+    // Find the changed users before reading any rooms.
     const changed = [...this.users].filter(([, e]) => e.stream !== 0 && e.stream <= to && (from === null || e.stream > from));
     if (changed.length === 0) return [];
     const audience = this.audience(viewer);
@@ -187,6 +191,7 @@ export class Presence {
   private async stamp(userId: string, e: Entry): Promise<void> {
     const pos = await commitPosition(this.core);
     e.stream = pos;
+    if (pos > this.newest) this.newest = pos;
     for (const u of this.audience(userId)) this.core.bus.publishUser({ stream: pos, userId: u, kind: 'ephemeral', roomId: '', type: 'm.presence' });
   }
 }
