@@ -86,3 +86,24 @@ test('past the restart size, commits wait for a complete checkpoint and the WAL 
   queue.close();
   db.close();
 });
+
+test('a reader that keeps the checkpoint from completing does not make every commit wait', async () => {
+  const db = open();
+  const reader = new Database(db.name);
+  const insert = db.prepare('INSERT INTO t VALUES (?)');
+  insert.run(row);
+  reader.exec('BEGIN');
+  reader.prepare('SELECT COUNT(*) FROM t').get(); // a snapshot the checkpoint cannot copy past
+  const cp = walCheckpointer(db, () => {}, { checkpointFrames: 1_000_000, restartFrames: 10, idleExitMs: 50 });
+  let held = 0;
+  const queue = sqliteWriteQueue(db, (e) => { throw e; }, `${db.name}-wal`, (hold) => cp.walGrew((until) => { held++; hold(until); }));
+  for (let i = 0; i < 40; i++) await queue.enqueue(() => { insert.run(row); });
+  assert.equal(held, 1, 'one hold; the next ones wait for the gap');
+  assert.ok(frames(db).pending > 0);
+  reader.exec('COMMIT');
+  reader.close();
+  await queue.flush();
+  cp.close();
+  queue.close();
+  db.close();
+});

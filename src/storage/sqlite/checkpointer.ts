@@ -19,7 +19,9 @@
 // steady load, commits land while the worker copies, so that never happens by itself and the
 // file would grow without end. Once it holds WAL_RESTART_FRAMES, the write queue holds its
 // commits (the event loop runs on; their callers wait) until a checkpoint completes, and the
-// next commit starts the file over. That wait is one checkpoint of what came since the last.
+// next commit starts the file over. That wait is one checkpoint of what came since the last,
+// at most once per RESTART_HOLD_GAP_MS: a reader on an old snapshot (another process) keeps a
+// checkpoint from completing, and commits must not then wait at every sync.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -29,6 +31,7 @@ import type Database from 'better-sqlite3';
 export const CHECKPOINT_FRAMES = 1000;
 /** With this many frames (64 MiB of 4 KiB pages), commits wait for a complete checkpoint so that the WAL starts over. */
 export const WAL_RESTART_FRAMES = 16_384;
+const RESTART_HOLD_GAP_MS = 1000;
 const IDLE_EXIT_MS = 10_000;
 
 export interface Checkpointer {
@@ -62,6 +65,7 @@ export function walCheckpointer(db: Database.Database, logWarn: (err: unknown, m
   let running: (() => void) | null = null;
   let closed = false;
   let idle: NodeJS.Timeout | null = null;
+  let lastHold = -Infinity;
 
   function onMainThread(): void {
     try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { logWarn(err, 'sqlite: WAL checkpoint failed'); }
@@ -108,10 +112,10 @@ export function walCheckpointer(db: Database.Database, logWarn: (err: unknown, m
         return; // no wal-index to read: nothing to decide on
       }
       const { frames, pending } = walFrames(header);
-      const restart = frames >= limits.restartFrames && pending > 0;
+      const restart = frames >= limits.restartFrames && pending > 0 && performance.now() - lastHold >= RESTART_HOLD_GAP_MS;
       if (pending < limits.checkpointFrames && !restart) return;
       const done = new Promise<void>((resolve) => { running = resolve; });
-      if (restart) holdCommits(done);
+      if (restart) { holdCommits(done); lastHold = performance.now(); }
       if (idle) { clearTimeout(idle); idle = null; }
       try {
         (worker ??= startWorker()).postMessage('checkpoint');
