@@ -24,7 +24,7 @@ let atticId: string;
 
 before(async () => {
   server = await startTestServer();
-  for (const u of ['alice', 'carol', 'dave', 'erin']) await server.addUser(u);
+  for (const u of ['alice', 'carol', 'dave', 'erin', 'frank']) await server.addUser(u);
   alice = await loginAndSync(server.matrixUrl, 'alice');
   ({ room_id: lobbyId } = await alice.client.createRoom({ room_alias_name: 'lobby', preset: sdk.Preset.PublicChat } as sdk.ICreateRoomOpts));
   ({ room_id: atticId } = await alice.client.createRoom({ room_alias_name: 'attic', preset: sdk.Preset.PrivateChat } as sdk.ICreateRoomOpts));
@@ -73,6 +73,21 @@ test('a direct invitation (XEP-0249) to an offline user comes at login; a withdr
 
   const invites = await comeOnline('erin@localhost/slix', 1);
   assert.deepEqual(invites, [{ room: LOBBY, from: 'carol@localhost', reason: 'direct, while away', password: null }]);
+});
+
+test('a direct invitation with a body, to an offline user, comes once at login: as the message itself', async () => {
+  await carol.send(xml('message', { to: 'frank@localhost', type: 'chat', id: 'dir-2' }, xml('body', {}, 'come to the lobby'),
+    xml('x', { xmlns: 'jabber:x:conference', jid: LOBBY, reason: 'with a body' })));
+  await until('frank is invited to the lobby', () => membership(lobbyId, '@frank:localhost') === 'invite', 8000);
+  const frank = await ImClient.login(server.xmppPorts.starttls!, 'frank', 'secret-pw', 'phone');
+  try {
+    await frank.send(xml('presence'));
+    const direct = await frank.next((s) => s.name === 'message' && !!s.getChild('x', 'jabber:x:conference'), 'the direct invitation', 8000);
+    assert.equal(direct.getChildText('body'), 'come to the lobby');
+    await frank.nothing((s) => s.name === 'message' && !!s.getChild('x', NS_MUC_USER)?.getChild('invite'), 'a second, mediated invitation', 800);
+  } finally {
+    await frank.stop();
+  }
 });
 
 test('bad input: an invitation to a malformed or unknown JID is refused, and nothing is kept for it', async () => {

@@ -54,8 +54,19 @@ export async function mediatedInvitations(svc: MucService, ctx: StanzaContext, r
   }
 }
 
-/** Sends the Matrix invite; an account already in the room just gets the invitation message. */
-async function matrixInvite(svc: MucService, roomId: string, inviter: string, mxid: string, reason: string | undefined, direct = false): Promise<StanzaErrorCondition | null> {
+/**
+ * Marks an invite made from a XEP-0249 invitation that has a body: that message is kept in the DM
+ * room and comes to an offline invitee at login itself, so no mediated invitation is added then.
+ */
+const DELIVERED_AS_MESSAGE = 'org.hearth.xmpp_direct_invitation';
+
+/**
+ * Sends the Matrix invite; an account already in the room just gets the invitation message.
+ * `direct`: from a XEP-0249 message, which reaches the invitee itself ('stored': kept for an
+ * offline invitee too, as it has a body).
+ */
+async function matrixInvite(svc: MucService, roomId: string, inviter: string, mxid: string, reason: string | undefined,
+  direct: false | 'live' | 'stored' = false): Promise<StanzaErrorCondition | null> {
   const membership = svc.core.rooms.membership(roomId, mxid);
   if (membership === 'join' || membership === 'invite') {
     if (!direct) sendInvitation(svc, roomId, inviter, mxid, reason);
@@ -64,7 +75,8 @@ async function matrixInvite(svc: MucService, roomId: string, inviter: string, mx
   const key = `${roomId} ${mxid}`;
   if (direct) svc.directInvites.add(key);
   try {
-    await svc.core.rooms.send(roomId, { type: 'm.room.member', sender: inviter, stateKey: mxid, content: { ...memberContent('invite'), ...(reason ? { reason } : {}) } });
+    const content = { ...memberContent('invite'), ...(reason ? { reason } : {}), ...(direct === 'stored' ? { [DELIVERED_AS_MESSAGE]: true } : {}) };
+    await svc.core.rooms.send(roomId, { type: 'm.room.member', sender: inviter, stateKey: mxid, content });
     return null;
   } catch (err) {
     if (err instanceof RoomError && (err.code === 'forbidden' || err.code === 'suspended')) return 'forbidden';
@@ -136,7 +148,7 @@ export function pendingInvitations(svc: MucService, session: { username: string;
   for (const r of svc.core.storage.rooms.roomsForUser(mxid, ['invite'])) {
     if (r.stream <= since || skip.has(r.eventId)) continue;
     const invite = svc.core.storage.events.getEvent(r.eventId);
-    if (!invite) continue;
+    if (!invite || invite.pdu.content[DELIVERED_AS_MESSAGE] === true) continue;
     const reason = typeof invite.pdu.content.reason === 'string' ? invite.pdu.content.reason : undefined;
     sendInvitation(svc, r.roomId, invite.pdu.sender, mxid, reason, session.jid);
   }
@@ -145,7 +157,7 @@ export function pendingInvitations(svc: MucService, session: { username: string;
 /**
  * XEP-0249: a direct invitation from a local account to another, naming a room of this service,
  * is also a Matrix invite by the inviter (so Element shows it). The stanza itself is delivered as
- * usual by the caller; no mediated invitation is added for it.
+ * usual by the caller (kept in the DM room when it has a body); no mediated invitation is added for it.
  */
 export function directInvitation(svc: MucService, ctx: StanzaContext): void {
   const conf = ctx.stanza.getChild('x', NS_CONFERENCE);
@@ -156,6 +168,6 @@ export function directInvitation(svc: MucService, ctx: StanzaContext): void {
   const target = localInvitee(svc, ctx.to.bareString());
   if (!roomId || 'error' in target || svc.core.rooms.membership(roomId, inviter) !== 'join') return;
   if (blocksInvites(svc.core.accountData, target.mxid)) return; // the message itself is only a message
-  matrixInvite(svc, roomId, inviter, target.mxid, conf.attr('reason'), true)
+  matrixInvite(svc, roomId, inviter, target.mxid, conf.attr('reason'), ctx.stanza.getChild('body') !== undefined ? 'stored' : 'live')
     .catch((err) => svc.logger.warn({ err, roomId }, 'muc: the Matrix invite of a direct invitation failed'));
 }
