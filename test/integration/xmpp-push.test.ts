@@ -80,18 +80,24 @@ test('a message for an account with no session is pushed, with the summary and t
   assert.equal(summary(await app.next(isPublish('node-1'), 'the second publish', 8000))['message-count'], '2');
 });
 
-test('a stream-management session whose connection dropped gets pushes too', async () => {
-  const carol = await RawClient.connect(fx.port);
-  raws.push(carol);
-  await carol.login('carol', 'carol-pw', 'phone');
-  carol.send(x('presence').toString());
-  await carol.until((el) => el.name === 'presence');
-  carol.send(x('iq', { type: 'set', id: 'e1' }, x('enable', { xmlns: PUSH, jid: APP, node: 'node-c' })).toString());
-  assert.equal((await carol.until((el) => el.attr('id') === 'e1')).attr('type'), 'result');
-  carol.send(x('enable', { xmlns: 'urn:xmpp:sm:3', resume: 'true' }).toString());
-  await carol.until((el) => el.name === 'enabled');
-  carol.destroy();
+/** A phone: online, push enabled on `node`, stream management on; then its connection drops. Its resumption id. */
+async function droppedPhone(user: string, node: string): Promise<string> {
+  const phone = await RawClient.connect(fx.port);
+  raws.push(phone);
+  await phone.login(user, `${user}-pw`, 'phone');
+  phone.send(x('presence').toString());
+  await phone.until((el) => el.name === 'presence');
+  phone.send(x('iq', { type: 'set', id: 'e1' }, x('enable', { xmlns: PUSH, jid: APP, node })).toString());
+  assert.equal((await phone.until((el) => el.attr('id') === 'e1')).attr('type'), 'result');
+  phone.send(x('enable', { xmlns: 'urn:xmpp:sm:3', resume: 'true' }).toString());
+  const previd = (await phone.until((el) => el.name === 'enabled')).attr('id')!;
+  phone.destroy();
   await new Promise((r) => setTimeout(r, 300));
+  return previd;
+}
+
+test('a stream-management session whose connection dropped gets pushes too', async () => {
+  await droppedPhone('carol', 'node-c');
   await bob.send(xml('message', { to: 'carol@localhost', type: 'chat' }, xml('body', {}, 'are you there')));
   const pushed = await app.next(isPublish('node-c'), 'a publish for the hibernating session', 8000);
   assert.equal(summary(pushed)['last-message-body'], 'are you there');
@@ -103,17 +109,7 @@ test('a stream-management session whose connection dropped gets pushes too', asy
 });
 
 test('a call (XEP-0353 <propose/>) to a phone whose connection dropped wakes it, and rings when it resumes', async () => {
-  const erin = await RawClient.connect(fx.port);
-  raws.push(erin);
-  await erin.login('erin', 'erin-pw', 'phone');
-  erin.send(x('presence').toString());
-  await erin.until((el) => el.name === 'presence');
-  erin.send(x('iq', { type: 'set', id: 'e1' }, x('enable', { xmlns: PUSH, jid: APP, node: 'node-e' })).toString());
-  assert.equal((await erin.until((el) => el.attr('id') === 'e1')).attr('type'), 'result');
-  erin.send(x('enable', { xmlns: 'urn:xmpp:sm:3', resume: 'true' }).toString());
-  const previd = (await erin.until((el) => el.name === 'enabled')).attr('id')!;
-  erin.destroy();
-  await new Promise((r) => setTimeout(r, 300));
+  const previd = await droppedPhone('erin', 'node-e');
   await bob.send(xml('message', { to: 'erin@localhost', type: 'chat', id: 'call-1' },
     xml('propose', { xmlns: 'urn:xmpp:jingle-message:0', id: 'session-1' }, xml('description', { xmlns: 'urn:xmpp:jingle:apps:rtp:1', media: 'audio' })),
     xml('store', { xmlns: 'urn:xmpp:hints' })));
