@@ -14,6 +14,7 @@ import { Redactions } from './events/redactions.js';
 import { Router } from './http/router.js';
 import { requestListener } from './http/server.js';
 import { mediaHttp } from './media/index.js';
+import { oauthHttp } from './oauth/http.js';
 import { SyncNotifier } from './sync/notifier.js';
 import { Ephemeral } from './ephemeral/index.js';
 import { checkAccessExpiry } from './auth/sessions.js';
@@ -72,7 +73,7 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
     return mounts.get(q < 0 ? url : url.slice(0, q));
   };
   const activity = new DeviceActivity((userId, deviceId, s) => core.storage.devices.touchDevice(userId, deviceId, s.ts, s.ip, s.userAgent));
-  const api = mediaHttp(m, requestListener({
+  const api = oauthHttp(m, mediaHttp(m, requestListener({
     router: new Router(withRateLimits(m, [...allRoutes(m), ...(opts.extraRoutes?.(m) ?? [])])),
     maxBodyBytes: core.config.matrix.max_request_bytes,
     authenticate: (token) => {
@@ -84,7 +85,7 @@ export async function startMatrix(core: CoreServices, opts: MatrixOptions = {}):
     },
     seen: (who, req) => activity.seen(who.userId, who.deviceId, clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']), req.headers['user-agent'] ?? null, Date.now()),
     logger,
-  }));
+  })));
   const server = createServer((req, res) => {
     const m = mounted(req)?.request;
     if (m) m(req, res);

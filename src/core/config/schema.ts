@@ -39,6 +39,10 @@ export const configSchema = z.strictObject({
       /** Lifetime of access tokens given to clients that ask for a refresh token (spec "refresh_token"). */
       access_token_lifetime_ms: z.number().int().min(1000).max(7 * 86400000).default(300000),
     }).prefault({}),
+    /** The OAuth 2.0 API (spec v1.15): Hearth as its own authorisation server. Off: password login only. */
+    oauth: z.strictObject({
+      enabled: z.boolean().default(false),
+    }).prefault({}),
     /** Token buckets per account and per client address; 429 M_LIMIT_EXCEEDED when empty. */
     rate_limits: z.strictObject({
       /** false switches every limit off (benchmarks, tests of bulk traffic). */

@@ -28,7 +28,7 @@ function localpartFor(m: MatrixContext, user: string): string | null {
 }
 
 /** The account a password login names, when the password is right; one error for every failure. */
-async function passwordLogin(m: MatrixContext, body: JsonObject): Promise<string> {
+export async function passwordLogin(m: MatrixContext, body: JsonObject): Promise<string> {
   const user = loginUser(body);
   const password = requiredString(body, 'password');
   const lp = localpartFor(m, user);

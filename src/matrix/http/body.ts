@@ -4,7 +4,7 @@ import { ErrCode, MatrixError } from '../errors.js';
 
 const tooLarge = () => new MatrixError(413, ErrCode.TOO_LARGE, 'Request body too large');
 
-function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
