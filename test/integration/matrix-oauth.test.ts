@@ -73,7 +73,76 @@ async function tokenRequest(form: Record<string, string>): Promise<{ status: num
 const codeGrant = (clientId: string, code: string, verifier = VERIFIER) =>
   tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: NATIVE_REDIRECT, client_id: clientId, code_verifier: verifier });
 
+/** A Web Storage over a Map. */
+function memoryStorage() {
+  const items = new Map<string, string>();
+  return {
+    get length() { return items.size; },
+    key: (i: number) => [...items.keys()][i] ?? null,
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => { items.set(k, String(v)); },
+    removeItem: (k: string) => { items.delete(k); },
+    clear: () => items.clear(),
+  };
+}
+
+/** What a browser gives oidc-client-ts: the page's origin and web storage (test-only globals). */
+function browserGlobals(origin: string): void {
+  const sessionStorage = memoryStorage();
+  const localStorage = memoryStorage();
+  Object.assign(globalThis, { window: { location: { origin }, sessionStorage, localStorage }, sessionStorage, localStorage });
+}
+
 describe('OAuth 2.0 API', () => {
+  test('matrix-js-sdk (Element Web) signs in with its own OIDC helpers, syncs, and refreshes its expired token through OidcTokenRefresher', async () => {
+    browserGlobals('https://app.element.io');
+    const bare = sdk.createClient({ baseUrl: server.matrixUrl, logger: quiet });
+    const meta = await bare.getAuthMetadata();
+    assert.equal(meta.signingKeys?.length, 1);
+    const redirectUri = 'https://app.element.io/';
+    const clientId = await sdk.registerOidcClient(meta, {
+      clientName: 'Element', clientUri: 'https://app.element.io/', redirectUris: [redirectUri], applicationType: 'web', contacts: [],
+      tosUri: 'https://app.element.io/terms', policyUri: 'https://app.element.io/privacy',
+    });
+    const nonce = 'nonce-1234';
+    const url = await sdk.generateOidcAuthorizationUrl({ metadata: meta, redirectUri, clientId, homeserverUrl: server.matrixUrl, nonce });
+    // The user signs in on the page the client opened; the browser comes back to the redirect URI.
+    const page = await openPage(url);
+    assert.match(page.html, /Element/);
+    const done = await postForm(md.authorization_endpoint!, { request: page.request, csrf: page.csrf, username: 'alice', password: 'alice-pw', action: 'allow' }, page.cookie);
+    const cb = new URL(done.headers.get('location')!);
+    assert.equal(`${cb.origin}${cb.pathname}`, redirectUri);
+    const result = await sdk.completeAuthorizationCodeGrant(cb.searchParams.get('code')!, cb.searchParams.get('state')!);
+    assert.equal(result.homeserverUrl, server.matrixUrl);
+    assert.equal(result.idTokenClaims.sub, '@alice:localhost');
+    const deviceId = /device:(\S+)/.exec(result.tokenResponse.scope)![1]!;
+    const refresher = new sdk.OidcTokenRefresher(result.oidcClientSettings.issuer, clientId, redirectUri, deviceId, result.idTokenClaims);
+    await refresher.oidcClientReady;
+    const client = sdk.createClient({
+      baseUrl: server.matrixUrl, userId: '@alice:localhost', deviceId, logger: quiet,
+      accessToken: result.tokenResponse.access_token, refreshToken: result.tokenResponse.refresh_token,
+      tokenRefreshFunction: (token) => refresher.doRefreshAccessToken(token),
+    });
+    const prepared = new Promise<void>((resolve) => client.on(sdk.ClientEvent.Sync, (st) => { if (st === sdk.SyncState.Prepared) resolve(); }));
+    await client.startClient({ initialSyncLimit: 1 });
+    const realNow = Date.now;
+    try {
+      await prepared;
+      assert.deepEqual(await client.whoami(), { user_id: '@alice:localhost', device_id: deviceId, is_guest: false });
+      // Past the access token's lifetime (300 s, on the server's clock in this process): the
+      // server says soft_logout, the client refreshes through the token endpoint and goes on.
+      const before = client.getAccessToken();
+      Date.now = () => realNow() + 400_000;
+      const room = await client.createRoom({ name: 'signed in with OAuth' });
+      assert.match(room.room_id, /^!/);
+      assert.notEqual(client.getAccessToken(), before);
+      assert.equal((await client.whoami()).device_id, deviceId);
+    } finally {
+      Date.now = realNow;
+      client.stopClient();
+    }
+  });
+
   test('discovery on the stable and unstable paths; matrix-js-sdk registers a client with its own helper', async () => {
     // matrix-js-sdk 37 asks MSC2965's unstable path; the answer is the same document.
     const unstable = await (await fetch(`${server.matrixUrl}/_matrix/client/unstable/org.matrix.msc2965/auth_metadata`)).json();

@@ -17,13 +17,16 @@ import { errorPage, loginPage } from './page.js';
 import { hashSecret, randomSecret, safeEqual, validChallenge, verifyPkce } from './pkce.js';
 import { deviceScope, parseScope } from './scope.js';
 import { OAuthStore, PAGE_TTL_MS, type AuthRequest } from './store.js';
+import { IdTokenSigner, idTokenClaims } from './id-token.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** OAuth bodies are a few hundred bytes; anything near this is not a real client. */
 const MAX_BODY = 16 * 1024;
-// The stable path, and MSC2965's unstable one that matrix-js-sdk 37 (Element Web) asks.
-const METADATA_PATHS = new Set(['/_matrix/client/v1/auth_metadata', '/_matrix/client/unstable/org.matrix.msc2965/auth_metadata']);
+// The stable path, MSC2965's unstable one that matrix-js-sdk 37 (Element Web) asks, and the
+// issuer's OIDC discovery document, which its token refresher reads (issuer = base URL + '/').
+const METADATA_PATHS = new Set(['/_matrix/client/v1/auth_metadata', '/_matrix/client/unstable/org.matrix.msc2965/auth_metadata',
+  '/.well-known/openid-configuration']);
 const CORS = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Content-Type, Authorization' };
 
 /** An RFC 6749 §5.2 error object. */
@@ -98,6 +101,7 @@ function cookieOf(req: IncomingMessage, name: string): string | null {
 
 export class OAuthServer {
   readonly store = new OAuthStore();
+  private readonly signer = new IdTokenSigner();
   private readonly limits: RateLimits;
 
   constructor(private readonly m: MatrixContext) {
@@ -152,6 +156,7 @@ export class OAuthServer {
       throw new OAuthError(405, 'invalid_request', 'auth_metadata is GET only');
     }
     switch (route) {
+      case `GET ${OAUTH_PREFIX}/keys`: return sendJson(res, 200, this.signer.jwks());
       case `POST ${OAUTH_PREFIX}/register`: return this.register(req, res);
       case `GET ${OAUTH_PREFIX}/authorize`: return this.authorize(res, query);
       case `POST ${OAUTH_PREFIX}/authorize`: return this.submit(req, res);
@@ -196,7 +201,7 @@ export class OAuthServer {
     const csrf = randomSecret();
     const request: AuthRequest = {
       clientId, redirectUri, responseMode: mode, state, codeChallenge: challenge, deviceId: scope.deviceId,
-      scope: scope.scope, csrfHash: hashSecret(csrf), expiresAt: Date.now() + PAGE_TTL_MS,
+      scope: scope.scope, nonce: q.get('nonce'), openid: scope.openid, csrfHash: hashSecret(csrf), expiresAt: Date.now() + PAGE_TTL_MS,
     };
     const requestId = this.store.putRequest(request);
     sendHtml(res, 200, this.page(request, requestId, csrf), this.csrfCookie(requestId, csrf));
@@ -264,6 +269,7 @@ export class OAuthServer {
     if (this.locked(userId)) return again(403, 'This account is locked. Contact the server administrator.');
     const code = this.store.issueCode({
       clientId: r.clientId, redirectUri: r.redirectUri, codeChallenge: r.codeChallenge, userId, deviceId: r.deviceId, scope: r.scope,
+      nonce: r.nonce, openid: r.openid, authTime: Date.now(),
     });
     back({ code });
   }
@@ -286,7 +292,10 @@ export class OAuthServer {
       const lp = this.m.core.accounts.localpartOf(c.userId);
       if (!lp || !this.m.core.accounts.active(lp) || this.locked(c.userId)) throw invalidGrant('the account is no longer active');
       const s = issueSession(this.m, { userId: c.userId, deviceId: c.deviceId, displayName: client.client_name ?? null, refresh: true });
-      return tokenResponse(s, c.scope);
+      const idToken = c.openid
+        ? this.signer.sign(idTokenClaims({ issuer: authMetadata(this.base).issuer as string, userId: c.userId, clientId, nonce: c.nonce, authTime: c.authTime, now: Date.now() }))
+        : null;
+      return { ...tokenResponse(s, c.scope), ...(idToken ? { id_token: idToken } : {}) };
     }
     if (grant === 'refresh_token') {
       if (client && !client.grant_types.includes('refresh_token')) throw new OAuthError(400, 'unauthorized_client', 'the client did not register the refresh_token grant');

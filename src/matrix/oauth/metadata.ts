@@ -2,7 +2,7 @@
 
 export const OAUTH_PREFIX = '/_hearth/oauth2';
 
-export function endpointUrl(baseUrl: string, name: 'register' | 'authorize' | 'token' | 'revoke'): string {
+export function endpointUrl(baseUrl: string, name: 'register' | 'authorize' | 'token' | 'revoke' | 'keys'): string {
   return `${baseUrl.replace(/\/$/, '')}${OAUTH_PREFIX}/${name}`;
 }
 
@@ -20,5 +20,9 @@ export function authMetadata(baseUrl: string): Record<string, unknown> {
     // Public clients only (spec: `none` is required).
     token_endpoint_auth_methods_supported: ['none'],
     revocation_endpoint_auth_methods_supported: ['none'],
+    // OpenID Connect, for clients that ask for `openid` (id-token.ts).
+    jwks_uri: endpointUrl(baseUrl, 'keys'),
+    id_token_signing_alg_values_supported: ['RS256'],
+    subject_types_supported: ['public'],
   };
 }

@@ -76,9 +76,10 @@ test('PKCE S256: the RFC 7636 appendix B example, and malformed verifiers', () =
 
 test('scope: API access and exactly one device, stable or MSC2967 spelling', () => {
   assert.deepEqual(parseScope('urn:matrix:client:api:* urn:matrix:client:device:ABCDEFGHIJ'),
-    { ok: true, deviceId: 'ABCDEFGHIJ', scope: 'urn:matrix:client:api:* urn:matrix:client:device:ABCDEFGHIJ' });
+    { ok: true, deviceId: 'ABCDEFGHIJ', scope: 'urn:matrix:client:api:* urn:matrix:client:device:ABCDEFGHIJ', openid: false });
   const js = parseScope('openid urn:matrix:org.matrix.msc2967.client:api:* urn:matrix:org.matrix.msc2967.client:device:abc-DEF.123');
-  assert.ok(js.ok && js.deviceId === 'abc-DEF.123' && !js.scope.includes('openid'));
+  assert.ok(js.ok && js.deviceId === 'abc-DEF.123' && js.openid);
+  assert.equal(js.scope, 'openid urn:matrix:org.matrix.msc2967.client:api:* urn:matrix:org.matrix.msc2967.client:device:abc-DEF.123');
   for (const bad of [null, '', 'urn:matrix:client:device:ABCDEFGHIJ', 'urn:matrix:client:api:*',
     'urn:matrix:client:api:* urn:matrix:client:device:A urn:matrix:client:device:B',
     'urn:matrix:client:api:* urn:matrix:client:device:ABCDEFGHIJ urn:matrix:client:device:KLMNOPQRST',
@@ -102,7 +103,7 @@ test('metadata names every endpoint the spec requires, PKCE S256 only', () => {
 test('codes are single use and expire after 60 s', () => {
   let now = 1000;
   const store = new OAuthStore(() => now);
-  const grant = { clientId: 'c', redirectUri: 'r', codeChallenge: 'x', userId: '@a:h', deviceId: 'D', scope: 's' };
+  const grant = { clientId: 'c', redirectUri: 'r', codeChallenge: 'x', userId: '@a:h', deviceId: 'D', scope: 's', nonce: null, openid: false, authTime: 0 };
   const code = store.issueCode(grant);
   assert.equal(store.takeCode(code)?.userId, '@a:h');
   assert.equal(store.takeCode(code), null);
@@ -113,4 +114,16 @@ test('codes are single use and expire after 60 s', () => {
 
 test('the login page escapes what clients and users send', () => {
   assert.equal(escapeHtml(`<a href="x">'&`), '&#60;a href=&#34;x&#34;&#62;&#39;&#38;');
+});
+
+test('ID tokens are RS256 JWS that the published key verifies, with the OIDC claims', async () => {
+  const { createPublicKey, createVerify } = await import('node:crypto');
+  const { IdTokenSigner, idTokenClaims } = await import('./id-token.js');
+  const signer = new IdTokenSigner();
+  const jwt = signer.sign(idTokenClaims({ issuer: 'https://hs/', userId: '@a:hs', clientId: 'c1', nonce: 'n', authTime: 1_000_000, now: 2_000_000 }));
+  const [h, p, sig] = jwt.split('.');
+  const key = createPublicKey({ key: signer.jwks().keys[0] as never, format: 'jwk' });
+  assert.ok(createVerify('RSA-SHA256').update(`${h}.${p}`).verify(key, Buffer.from(sig!, 'base64url')));
+  assert.deepEqual(JSON.parse(Buffer.from(h!, 'base64url').toString()), { alg: 'RS256', typ: 'JWT', kid: signer.kid });
+  assert.deepEqual(JSON.parse(Buffer.from(p!, 'base64url').toString()), { iss: 'https://hs/', sub: '@a:hs', aud: 'c1', iat: 2000, exp: 2300, auth_time: 1000, nonce: 'n' });
 });

@@ -7,7 +7,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 // The spec lets the server refuse device ids outside RFC 3986 unreserved or too short to be unique.
 const DEVICE_ID = /^[A-Za-z0-9\-._~]{10,255}$/;
 
-export type ScopeResult = { ok: true; deviceId: string; scope: string } | { ok: false; description: string };
+export type ScopeResult = { ok: true; deviceId: string; scope: string; openid: boolean } | { ok: false; description: string };
 
 function matrixPart(token: string): string | null {
   const p = PREFIXES.find((x) => token.startsWith(x));
@@ -16,8 +16,8 @@ function matrixPart(token: string): string | null {
 
 /**
  * The device the scope allocates and the scope granted: the Matrix tokens as the client spelt
- * them. Other tokens (`openid`) are not granted and not an error (RFC 6749 §3.3 lets the
- * server grant less than asked).
+ * them, and `openid` (an ID token, id-token.ts). Other tokens are not granted and not an error
+ * (RFC 6749 §3.3 lets the server grant less than asked).
  */
 export function parseScope(scope: string | null): ScopeResult {
   if (scope === null || scope.trim() === '') return { ok: false, description: 'scope is required' };
@@ -31,7 +31,8 @@ export function parseScope(scope: string | null): ScopeResult {
   if (!DEVICE_ID.test(deviceId)) return { ok: false, description: 'the device id must be 10 or more unreserved characters' };
   const unknownMatrix = tokens.find((t) => matrixPart(t) !== null && !api.includes(t) && t !== devices[0]);
   if (unknownMatrix) return { ok: false, description: `unknown scope ${unknownMatrix}` };
-  return { ok: true, deviceId, scope: `${api[0]} ${devices[0]}` };
+  const openid = tokens.includes('openid');
+  return { ok: true, deviceId, scope: `${openid ? 'openid ' : ''}${api[0]} ${devices[0]}`, openid };
 }
 
 /** The scope to report on a refresh: the stable spelling. */

@@ -13,6 +13,9 @@ export interface AuthRequest {
   codeChallenge: string;
   deviceId: string;
   scope: string;
+  /** The OIDC nonce, echoed in the ID token. */
+  nonce: string | null;
+  openid: boolean;
   /** Hash of the login page's CSRF value, also set as a SameSite=Strict cookie. */
   csrfHash: string;
   expiresAt: number;
@@ -25,6 +28,9 @@ export interface IssuedCode {
   userId: string;
   deviceId: string;
   scope: string;
+  nonce: string | null;
+  openid: boolean;
+  authTime: number;
   expiresAt: number;
 }
 
