@@ -18,11 +18,14 @@ import { hashSecret, randomSecret, safeEqual, validChallenge, verifyPkce } from 
 import { deviceScope, parseScope } from './scope.js';
 import { OAuthStore, PAGE_TTL_MS, type AuthRequest } from './store.js';
 import { IdTokenSigner, idTokenClaims } from './id-token.js';
+import { BoundedMap } from '../../core/bounded-map.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** OAuth bodies are a few hundred bytes; anything near this is not a real client. */
 const MAX_BODY = 16 * 1024;
+/** How long a refresh whose response was lost may be retried with the old token. */
+const REPLAY_MS = 5 * 60_000;
 // The stable path, MSC2965's unstable one that matrix-js-sdk 37 (Element Web) asks, and the
 // issuer's OIDC discovery document, which its token refresher reads (issuer = base URL + '/').
 const METADATA_PATHS = new Set(['/_matrix/client/v1/auth_metadata', '/_matrix/client/unstable/org.matrix.msc2965/auth_metadata',
@@ -102,6 +105,8 @@ function cookieOf(req: IncomingMessage, name: string): string | null {
 export class OAuthServer {
   readonly store = new OAuthStore();
   private readonly signer = new IdTokenSigner();
+  /** Spent refresh tokens (hashed) → the pair they were exchanged for: retries and reuse detection. */
+  private readonly rotated = new BoundedMap<string, { response: Record<string, unknown>; userId: string; deviceId: string; until: number }>(10_000);
   private readonly limits: RateLimits;
 
   constructor(private readonly m: MatrixContext) {
@@ -299,17 +304,42 @@ export class OAuthServer {
     }
     if (grant === 'refresh_token') {
       if (client && !client.grant_types.includes('refresh_token')) throw new OAuthError(400, 'unauthorized_client', 'the client did not register the refresh_token grant');
-      let s: Record<string, unknown>;
-      try {
-        s = refreshSession(this.m, required(form, 'refresh_token'));
-      } catch (err) {
-        if (err instanceof MatrixError) throw invalidGrant('the refresh token is unknown, used or revoked');
-        throw err;
-      }
-      const session = this.m.core.storage.devices.lookupToken(String(s.access_token));
-      return tokenResponse(s, session ? deviceScope(session.deviceId) : null);
+      return this.refresh(required(form, 'refresh_token'));
     }
     throw new OAuthError(400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
+  }
+
+  /**
+   * The refresh token grant. The spec wants both: a client whose response was lost may retry
+   * with the old token (it gets the same new pair again, for REPLAY_MS and while that pair is
+   * unused), and an old token used after its successor was means two holders: the session ends.
+   */
+  private async refresh(refreshToken: string): Promise<Record<string, unknown>> {
+    const key = hashSecret(refreshToken);
+    const prior = this.rotated.get(key);
+    if (prior) {
+      const devices = this.m.core.storage.devices;
+      const successorCurrent = devices.lookupToken(String(prior.response.access_token)) !== null
+        && this.m.core.storage.refreshTokens.accessExpiry(String(prior.response.access_token)) !== null;
+      if (successorCurrent && prior.until > Date.now()) return prior.response;
+      if (!successorCurrent && devices.listDevices(prior.userId).some((d) => d.deviceId === prior.deviceId)) {
+        this.rotated.delete(key);
+        await endDevices(this.m.core, prior.userId, [prior.deviceId]);
+        this.m.ephemeral.pusher.forget();
+      }
+      throw invalidGrant('the refresh token was already used');
+    }
+    let s: Record<string, unknown>;
+    try {
+      s = refreshSession(this.m, refreshToken);
+    } catch (err) {
+      if (err instanceof MatrixError) throw invalidGrant('the refresh token is unknown, used or revoked');
+      throw err;
+    }
+    const session = this.m.core.storage.devices.lookupToken(String(s.access_token))!;
+    const response = tokenResponse(s, deviceScope(session.deviceId));
+    this.rotated.set(key, { response, userId: session.userId, deviceId: session.deviceId, until: Date.now() + REPLAY_MS });
+    return response;
   }
 
   /** RFC 7009: ends the session of an access or refresh token; unknown tokens are not an error. */
