@@ -360,8 +360,12 @@ describe('OAuth 2.0 API', () => {
     // A code is spent by any attempt, so even the right client is refused now.
     assert.deepEqual(err(await codeGrant(clientId, code)), [400, 'invalid_grant']);
     const good = await codeOf();
-    assert.equal((await codeGrant(clientId, good)).status, 200);
+    const issued = await codeGrant(clientId, good);
+    assert.equal(issued.status, 200);
     assert.deepEqual(err(await codeGrant(clientId, good)), [400, 'invalid_grant']);
+    // A code presented again: the session it made ends too (RFC 6749 §4.1.2).
+    const who = await fetch(`${server.matrixUrl}/_matrix/client/v3/account/whoami`, { headers: { Authorization: `Bearer ${issued.body.access_token}` } });
+    assert.equal(who.status, 401);
     assert.deepEqual(err(await tokenRequest({ grant_type: 'authorization_code', code: await codeOf(), redirect_uri: 'io.element.app:/other', client_id: clientId, code_verifier: VERIFIER })), [400, 'invalid_grant']);
     assert.deepEqual(err(await codeGrant('unknown-client', await codeOf())), [401, 'invalid_client']);
     assert.deepEqual(err(await tokenRequest({ grant_type: 'password', client_id: clientId })), [400, 'unsupported_grant_type']);

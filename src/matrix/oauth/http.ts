@@ -290,13 +290,17 @@ export class OAuthServer {
       const verifier = required(form, 'code_verifier');
       // Taken first: a code is spent by any attempt, right or wrong (RFC 6749 §4.1.2).
       const c = this.store.takeCode(code);
-      if (!c) throw invalidGrant('the code is unknown, used or expired');
+      if (!c) {
+        await this.endSessionOfReusedCode(code);
+        throw invalidGrant('the code is unknown, used or expired');
+      }
       if (!safeEqual(c.clientId, clientId)) throw invalidGrant('the code was issued to another client');
       if (c.redirectUri !== redirectUri) throw invalidGrant('redirect_uri differs from the authorisation request');
       if (!verifyPkce(verifier, c.codeChallenge)) throw invalidGrant('code_verifier does not match the code_challenge');
       const lp = this.m.core.accounts.localpartOf(c.userId);
       if (!lp || !this.m.core.accounts.active(lp) || this.locked(c.userId)) throw invalidGrant('the account is no longer active');
       const s = issueSession(this.m, { userId: c.userId, deviceId: c.deviceId, displayName: client.client_name ?? null, refresh: true });
+      this.store.markRedeemed(code, c.userId, String(s.access_token));
       const idToken = c.openid
         ? this.signer.sign(idTokenClaims({ issuer: authMetadata(this.base).issuer as string, userId: c.userId, clientId, nonce: c.nonce, authTime: c.authTime, now: Date.now() }))
         : null;
@@ -307,6 +311,18 @@ export class OAuthServer {
       return this.refresh(required(form, 'refresh_token'));
     }
     throw new OAuthError(400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
+  }
+
+  /**
+   * RFC 6749 §4.1.2: a code presented again was seen by someone else too; the session it made
+   * ends, if it is still the device's current one (a later sign-in on the device stays).
+   */
+  private async endSessionOfReusedCode(code: string): Promise<void> {
+    const made = this.store.redeemedBy(code);
+    const session = made && this.m.core.storage.devices.lookupToken(made.accessToken);
+    if (!session) return;
+    await endDevices(this.m.core, session.userId, [session.deviceId]);
+    this.m.ephemeral.pusher.forget();
   }
 
   /**

@@ -41,6 +41,8 @@ export class OAuthStore {
   private readonly clients = new BoundedMap<string, ClientMetadata>(10_000);
   private readonly requests = new BoundedMap<string, AuthRequest>(10_000);
   private readonly codes = new BoundedMap<string, IssuedCode>(10_000);
+  /** Redeemed codes (hashed) → the session they made, to end it if the code comes back. */
+  private readonly redeemed = new BoundedMap<string, { userId: string; accessToken: string }>(10_000);
 
   constructor(private readonly now: () => number = () => Date.now()) {}
 
@@ -74,6 +76,15 @@ export class OAuthStore {
     const code = randomSecret(32);
     this.codes.set(hashSecret(code), { ...c, expiresAt: this.now() + CODE_TTL_MS });
     return code;
+  }
+
+  markRedeemed(code: string, userId: string, accessToken: string): void {
+    this.redeemed.set(hashSecret(code), { userId, accessToken });
+  }
+
+  /** The session a redeemed code made, if this code was redeemed. */
+  redeemedBy(code: string): { userId: string; accessToken: string } | null {
+    return this.redeemed.get(hashSecret(code)) ?? null;
   }
 
   /** The code's grant, once: a code presented a second time (or late) is gone. */
