@@ -73,10 +73,11 @@ export class Presence {
     if (!this.enabled || this.users.size === 0) return;
     const members = this.core.rooms.joinedMembers(roomId);
     if (members.length > ROOM_MATES_RESTAMPED) return;
-    for (const u of members) {
+    const known = members.flatMap((u) => {
       const e = this.users.get(u);
-      if (e && e.presence !== 'offline') await this.stamp(u, e);
-    }
+      return e && e.presence !== 'offline' ? [[u, e] as const] : [];
+    });
+    if (known.length > 0) await this.stamp(known);
   }
 
   get enabled(): boolean { return this.core.config.matrix.presence; }
@@ -112,9 +113,9 @@ export class Presence {
    * long-poll).
    */
   async syncing(userId: string): Promise<void> {
-    const current = this.users.get(userId)?.matrix?.presence;
-    if (current === 'unavailable') {
-      this.users.get(userId)!.lastSeen = Date.now();
+    const e = this.users.get(userId);
+    if (e?.matrix?.presence === 'unavailable') {
+      e.lastSeen = Date.now();
       return;
     }
     await this.set(userId, 'online');
@@ -184,14 +185,18 @@ export class Presence {
     if (e.stream !== 0 && seen.presence === e.presence && seen.statusMsg === e.statusMsg) return;
     e.presence = seen.presence;
     e.statusMsg = seen.statusMsg;
-    await this.stamp(userId, e);
+    await this.stamp([[userId, e]]);
   }
 
-  /** A new stream position for the user's state, and a wake-up for everyone who sees it. */
-  private async stamp(userId: string, e: Entry): Promise<void> {
+  /** One new stream position for these users' states, and one wake-up for everyone who sees any of them. */
+  private async stamp(users: readonly (readonly [string, Entry])[]): Promise<void> {
     const pos = await commitPosition(this.core);
-    e.stream = pos;
+    const woken = new Set<string>();
+    for (const [userId, e] of users) {
+      e.stream = pos;
+      for (const u of this.audience(userId)) woken.add(u);
+    }
     if (pos > this.newest) this.newest = pos;
-    for (const u of this.audience(userId)) this.core.bus.publishUser({ stream: pos, userId: u, kind: 'ephemeral', roomId: '', type: 'm.presence' });
+    for (const u of woken) this.core.bus.publishUser({ stream: pos, userId: u, kind: 'ephemeral', roomId: '', type: 'm.presence' });
   }
 }

@@ -26,8 +26,7 @@ export function deliverPresence(im: ImContext, el: XmlElement, to: Jid): void {
 export function sendCurrentPresence(im: ImContext, ofBare: string, to: Jid, unavailableIfNone = false): void {
   const sessions = im.tracker.available(ofBare);
   // The account's Matrix clients count as one more resource (matrix-resource.ts).
-  const local = ofBare.slice(0, ofBare.indexOf('@'));
-  const matrix = matrixResourcePresence(im, ofBare, local);
+  const matrix = matrixResourcePresence(im, ofBare);
   if (matrix) deliverLocalOrRoute(im, matrix.withAttrs({ to: to.toString() }), to);
   if (sessions.length === 0 && !matrix && unavailableIfNone) {
     deliverLocalOrRoute(im, x('presence', { type: 'unavailable', from: ofBare, to: to.toString() }), to);
@@ -42,7 +41,7 @@ export function sendCurrentPresence(im: ImContext, ofBare: string, to: Jid, unav
 /** Tells `to` that every available resource of `ofBare` is gone for it (after a subscription ends). */
 export function sendUnavailableFrom(im: ImContext, ofBare: string, to: Jid): void {
   const from = im.tracker.available(ofBare).map((s) => s.jid);
-  if (matrixResourcePresence(im, ofBare, ofBare.slice(0, ofBare.indexOf('@')))) from.push(`${ofBare}/${MATRIX_RESOURCE}`);
+  if (matrixResourcePresence(im, ofBare)) from.push(`${ofBare}/${MATRIX_RESOURCE}`);
   for (const jid of from) deliverLocalOrRoute(im, x('presence', { type: 'unavailable', from: jid, to: to.toString() }), to);
 }
 

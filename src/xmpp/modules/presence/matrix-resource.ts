@@ -23,7 +23,8 @@ export function reportXmppPresence(im: ImContext, bareJid: string, localpart: st
 }
 
 /** The Matrix resource's current presence, or null while the account has no Matrix client online. */
-export function matrixResourcePresence(im: ImContext, bareJid: string, localpart: string): XmlElement | null {
+export function matrixResourcePresence(im: ImContext, bareJid: string): XmlElement | null {
+  const localpart = bareJid.slice(0, bareJid.indexOf('@'));
   const state = im.core.presence.enabled ? im.core.presence.source(im.core.accounts.userId(localpart), 'matrix') : null;
   return state && state.presence !== 'offline' ? matrixResourceStanza(`${bareJid}/${MATRIX_RESOURCE}`, state) : null;
 }
